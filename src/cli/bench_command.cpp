@@ -1,0 +1,127 @@
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <future>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "core/event_time.h"
+#include "engine/engine.h"
+#include "ingest/ndjson_batch.h"
+
+namespace ledgerflow::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+double percentile_us(std::vector<LatencySample> samples, double q) {
+  if (samples.empty()) return 0;
+  std::sort(samples.begin(), samples.end(),
+            [](const LatencySample& a, const LatencySample& b) { return a.latency_ns < b.latency_ns; });
+  uint64_t total = 0;
+  for (const auto& s : samples) total += s.events;
+  uint64_t target = uint64_t(q * double(total));
+  uint64_t seen = 0;
+  for (const auto& s : samples) {
+    seen += s.events;
+    if (seen > target) return double(s.latency_ns) / 1000.0;
+  }
+  return double(samples.back().latency_ns) / 1000.0;
+}
+
+}  // namespace
+
+// Times parse -> validate -> log append -> shard state for events generated in memory first.
+// Latency is per event: from the start of parsing its batch to its shard applying it.
+int bench(const BenchOptions& o) {
+  std::vector<std::string> lines;
+  lines.reserve(o.events);
+  {
+    GeneratorOptions g;
+    g.seed = 7;
+    g.count = o.events;
+    g.stores = 4;
+    g.start_ms = 1'714'564'800'000;  // 2024-05-01, fixed so runs compare
+    g.clock_rate = 1000;
+    Generator gen(&Catalog::builtin(), g);
+    GeneratedLine line;
+    while (gen.next(&line)) {
+      std::string typed = "{\"type\":\"";
+      typed += event_type_topic(line.type);
+      typed += "\",";
+      typed.append(line.json, 1);
+      lines.push_back(std::move(typed));
+    }
+  }
+  std::string dir = o.dir;
+  bool temp = dir.empty();
+  if (temp) dir = (fs::temp_directory_path() / fmt::format("ledgerflow-bench-{}", now_ms())).string();
+  EngineConfig c;
+  c.data_dir = dir;
+  c.shards = o.shards;
+  c.fsync = o.fsync;
+  c.checkpoint_interval_ms = 3'600'000;  // measure the pipeline, not checkpoints
+  c.shard_queue_batches = 256;
+  c.ingest_queue_batches = 256;
+  uint64_t next_offset = 0;
+  double elapsed_s = 0;
+  std::vector<LatencySample> samples;
+  {
+    Engine engine(c);
+    if (Status s = engine.start(); !s) {
+      spdlog::error("bench: {}", s.to_string());
+      return 2;
+    }
+    engine.record_latency(true);
+    EventParser parser(c.limits);
+    SourcePosition source{SourceKind::kBench, "bench", 0, 0};
+    std::deque<std::future<IngestAck>> in_flight;
+    int64_t t0 = monotonic_ns();
+    for (size_t i = 0; i < lines.size(); i += o.batch_lines) {
+      NdjsonBatch b;
+      b.batch.submit_ns = monotonic_ns();
+      size_t end = std::min(lines.size(), i + o.batch_lines);
+      for (size_t k = i; k < end; ++k) {
+        source.position = int64_t(k);
+        add_line(&b, lines[k], std::nullopt, source, k, parser, c.dead_letter_raw_bytes);
+      }
+      in_flight.push_back(engine.submit(std::move(b.batch)));
+      while (in_flight.size() > 32) {
+        IngestAck a = in_flight.front().get();
+        in_flight.pop_front();
+        if (!a.status) {
+          spdlog::error("bench: {}", a.status.to_string());
+          return 2;
+        }
+        next_offset = std::max(next_offset, a.next_offset);
+      }
+    }
+    for (auto& f : in_flight) next_offset = std::max(next_offset, f.get().next_offset);
+    engine.wait_applied(next_offset, 600'000);
+    elapsed_s = double(monotonic_ns() - t0) / 1e9;
+    samples = engine.take_latency_samples();
+    PipelineStats p = engine.pipeline();
+    if (p.events_accepted != o.events) {
+      spdlog::error("bench: {} events logged, expected {}", p.events_accepted, o.events);
+      return 2;
+    }
+    engine.stop();
+  }
+  if (temp) fs::remove_all(dir);
+  double eps = double(o.events) / elapsed_s;
+  double p50 = percentile_us(samples, 0.50), p99 = percentile_us(samples, 0.99);
+  if (o.json) {
+    fmt::print("{{\"events\":{},\"events_per_s\":{:.0f},\"p50_us\":{:.1f},\"p99_us\":{:.1f},\"shards\":{},"
+               "\"fsync\":\"{}\",\"seconds\":{:.3f}}}\n",
+               o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), elapsed_s);
+  } else {
+    fmt::print("events: {}  shards: {}  fsync: {}\n", o.events, o.shards, fsync_policy_name(o.fsync));
+    fmt::print("throughput: {:.0f} events/s ({:.3f} s)\n", eps, elapsed_s);
+    fmt::print("latency per event: p50 {:.1f} us, p99 {:.1f} us\n", p50, p99);
+  }
+  return 0;
+}
+
+}  // namespace ledgerflow::cli

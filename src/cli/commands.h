@@ -1,0 +1,35 @@
+#pragma once
+// Subcommands of the ledgerflow binary. Each returns the process exit code.
+#include <cstdint>
+#include <string>
+
+#include "engine/engine_config.h"
+#include "sources/generator.h"
+
+namespace ledgerflow::cli {
+
+struct RunOptions {
+  EngineConfig engine;
+  bool with_generator = false;  // demo
+  GeneratorOptions generator;
+  bool seed_given = false;
+};
+int run_engine(RunOptions options);
+
+struct GenerateOptions {
+  GeneratorOptions generator;
+  std::string catalog_path;
+};
+int generate(const GenerateOptions& options);
+
+struct BenchOptions {
+  uint64_t events = 1'000'000;
+  int shards = 1;
+  FsyncPolicy fsync = FsyncPolicy::kInterval;
+  bool json = false;
+  size_t batch_lines = 1000;
+  std::string dir;  // empty: a temporary directory, removed afterwards
+};
+int bench(const BenchOptions& options);
+
+}  // namespace ledgerflow::cli

@@ -1,0 +1,117 @@
+// ledgerflow: real-time supply-chain finance analytics in one binary.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+
+using namespace ledgerflow;
+
+namespace {
+
+void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_path,
+                        std::string* fsync) {
+  cmd->add_option("--config", *config_path, "TOML config file (see ledgerflow.example.toml)");
+  cmd->add_option("--data-dir", o->engine.data_dir, "where the log and checkpoints live");
+  cmd->add_option("--port", o->engine.http_port, "HTTP port (0 picks a free one)");
+  cmd->add_option("--bind", o->engine.http_bind, "HTTP bind address");
+  cmd->add_option("--catalog", o->engine.catalog_path, "product catalog CSV (default: built-in)");
+  cmd->add_option("--shards", o->engine.shards, "processing shards")->check(CLI::Range(1, 256));
+  cmd->add_option("--fsync", *fsync, "log fsync policy: batch, interval or none");
+  cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms, "checkpoint period");
+}
+
+int finish_engine_options(cli::RunOptions* o, const std::string& config_path, const std::string& fsync,
+                          CLI::App* cmd) {
+  if (!config_path.empty()) {
+    // Command-line flags override the file: load it over defaults, then re-apply flags.
+    cli::RunOptions flags = *o;
+    o->engine = EngineConfig{};
+    if (Status s = load_config_file(config_path, &o->engine); !s) {
+      spdlog::error("{}", s.to_string());
+      return 2;
+    }
+    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms"}) {
+      if (cmd->count(name) == 0) continue;
+      std::string n(name);
+      if (n == "--data-dir") o->engine.data_dir = flags.engine.data_dir;
+      if (n == "--port") o->engine.http_port = flags.engine.http_port;
+      if (n == "--bind") o->engine.http_bind = flags.engine.http_bind;
+      if (n == "--catalog") o->engine.catalog_path = flags.engine.catalog_path;
+      if (n == "--shards") o->engine.shards = flags.engine.shards;
+      if (n == "--checkpoint-interval-ms") o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
+    }
+  } else if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) {
+    o->engine.http_token = token;
+  }
+  if (!fsync.empty() && !fsync_policy_from_name(fsync, &o->engine.fsync)) {
+    spdlog::error("--fsync must be batch, interval or none");
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"ledgerflow: real-time supply-chain finance analytics in one binary"};
+  app.require_subcommand(1);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  cli::RunOptions run_opts;
+  std::string run_config, run_fsync;
+  CLI::App* run = app.add_subcommand("run", "run the engine and the HTTP API (no generator)");
+  add_engine_options(run, &run_opts, &run_config, &run_fsync);
+
+  cli::RunOptions demo_opts;
+  demo_opts.with_generator = true;
+  demo_opts.generator.rate = 200;
+  demo_opts.generator.stores = 3;
+  std::string demo_config, demo_fsync;
+  CLI::App* demo = app.add_subcommand("demo", "run the engine, the API and the dashboard with generated data");
+  add_engine_options(demo, &demo_opts, &demo_config, &demo_fsync);
+  demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")->check(CLI::Range(0.1, 1e7));
+  demo->add_option("--stores", demo_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
+  auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time)");
+
+  cli::GenerateOptions gen_opts;
+  CLI::App* gen = app.add_subcommand("generate", "write generated events as NDJSON to stdout");
+  gen->add_option("--seed", gen_opts.generator.seed, "random seed");
+  gen->add_option("--stores", gen_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
+  gen->add_option("--rate", gen_opts.generator.rate, "events per second (default: as fast as possible)");
+  gen->add_option("--count", gen_opts.generator.count, "stop after this many events");
+  gen->add_option("--lot", gen_opts.generator.shipment_lot, "units per replenishment shipment");
+  gen->add_option("--start-ms", gen_opts.generator.start_ms, "event time of the first event (default: now)");
+  gen->add_option("--catalog", gen_opts.catalog_path, "product catalog CSV");
+  gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock, "skip the opening stock shipments");
+
+  cli::BenchOptions bench_opts;
+  std::string bench_fsync = "interval";
+  CLI::App* bench = app.add_subcommand("bench", "measure parse -> log -> state throughput and latency");
+  bench->add_option("--events", bench_opts.events, "events to generate and process")->check(CLI::Range(1, 1'000'000'000));
+  bench->add_option("--shards", bench_opts.shards, "processing shards")->check(CLI::Range(1, 256));
+  bench->add_option("--fsync", bench_fsync, "batch, interval or none");
+  bench->add_option("--batch", bench_opts.batch_lines, "lines per ingest batch")->check(CLI::Range(1, 1'000'000));
+  bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
+  bench->add_flag("--json", bench_opts.json, "print one JSON object");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*run) {
+    if (int rc = finish_engine_options(&run_opts, run_config, run_fsync, run)) return rc;
+    return cli::run_engine(run_opts);
+  }
+  if (*demo) {
+    if (int rc = finish_engine_options(&demo_opts, demo_config, demo_fsync, demo)) return rc;
+    demo_opts.seed_given = demo_seed->count() > 0;
+    return cli::run_engine(demo_opts);
+  }
+  if (*gen) return cli::generate(gen_opts);
+  if (*bench) {
+    if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
+      spdlog::error("--fsync must be batch, interval or none");
+      return 2;
+    }
+    return cli::bench(bench_opts);
+  }
+  return 0;
+}

@@ -1,0 +1,62 @@
+#pragma once
+// Business events after parsing and validation. Values are plain data, owned by whoever holds
+// them (an ingest batch, then a shard queue, then a shard).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/checksum.h"
+#include "core/money.h"
+
+namespace ledgerflow {
+
+// Stable numeric ids: they are written into the bronze log (see log/log_format.h).
+enum class EventType : uint8_t {
+  kSale = 1,      // topic sale_transaction
+  kShipment = 2,  // topic inventory_shipment
+};
+
+std::string_view event_type_topic(EventType t);
+// "sale_transaction" / "sale" -> kSale, "inventory_shipment" / "shipment" -> kShipment.
+bool event_type_from_name(std::string_view name, EventType* out);
+
+enum class SourceKind : uint8_t {
+  kHttp = 1,
+  kGenerator = 2,
+  kFile = 3,
+  kKafka = 4,
+  kBench = 5,
+};
+std::string_view source_kind_name(SourceKind k);
+
+// Where a record came from: (kind, name, partition, position) is e.g. (kafka, topic, 3, 1200),
+// (file, path, 0, line) or (http, "http", 0, line within the request).
+struct SourcePosition {
+  SourceKind kind = SourceKind::kHttp;
+  std::string name;
+  int32_t partition = 0;
+  int64_t position = 0;
+};
+
+inline constexpr int32_t kDefaultStoreId = 1;
+
+struct Event {
+  EventType type = EventType::kSale;
+  int32_t store_id = kDefaultStoreId;
+  int64_t prod_id = 0;
+  int64_t units = 0;           // unit_sold for a sale, unit_received for a shipment
+  int64_t reorder_point = -1;  // sale only; -1 when absent
+  Money unit_price;            // sale only: regular_unit_price
+  int64_t event_time_ms = 0;
+  std::string id;              // receipt id (sale) or shipment id
+  std::string prod_name;       // sale only
+  IdKey id_key;                // identity for idempotency: (receipt id, prod_id) or shipment id
+  // Filled when the record is in the log.
+  uint64_t offset = 0;
+  int64_t ingest_time_ms = 0;
+};
+
+// The identity of a sale line is (receipt id, prod_id); of a shipment, its id.
+IdKey event_identity(const Event& e);
+
+}  // namespace ledgerflow

@@ -1,0 +1,120 @@
+#include "engine/engine_config.h"
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace ledgerflow {
+
+const char* fsync_policy_name(FsyncPolicy p) {
+  switch (p) {
+    case FsyncPolicy::kBatch:
+      return "batch";
+    case FsyncPolicy::kInterval:
+      return "interval";
+    case FsyncPolicy::kNone:
+      return "none";
+  }
+  return "?";
+}
+
+bool fsync_policy_from_name(const std::string& name, FsyncPolicy* out) {
+  if (name == "batch") *out = FsyncPolicy::kBatch;
+  else if (name == "interval") *out = FsyncPolicy::kInterval;
+  else if (name == "none") *out = FsyncPolicy::kNone;
+  else return false;
+  return true;
+}
+
+namespace {
+
+using Setter = std::function<Status(const toml::node&)>;
+
+template <typename T>
+Setter int_setter(T* field, int64_t lo, int64_t hi, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    auto v = n.value<int64_t>();
+    if (!v || *v < lo || *v > hi) {
+      return Status::bad_input("invalid_config",
+                               fmt::format("{} must be an integer between {} and {}", key, lo, hi));
+    }
+    *field = T(*v);
+    return Status::ok();
+  };
+}
+
+Setter string_setter(std::string* field, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    auto v = n.value<std::string>();
+    if (!v) return Status::bad_input("invalid_config", key + " must be a string");
+    *field = *v;
+    return Status::ok();
+  };
+}
+
+}  // namespace
+
+Status load_config_file(const std::string& path, EngineConfig* c) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Status::bad_input("invalid_config", fmt::format("{}: {}", path, e.description()));
+  }
+  std::map<std::string, Setter> setters = {
+      {"data_dir", string_setter(&c->data_dir, "data_dir")},
+      {"catalog", string_setter(&c->catalog_path, "catalog")},
+      {"log.fsync_interval_ms", int_setter(&c->fsync_interval_ms, 1, 60'000, "log.fsync_interval_ms")},
+      {"log.segment_bytes", int_setter(&c->segment_bytes, 1 << 16, int64_t(1) << 40, "log.segment_bytes")},
+      {"engine.shards", int_setter(&c->shards, 1, 256, "engine.shards")},
+      {"engine.ingest_queue_batches", int_setter(&c->ingest_queue_batches, 1, 1 << 20, "engine.ingest_queue_batches")},
+      {"engine.shard_queue_batches", int_setter(&c->shard_queue_batches, 1, 1 << 20, "engine.shard_queue_batches")},
+      {"engine.dedupe_window", int_setter(&c->shard.dedupe_window, 0, int64_t(1) << 32, "engine.dedupe_window")},
+      {"engine.window_retention_ms", int_setter(&c->shard.window_retention_ms, 60'000, int64_t(1) << 42, "engine.window_retention_ms")},
+      {"engine.checkpoint_interval_ms", int_setter(&c->checkpoint_interval_ms, 100, 86'400'000, "engine.checkpoint_interval_ms")},
+      {"engine.checkpoints_kept", int_setter(&c->checkpoints_kept, 1, 100, "engine.checkpoints_kept")},
+      {"watermark.out_of_orderness_ms", int_setter(&c->watermark.out_of_orderness_ms, 0, int64_t(1) << 40, "watermark.out_of_orderness_ms")},
+      {"watermark.idle_timeout_ms", int_setter(&c->watermark.idle_timeout_ms, 1, int64_t(1) << 40, "watermark.idle_timeout_ms")},
+      {"dead_letters.kept", int_setter(&c->dead_letters_kept, 1, 1'000'000, "dead_letters.kept")},
+      {"dead_letters.raw_bytes", int_setter(&c->dead_letter_raw_bytes, 0, 1 << 20, "dead_letters.raw_bytes")},
+      {"ingest.idempotency_keys", int_setter(&c->idempotency_keys_kept, 0, 10'000'000, "ingest.idempotency_keys")},
+      {"ingest.max_line_bytes", int_setter(&c->limits.max_line_bytes, 64, 1 << 30, "ingest.max_line_bytes")},
+      {"http.bind", string_setter(&c->http_bind, "http.bind")},
+      {"http.port", int_setter(&c->http_port, 0, 65535, "http.port")},
+      {"http.max_body_bytes", int_setter(&c->http_max_body_bytes, 1024, int64_t(1) << 32, "http.max_body_bytes")},
+      {"http.max_lines", int_setter(&c->http_max_lines, 1, 100'000'000, "http.max_lines")},
+      {"http.threads", int_setter(&c->http_threads, 2, 1024, "http.threads")},
+  };
+  std::string fsync_name;
+  setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");
+  Status result = Status::ok();
+  std::function<void(const toml::table&, const std::string&)> walk =
+      [&](const toml::table& t, const std::string& prefix) {
+        for (const auto& [k, node] : t) {
+          if (!result) return;
+          std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+          if (const toml::table* sub = node.as_table()) {
+            walk(*sub, key);
+            continue;
+          }
+          auto it = setters.find(key);
+          if (it == setters.end()) {
+            result = Status::bad_input("invalid_config", fmt::format("{}: unknown key \"{}\"", path, key));
+            return;
+          }
+          result = it->second(node);
+        }
+      };
+  walk(root, "");
+  if (!result) return result;
+  if (!fsync_name.empty() && !fsync_policy_from_name(fsync_name, &c->fsync)) {
+    return Status::bad_input("invalid_config", "log.fsync must be batch, interval or none");
+  }
+  if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) c->http_token = token;
+  return Status::ok();
+}
+
+}  // namespace ledgerflow

@@ -1,0 +1,58 @@
+#pragma once
+// Every engine setting with its default. The TOML keys are documented in docs/CONFIG.md and
+// in the example ledgerflow.toml; load_config() maps them onto this struct.
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+#include "engine/shard_state.h"
+#include "engine/watermark.h"
+#include "ingest/event_parser.h"
+
+namespace ledgerflow {
+
+enum class FsyncPolicy { kBatch, kInterval, kNone };
+const char* fsync_policy_name(FsyncPolicy p);
+bool fsync_policy_from_name(const std::string& name, FsyncPolicy* out);
+
+struct EngineConfig {
+  std::string data_dir = "ledgerflow-data";
+  std::string catalog_path;  // empty: the built-in catalog
+
+  // Bronze log
+  FsyncPolicy fsync = FsyncPolicy::kInterval;
+  int64_t fsync_interval_ms = 50;
+  uint64_t segment_bytes = 64ull << 20;
+  size_t max_group_bytes = 8u << 20;  // one group commit writes at most this much
+
+  // Processing
+  int shards = 2;
+  size_t ingest_queue_batches = 64;  // batches waiting for the log writer
+  size_t shard_queue_batches = 64;   // batches waiting in each shard
+  ShardOptions shard;
+  WatermarkOptions watermark;
+
+  // Checkpoints
+  int64_t checkpoint_interval_ms = 10'000;
+  int checkpoints_kept = 3;
+
+  // Dead letters and idempotency keys kept in memory (all are in the log regardless)
+  size_t dead_letters_kept = 1'000;
+  size_t dead_letter_raw_bytes = 4'096;  // raw bytes kept per dead letter
+  size_t idempotency_keys_kept = 100'000;
+
+  ParseLimits limits;
+
+  // HTTP
+  std::string http_bind = "127.0.0.1";
+  int http_port = 8080;
+  size_t http_max_body_bytes = 64u << 20;
+  size_t http_max_lines = 1'000'000;  // lines per request
+  int http_threads = 16;
+  std::string http_token;  // required for writes when bound beyond loopback (LEDGERFLOW_TOKEN)
+};
+
+// Reads a TOML file over the defaults in *config. Unknown keys are refused with their name.
+Status load_config_file(const std::string& path, EngineConfig* config);
+
+}  // namespace ledgerflow

@@ -1,0 +1,116 @@
+#include "engine/router_state.h"
+
+namespace ledgerflow {
+
+int64_t RouterState::watermark_for(const LogRecord& rec) {
+  // Recomputing is O(sources); with many sources (Kafka partitions) it is done every 64
+  // offsets. Both rules depend only on the log, so replay reproduces every stamp.
+  if (watermark_.source_count() <= 64 || rec.offset % 64 == 0) watermark_.advance();
+  return watermark_.watermark();
+}
+
+void RouterState::observe(const LogRecord& rec) {
+  next_offset_ = rec.offset + 1;
+  switch (rec.kind) {
+    case RecordKind::kEvent:
+      events_logged_ += 1;
+      watermark_.observe(rec.source, rec.event.event_time_ms, rec.ingest_time_ms);
+      break;
+    case RecordKind::kDeadLetter: {
+      dead_letters_total_ += 1;
+      dead_letter_counts_[rec.reason_code] += 1;
+      dead_letters_.push_back(DeadLetter{rec.offset, rec.ingest_time_ms, rec.source, rec.reason_code,
+                                         rec.message, rec.raw, rec.raw_size});
+      if (dead_letters_.size() > limits_.dead_letters_kept) dead_letters_.pop_front();
+      break;
+    }
+    case RecordKind::kBatchMarker: {
+      if (limits_.idempotency_keys_kept == 0) break;
+      auto [it, inserted] = idempotency_.insert_or_assign(rec.reason_code, rec.message);
+      if (inserted) {
+        idempotency_order_.push_back(rec.reason_code);
+        if (idempotency_order_.size() > limits_.idempotency_keys_kept) {
+          idempotency_.erase(idempotency_order_.front());
+          idempotency_order_.pop_front();
+        }
+      }
+      break;
+    }
+  }
+}
+
+std::optional<std::string> RouterState::idempotent_summary(const std::string& key) const {
+  auto it = idempotency_.find(key);
+  if (it == idempotency_.end()) return std::nullopt;
+  return it->second;
+}
+
+void RouterState::serialize(ByteWriter& w) const {
+  watermark_.serialize(w);
+  w.u64(events_logged_);
+  w.u64(dead_letters_total_);
+  w.u64(next_offset_);
+  w.u64(dead_letter_counts_.size());
+  for (const auto& [code, n] : dead_letter_counts_) {
+    w.str(code);
+    w.u64(n);
+  }
+  w.u64(dead_letters_.size());
+  for (const DeadLetter& d : dead_letters_) {
+    w.u64(d.offset);
+    w.i64(d.ingest_time_ms);
+    w.u8(uint8_t(d.source.kind));
+    w.str(d.source.name);
+    w.i32(d.source.partition);
+    w.i64(d.source.position);
+    w.str(d.reason_code);
+    w.str(d.message);
+    w.str(d.raw);
+    w.u32(d.raw_size);
+  }
+  w.u64(idempotency_order_.size());
+  for (const std::string& key : idempotency_order_) {
+    w.str(key);
+    w.str(idempotency_.at(key));
+  }
+}
+
+bool RouterState::deserialize(ByteReader& r) {
+  uint64_t n;
+  if (!watermark_.deserialize(r) || !r.u64(&events_logged_) || !r.u64(&dead_letters_total_) ||
+      !r.u64(&next_offset_) || !r.u64(&n)) {
+    return false;
+  }
+  dead_letter_counts_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string code;
+    uint64_t count;
+    if (!r.str(&code, 256) || !r.u64(&count)) return false;
+    dead_letter_counts_[code] = count;
+  }
+  if (!r.u64(&n)) return false;
+  dead_letters_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    DeadLetter d;
+    uint8_t kind;
+    if (!r.u64(&d.offset) || !r.i64(&d.ingest_time_ms) || !r.u8(&kind) || !r.str(&d.source.name, 4096) ||
+        !r.i32(&d.source.partition) || !r.i64(&d.source.position) || !r.str(&d.reason_code, 256) ||
+        !r.str(&d.message) || !r.str(&d.raw) || !r.u32(&d.raw_size)) {
+      return false;
+    }
+    d.source.kind = SourceKind(kind);
+    dead_letters_.push_back(std::move(d));
+  }
+  if (!r.u64(&n)) return false;
+  idempotency_.clear();
+  idempotency_order_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string key, summary;
+    if (!r.str(&key, 4096) || !r.str(&summary)) return false;
+    idempotency_[key] = summary;
+    idempotency_order_.push_back(key);
+  }
+  return true;
+}
+
+}  // namespace ledgerflow

@@ -1,0 +1,72 @@
+#include "engine/watermark.h"
+
+#include <algorithm>
+
+namespace ledgerflow {
+
+std::string WatermarkTracker::source_key(const SourcePosition& s) {
+  // HTTP posts, the generator and the bench are one logical source each; files and Kafka
+  // partitions are sources of their own.
+  std::string key(source_kind_name(s.kind));
+  if (s.kind == SourceKind::kFile || s.kind == SourceKind::kKafka) {
+    key += '/';
+    key += s.name;
+    key += '/';
+    key += std::to_string(s.partition);
+  }
+  return key;
+}
+
+void WatermarkTracker::observe(const SourcePosition& source, int64_t event_time_ms,
+                               int64_t ingest_time_ms) {
+  SourceClock& c = sources_[source_key(source)];
+  c.max_event_ms = std::max(c.max_event_ms, event_time_ms);
+  c.last_ingest_ms = std::max(c.last_ingest_ms, ingest_time_ms);
+  max_event_ms_ = std::max(max_event_ms_, event_time_ms);
+  latest_ingest_ms_ = std::max(latest_ingest_ms_, ingest_time_ms);
+  if (sources_.size() > options_.max_sources) {
+    auto oldest = std::min_element(sources_.begin(), sources_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_ingest_ms < b.second.last_ingest_ms;
+    });
+    sources_.erase(oldest);
+  }
+}
+
+int64_t WatermarkTracker::advance() {
+  int64_t low = kNone;
+  for (const auto& [key, c] : sources_) {
+    if (c.last_ingest_ms < latest_ingest_ms_ - options_.idle_timeout_ms) continue;  // idle
+    low = low == kNone ? c.max_event_ms : std::min(low, c.max_event_ms);
+  }
+  if (low != kNone) watermark_ = std::max(watermark_, low - options_.out_of_orderness_ms);
+  return watermark_;
+}
+
+void WatermarkTracker::serialize(ByteWriter& w) const {
+  w.i64(watermark_);
+  w.i64(max_event_ms_);
+  w.i64(latest_ingest_ms_);
+  w.u64(sources_.size());
+  for (const auto& [key, c] : sources_) {
+    w.str(key);
+    w.i64(c.max_event_ms);
+    w.i64(c.last_ingest_ms);
+  }
+}
+
+bool WatermarkTracker::deserialize(ByteReader& r) {
+  uint64_t n;
+  if (!r.i64(&watermark_) || !r.i64(&max_event_ms_) || !r.i64(&latest_ingest_ms_) || !r.u64(&n)) {
+    return false;
+  }
+  sources_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string key;
+    SourceClock c;
+    if (!r.str(&key, 4096) || !r.i64(&c.max_event_ms) || !r.i64(&c.last_ingest_ms)) return false;
+    sources_[key] = c;
+  }
+  return true;
+}
+
+}  // namespace ledgerflow

@@ -1,0 +1,56 @@
+#pragma once
+// Event-time watermark with bounded out-of-orderness and idle-source handling.
+//   watermark = min over active sources of (max event time seen) - out_of_orderness
+// A source is active while its latest record's ingest time is within idle_timeout of the
+// newest ingest time seen from any source, so an idle source never stalls the watermark.
+// Ingest times come from the log records, so the watermark is a deterministic function of the
+// log prefix (replay gives the same watermark as the live run). It never goes backwards.
+//
+// Owned by the Engine's router (the log writer thread); copied under the router lock.
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "core/bytes.h"
+#include "core/event.h"
+
+namespace ledgerflow {
+
+struct WatermarkOptions {
+  int64_t out_of_orderness_ms = 15'000;
+  int64_t idle_timeout_ms = 30'000;
+  size_t max_sources = 10'000;  // the least recently active source is forgotten beyond this
+};
+
+class WatermarkTracker {
+ public:
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+
+  explicit WatermarkTracker(WatermarkOptions options = {}) : options_(options) {}
+
+  void observe(const SourcePosition& source, int64_t event_time_ms, int64_t ingest_time_ms);
+  // Recomputes the watermark from the sources (call after a group of observations).
+  int64_t advance();
+  int64_t watermark() const { return watermark_; }
+  int64_t max_event_time() const { return max_event_ms_; }
+  size_t source_count() const { return sources_.size(); }
+
+  void serialize(ByteWriter& w) const;
+  bool deserialize(ByteReader& r);
+
+ private:
+  struct SourceClock {
+    int64_t max_event_ms = kNone;
+    int64_t last_ingest_ms = kNone;
+  };
+  static std::string source_key(const SourcePosition& s);
+
+  WatermarkOptions options_;
+  std::map<std::string, SourceClock> sources_;
+  int64_t watermark_ = kNone;
+  int64_t max_event_ms_ = kNone;
+  int64_t latest_ingest_ms_ = kNone;
+};
+
+}  // namespace ledgerflow

@@ -1,0 +1,35 @@
+#pragma once
+// RFC 4180 CSV splitting: quoted fields with commas, doubled quotes and line breaks inside
+// quotes; CRLF or LF line ends. A record longer than the limit is refused, not truncated.
+// Not thread-safe; one reader per input.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace ledgerflow {
+
+class CsvReader {
+ public:
+  CsvReader(std::string_view data, size_t max_record_bytes = 1 << 20);
+
+  // Reads the next record into *fields. Returns false at the end of input. A malformed record
+  // (unterminated quote, oversized) yields a bad-input status in *error and is skipped.
+  bool next(std::vector<std::string>* fields, Status* error);
+  // 1-based line number where the last record returned started.
+  size_t line() const { return record_line_; }
+
+ private:
+  std::string_view data_;
+  size_t pos_ = 0;
+  size_t line_ = 1;
+  size_t record_line_ = 0;
+  size_t max_record_bytes_;
+};
+
+// Trims ASCII spaces and tabs at both ends.
+std::string_view trim(std::string_view s);
+
+}  // namespace ledgerflow

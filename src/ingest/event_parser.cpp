@@ -1,0 +1,254 @@
+#include "ingest/event_parser.h"
+
+#include <fmt/format.h>
+
+#include "core/event_time.h"
+
+namespace ledgerflow {
+namespace {
+
+using simdjson::ondemand::json_type;
+
+// Field bits, to detect duplicates and missing fields without allocating.
+enum Field : uint32_t {
+  kId = 1u << 0,
+  kProdId = 1u << 1,
+  kProdName = 1u << 2,
+  kUnitSold = 1u << 3,
+  kReorderPoint = 1u << 4,
+  kPrice = 1u << 5,
+  kDt = 1u << 6,
+  kStoreId = 1u << 7,
+  kUnitReceived = 1u << 8,
+  kType = 1u << 9,
+};
+
+struct FieldName {
+  std::string_view name;
+  Field bit;
+};
+constexpr FieldName kFields[] = {
+    {"id", kId},
+    {"prod_id", kProdId},
+    {"prod_name", kProdName},
+    {"unit_sold", kUnitSold},
+    {"reorder_point", kReorderPoint},
+    {"regular_unit_price", kPrice},
+    {"dt", kDt},
+    {"store_id", kStoreId},
+    {"unit_received", kUnitReceived},
+    {"type", kType},
+};
+constexpr uint32_t kSaleRequired = kId | kProdId | kProdName | kUnitSold | kReorderPoint | kPrice | kDt;
+constexpr uint32_t kSaleAllowed = kSaleRequired | kStoreId | kType;
+constexpr uint32_t kShipmentRequired = kId | kProdId | kUnitReceived | kDt;
+constexpr uint32_t kShipmentAllowed = kShipmentRequired | kStoreId | kType;
+
+Status json_error(simdjson::error_code e) {
+  if (e == simdjson::UTF8_ERROR) {
+    return Status::bad_input("invalid_utf8", "the line is not valid UTF-8");
+  }
+  if (e == simdjson::DEPTH_ERROR) {
+    return Status::bad_input("too_deep", "JSON nesting is too deep");
+  }
+  return Status::bad_input("invalid_json", fmt::format("malformed JSON: {}", simdjson::error_message(e)));
+}
+
+Status wrong_type(std::string_view field, const char* want) {
+  return Status::bad_input("wrong_type", fmt::format("field \"{}\" must be {}", field, want));
+}
+
+Status out_of_range(std::string_view field, int64_t lo, int64_t hi) {
+  return Status::bad_input("out_of_range",
+                           fmt::format("field \"{}\" must be between {} and {}", field, lo, hi));
+}
+
+// Reads a JSON integer within [lo, hi]. Floats ("4.0"), strings and huge values are refused.
+Status read_int(simdjson::ondemand::value v, std::string_view field, int64_t lo, int64_t hi,
+                int64_t* out) {
+  json_type t;
+  if (v.type().get(t) || t != json_type::number) return wrong_type(field, "an integer");
+  simdjson::ondemand::number_type nt;
+  if (v.get_number_type().get(nt)) return wrong_type(field, "an integer");
+  if (nt == simdjson::ondemand::number_type::unsigned_integer) return out_of_range(field, lo, hi);
+  if (nt != simdjson::ondemand::number_type::signed_integer) return wrong_type(field, "an integer");
+  int64_t x;
+  if (v.get_int64().get(x)) return wrong_type(field, "an integer");
+  if (x < lo || x > hi) return out_of_range(field, lo, hi);
+  *out = x;
+  return Status::ok();
+}
+
+Status read_string(simdjson::ondemand::value v, std::string_view field, size_t max_bytes,
+                   bool allow_empty, std::string* out) {
+  json_type t;
+  if (v.type().get(t) || t != json_type::string) return wrong_type(field, "a string");
+  std::string_view s;
+  if (auto e = v.get_string().get(s)) return json_error(e);
+  if (s.size() > max_bytes) {
+    return Status::bad_input("string_too_long",
+                             fmt::format("field \"{}\" is longer than {} bytes", field, max_bytes));
+  }
+  if (!allow_empty && s.find_first_not_of(" \t") == std::string_view::npos) {
+    return Status::bad_input("empty_field", fmt::format("field \"{}\" is empty", field));
+  }
+  out->assign(s);
+  return Status::ok();
+}
+
+// Money is read from the number's own text so no binary floating point is involved.
+Status read_money(simdjson::ondemand::value v, std::string_view field, int64_t max_units,
+                  Money* out) {
+  json_type t;
+  if (v.type().get(t) || t != json_type::number) return wrong_type(field, "a decimal number");
+  std::string_view raw = v.raw_json_token();
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' ||
+                          raw.back() == '\n')) {
+    raw.remove_suffix(1);
+  }
+  Result<Money> m = Money::parse(raw);
+  if (!m) {
+    return Status::bad_input(m.status().code(),
+                             fmt::format("field \"{}\": {}", field, m.status().message()));
+  }
+  if (m->micros() < 0 || m->micros() > max_units * Money::kScale) {
+    return out_of_range(field, 0, max_units);
+  }
+  *out = *m;
+  return Status::ok();
+}
+
+}  // namespace
+
+EventParser::EventParser(ParseLimits limits) : limits_(limits) {}
+
+Status EventParser::parse(std::string_view line, std::optional<EventType> type, Event* out) {
+  if (line.size() > limits_.max_line_bytes) {
+    return Status::bad_input("line_too_long", fmt::format("line of {} bytes exceeds the limit of {}",
+                                                          line.size(), limits_.max_line_bytes));
+  }
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+    return Status::bad_input("empty_line", "the line is empty");
+  }
+  scratch_.assign(line);
+  scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
+  simdjson::ondemand::document doc;
+  if (auto e = parser_.iterate(scratch_.data(), line.size(), scratch_.size()).get(doc)) {
+    return json_error(e);
+  }
+  simdjson::ondemand::object obj;
+  json_type t;
+  if (auto e = doc.type().get(t)) return json_error(e);
+  if (t != json_type::object) return Status::bad_input("not_object", "the line is not a JSON object");
+  if (auto e = doc.get_object().get(obj)) return json_error(e);
+  Status s = parse_object(obj, type, out);
+  if (!s) return s;
+  // Anything after the object (a second object, garbage) makes the line invalid.
+  const char* loc = nullptr;
+  if (doc.current_location().get(loc) == simdjson::SUCCESS) {
+    return Status::bad_input("invalid_json", "unexpected content after the JSON object");
+  }
+  return Status::ok();
+}
+
+Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<EventType> type,
+                                 Event* out) {
+  uint32_t seen = 0;
+  Event e;
+  std::string dt, type_name;
+  for (auto field_result : obj) {
+    simdjson::ondemand::field field;
+    if (auto err = std::move(field_result).get(field)) return json_error(err);
+    std::string_view key;
+    if (auto err = field.unescaped_key().get(key)) return json_error(err);
+    Field bit = Field(0);
+    for (const FieldName& f : kFields) {
+      if (f.name == key) bit = f.bit;
+    }
+    if (bit == 0) {
+      std::string shown(key.substr(0, 64));
+      return Status::bad_input("unknown_field", fmt::format("unknown field \"{}\"", shown));
+    }
+    if (seen & bit) {
+      return Status::bad_input("duplicate_field", fmt::format("field \"{}\" appears twice", key));
+    }
+    seen |= bit;
+    simdjson::ondemand::value v = field.value();
+    Status s;
+    switch (bit) {
+      case kId:
+        s = read_string(v, "id", limits_.max_id_bytes, false, &e.id);
+        break;
+      case kProdId:
+        s = read_int(v, "prod_id", 1, limits_.max_prod_id, &e.prod_id);
+        break;
+      case kProdName:
+        s = read_string(v, "prod_name", limits_.max_name_bytes, false, &e.prod_name);
+        break;
+      case kUnitSold:
+      case kUnitReceived:
+        s = read_int(v, key, 1, limits_.max_units, &e.units);
+        break;
+      case kReorderPoint:
+        s = read_int(v, "reorder_point", 0, limits_.max_reorder_point, &e.reorder_point);
+        break;
+      case kPrice:
+        s = read_money(v, "regular_unit_price", limits_.max_unit_price_units, &e.unit_price);
+        break;
+      case kDt:
+        s = read_string(v, "dt", 64, false, &dt);
+        break;
+      case kStoreId: {
+        int64_t store = 0;
+        s = read_int(v, "store_id", 1, limits_.max_store_id, &store);
+        e.store_id = int32_t(store);
+        break;
+      }
+      case kType:
+        s = read_string(v, "type", 64, false, &type_name);
+        break;
+    }
+    if (!s) return s;
+  }
+  if (seen & kType) {
+    EventType named;
+    if (!event_type_from_name(type_name, &named)) {
+      return Status::bad_input("unknown_type", fmt::format("unknown event type \"{}\"",
+                                                           std::string_view(type_name).substr(0, 64)));
+    }
+    if (type && *type != named) {
+      return Status::bad_input("type_mismatch",
+                               fmt::format("event type \"{}\" does not match the topic \"{}\"",
+                                           type_name, event_type_topic(*type)));
+    }
+    type = named;
+  }
+  if (!type) return Status::bad_input("missing_field", "missing field \"type\"");
+  e.type = *type;
+  uint32_t required = e.type == EventType::kSale ? kSaleRequired : kShipmentRequired;
+  uint32_t allowed = e.type == EventType::kSale ? kSaleAllowed : kShipmentAllowed;
+  if (uint32_t extra = seen & ~allowed) {
+    for (const FieldName& f : kFields) {
+      if (extra & f.bit) {
+        return Status::bad_input("unknown_field",
+                                 fmt::format("field \"{}\" does not belong to a {} event", f.name,
+                                             event_type_topic(e.type)));
+      }
+    }
+  }
+  if (uint32_t missing = required & ~seen) {
+    for (const FieldName& f : kFields) {
+      if (missing & f.bit) {
+        return Status::bad_input("missing_field", fmt::format("missing field \"{}\"", f.name));
+      }
+    }
+  }
+  Result<int64_t> ms = parse_event_time_ms(dt);
+  if (!ms) return ms.status();
+  e.event_time_ms = *ms;
+  e.id_key = event_identity(e);
+  *out = std::move(e);
+  return Status::ok();
+}
+
+}  // namespace ledgerflow

@@ -1,0 +1,51 @@
+#pragma once
+// Parses and validates one seed-format JSON event (DESIGN.md "Inputs" 1):
+//   sale_transaction:   {"id","prod_id","prod_name","unit_sold","reorder_point",
+//                        "regular_unit_price","dt"[,"store_id"][,"type"]}
+//   inventory_shipment: {"id","prod_id","unit_received","dt"[,"store_id"][,"type"]}
+// Validation is strict: unknown, duplicate or missing fields, wrong JSON types, values out of
+// range and oversized strings are refused with a stable reason code (see ParseLimits).
+//
+// Not thread-safe: each thread owns its EventParser (it holds a simdjson parser and a padded
+// scratch buffer that are reused across lines).
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "core/event.h"
+#include "core/status.h"
+
+namespace ledgerflow {
+
+struct ParseLimits {
+  size_t max_line_bytes = 1 << 20;  // longer lines: "line_too_long"
+  size_t max_id_bytes = 128;
+  size_t max_name_bytes = 256;
+  int64_t max_prod_id = 2'000'000'000;
+  int32_t max_store_id = 1'000'000;
+  int64_t max_units = 1'000'000;           // per line
+  int64_t max_reorder_point = 1'000'000'000;
+  int64_t max_unit_price_units = 1'000'000'000;  // whole currency units
+};
+
+class EventParser {
+ public:
+  explicit EventParser(ParseLimits limits = {});
+
+  // `type` is the event type implied by the topic or endpoint; when absent the line must carry
+  // a "type" field. A present "type" field must agree with `type`.
+  Status parse(std::string_view line, std::optional<EventType> type, Event* out);
+
+  const ParseLimits& limits() const { return limits_; }
+
+ private:
+  Status parse_object(simdjson::ondemand::object obj, std::optional<EventType> type, Event* out);
+
+  ParseLimits limits_;
+  simdjson::ondemand::parser parser_;
+  std::string scratch_;  // the line plus simdjson's required padding
+};
+
+}  // namespace ledgerflow

@@ -1,0 +1,152 @@
+#include "log/log_format.h"
+
+#include <cstring>
+
+#include "core/bytes.h"
+#include "core/checksum.h"
+
+namespace ledgerflow::logfmt {
+
+std::string encode_segment_header(uint64_t base_offset) {
+  std::string out;
+  ByteWriter w(&out);
+  w.bytes(std::string_view(kSegmentMagic, 8));
+  w.u32(kFormatVersion);
+  w.u32(0);
+  w.u64(base_offset);
+  w.u32(crc32(out));
+  w.u32(0);
+  LF_ASSERT(out.size() == kSegmentHeaderBytes);
+  return out;
+}
+
+bool decode_segment_header(std::string_view bytes, uint64_t* base_offset) {
+  if (bytes.size() < kSegmentHeaderBytes) return false;
+  if (std::memcmp(bytes.data(), kSegmentMagic, 8) != 0) return false;
+  ByteReader r(bytes.substr(8));
+  uint32_t version, reserved, crc;
+  uint64_t base;
+  if (!r.u32(&version) || !r.u32(&reserved) || !r.u64(&base) || !r.u32(&crc)) return false;
+  if (version != kFormatVersion || crc != crc32(bytes.substr(0, 24))) return false;
+  *base_offset = base;
+  return true;
+}
+
+void encode_record(const LogRecord& rec, std::string* out) {
+  size_t start = out->size();
+  ByteWriter w(out);
+  w.u32(0);  // crc, patched below
+  w.u32(0);  // body_len, patched below
+  w.u64(rec.offset);
+  w.i64(rec.ingest_time_ms);
+  w.u8(uint8_t(rec.kind));
+  w.u8(uint8_t(rec.source.kind));
+  w.u16(0);
+  w.i32(rec.source.partition);
+  size_t body_start = out->size();
+  w.i64(rec.source.position);
+  w.str(rec.source.name);
+  w.u32(rec.raw_size);
+  w.str(rec.raw);
+  switch (rec.kind) {
+    case RecordKind::kEvent: {
+      const Event& e = rec.event;
+      w.u8(uint8_t(e.type));
+      w.i32(e.store_id);
+      w.i64(e.prod_id);
+      w.i64(e.units);
+      w.i64(e.reorder_point);
+      w.i64(e.unit_price.micros());
+      w.i64(e.event_time_ms);
+      w.str(e.id);
+      w.str(e.prod_name);
+      break;
+    }
+    case RecordKind::kDeadLetter:
+    case RecordKind::kBatchMarker:
+      w.str(rec.reason_code);
+      w.str(rec.message);
+      break;
+  }
+  uint32_t body_len = uint32_t(out->size() - body_start);
+  LF_ASSERT(body_len <= kMaxBodyBytes);
+  std::memcpy(out->data() + start + 4, &body_len, 4);
+  uint32_t crc = crc32(std::string_view(out->data() + start + 4, out->size() - start - 4));
+  std::memcpy(out->data() + start, &crc, 4);
+}
+
+namespace {
+
+bool header_fields(std::string_view bytes, uint32_t* crc, uint32_t* body_len, uint64_t* offset) {
+  if (bytes.size() < kRecordHeaderBytes) return false;
+  std::memcpy(crc, bytes.data(), 4);
+  std::memcpy(body_len, bytes.data() + 4, 4);
+  std::memcpy(offset, bytes.data() + 8, 8);
+  return true;
+}
+
+bool decode_body(ByteReader& r, LogRecord* rec) {
+  if (!r.i64(&rec->source.position) || !r.str(&rec->source.name, 4096) || !r.u32(&rec->raw_size) ||
+      !r.str(&rec->raw)) {
+    return false;
+  }
+  switch (rec->kind) {
+    case RecordKind::kEvent: {
+      Event& e = rec->event;
+      uint8_t type;
+      int64_t price;
+      if (!r.u8(&type) || (type != uint8_t(EventType::kSale) && type != uint8_t(EventType::kShipment)) ||
+          !r.i32(&e.store_id) || !r.i64(&e.prod_id) || !r.i64(&e.units) ||
+          !r.i64(&e.reorder_point) || !r.i64(&price) || !r.i64(&e.event_time_ms) || !r.str(&e.id) ||
+          !r.str(&e.prod_name)) {
+        return false;
+      }
+      e.type = EventType(type);
+      e.unit_price = Money::from_micros(price);
+      e.id_key = event_identity(e);
+      e.offset = rec->offset;
+      e.ingest_time_ms = rec->ingest_time_ms;
+      return true;
+    }
+    case RecordKind::kDeadLetter:
+    case RecordKind::kBatchMarker:
+      return r.str(&rec->reason_code) && r.str(&rec->message);
+  }
+  return false;
+}
+
+}  // namespace
+
+DecodeResult decode_record(std::string_view bytes, LogRecord* rec, size_t* consumed) {
+  uint32_t crc, body_len;
+  uint64_t offset;
+  if (!header_fields(bytes, &crc, &body_len, &offset)) return DecodeResult::kTruncated;
+  if (body_len > kMaxBodyBytes) return DecodeResult::kCorrupt;
+  if (bytes.size() < kRecordHeaderBytes + body_len) return DecodeResult::kTruncated;
+  std::string_view whole = bytes.substr(0, kRecordHeaderBytes + body_len);
+  if (crc != crc32(whole.substr(4))) return DecodeResult::kCorrupt;
+  ByteReader r(whole.substr(8));
+  uint8_t kind, source_kind;
+  uint16_t reserved;
+  if (!r.u64(&rec->offset) || !r.i64(&rec->ingest_time_ms) || !r.u8(&kind) || !r.u8(&source_kind) ||
+      !r.u16(&reserved) || !r.i32(&rec->source.partition)) {
+    return DecodeResult::kCorrupt;
+  }
+  if (kind < 1 || kind > 3) return DecodeResult::kCorrupt;
+  rec->kind = RecordKind(kind);
+  rec->source.kind = SourceKind(source_kind);
+  if (!decode_body(r, rec) || r.remaining() != 0) return DecodeResult::kCorrupt;
+  *consumed = whole.size();
+  return DecodeResult::kOk;
+}
+
+bool looks_like_valid_record(std::string_view bytes, uint64_t min_offset) {
+  uint32_t crc, body_len;
+  uint64_t offset;
+  if (!header_fields(bytes, &crc, &body_len, &offset)) return false;
+  if (body_len > kMaxBodyBytes || offset < min_offset) return false;
+  if (bytes.size() < kRecordHeaderBytes + body_len) return false;
+  return crc == crc32(bytes.substr(4, kRecordHeaderBytes - 4 + body_len));
+}
+
+}  // namespace ledgerflow::logfmt

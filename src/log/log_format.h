@@ -1,0 +1,64 @@
+#pragma once
+// Byte layout of the bronze log (format version 1). All integers little-endian.
+//
+// Segment file "<base offset, 20 digits>.seg":
+//   segment header, 32 bytes
+//     0   8  magic "LFBRONZ1"
+//     8   4  u32 format version (1)
+//     12  4  u32 reserved (0)
+//     16  8  u64 base offset: the offset of the first record in this segment
+//     24  4  u32 CRC-32 (zlib) of bytes 0..23
+//     28  4  u32 reserved (0)
+//   then records back to back until the end of the file.
+//
+// Record:
+//   0   4  u32 CRC-32 (zlib) of bytes 4 .. 32+body_len (header rest and body)
+//   4   4  u32 body_len (at most kMaxBodyBytes)
+//   8   8  u64 offset (consecutive: the previous record's offset + 1)
+//   16  8  i64 ingest time, ms since the Unix epoch
+//   24  1  u8  record kind (log_record.h RecordKind)
+//   25  1  u8  source kind (core/event.h SourceKind)
+//   26  2  u16 reserved (0)
+//   28  4  i32 source partition
+//   32  .. body:
+//        i64 source position (Kafka offset, file line, line within an HTTP body)
+//        str source name          (str = u32 length + bytes)
+//        u32 raw size (the input's full size), str raw bytes (possibly a prefix)
+//        kind 1 (event):        u8 event type, i32 store id, i64 prod_id, i64 units,
+//                               i64 reorder point (-1 absent), i64 unit price (micros),
+//                               i64 event time ms, str id, str prod_name
+//        kind 2 (dead letter):  str reason code, str message
+//        kind 3 (batch marker): str idempotency key, str summary JSON
+//
+// A torn tail (a record cut short or failing its checksum with no valid record after it) is
+// truncated on open and reported. A bad record followed by valid ones is corruption: the log
+// refuses to open and names the segment and byte position.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "log/log_record.h"
+
+namespace ledgerflow::logfmt {
+
+inline constexpr char kSegmentMagic[8] = {'L', 'F', 'B', 'R', 'O', 'N', 'Z', '1'};
+inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr size_t kSegmentHeaderBytes = 32;
+inline constexpr size_t kRecordHeaderBytes = 32;
+inline constexpr uint32_t kMaxBodyBytes = 64u << 20;
+
+std::string encode_segment_header(uint64_t base_offset);
+// Returns false if the header is short, has a bad magic/version or fails its checksum.
+bool decode_segment_header(std::string_view bytes, uint64_t* base_offset);
+
+// Appends the encoded record to *out (rec.offset must be set).
+void encode_record(const LogRecord& rec, std::string* out);
+
+enum class DecodeResult { kOk, kTruncated, kCorrupt };
+// Decodes the record at the start of `bytes`; on kOk sets *consumed.
+DecodeResult decode_record(std::string_view bytes, LogRecord* rec, size_t* consumed);
+// Cheap check (header and checksum only) used when scanning for valid records after damage.
+bool looks_like_valid_record(std::string_view bytes, uint64_t min_offset);
+
+}  // namespace ledgerflow::logfmt

@@ -1,0 +1,394 @@
+#include "server/http_server.h"
+
+#include <charconv>
+#include <chrono>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "core/event_time.h"
+#include "core/json_writer.h"
+#include "ingest/ndjson_batch.h"
+#include "server/api_json.h"
+#include "server/embedded_assets.h"
+
+namespace ledgerflow::server {
+namespace {
+
+constexpr const char* kJson = "application/json";
+
+void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+  JsonWriter w;
+  w.begin_object().key("error").begin_object().field("code", code).field("message", message).end_object().end_object();
+  res.status = status;
+  res.set_content(w.take(), kJson);
+}
+
+// Integer query parameter within [lo, hi]; false (and a 400 sent) when malformed.
+bool int_param(const httplib::Request& req, httplib::Response& res, const char* name, int64_t lo,
+               int64_t hi, int64_t* out) {
+  if (!req.has_param(name)) return true;
+  std::string v = req.get_param_value(name);
+  int64_t x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec != std::errc() || p != v.data() + v.size() || x < lo || x > hi) {
+    send_error(res, 400, "bad_parameter",
+               fmt::format("parameter {} must be an integer between {} and {}", name, lo, hi));
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+// A time parameter: milliseconds since the epoch or an ISO 8601 / seed-format time.
+bool time_param(const httplib::Request& req, httplib::Response& res, const char* name, int64_t* out) {
+  if (!req.has_param(name)) return true;
+  std::string v = req.get_param_value(name);
+  int64_t x = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+  if (ec == std::errc() && p == v.data() + v.size()) {
+    *out = x;
+    return true;
+  }
+  Result<int64_t> t = parse_event_time_ms(v);
+  if (!t) {
+    send_error(res, 400, "bad_parameter", fmt::format("parameter {}: {}", name, t.status().message()));
+    return false;
+  }
+  *out = *t;
+  return true;
+}
+
+bool store_param(const httplib::Request& req, httplib::Response& res, std::optional<int32_t>* store) {
+  int64_t s = -1;
+  if (!int_param(req, res, "store", 1, 1'000'000, &s)) return false;
+  if (s > 0) *store = int32_t(s);
+  return true;
+}
+
+bool is_loopback(const std::string& bind) {
+  return bind == "127.0.0.1" || bind == "localhost" || bind == "::1" || bind.rfind("127.", 0) == 0;
+}
+
+bool constant_time_equal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Engine* engine) : engine_(engine), server_(std::make_unique<httplib::Server>()) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res) const {
+  if (!require_token_) return true;
+  std::string auth = req.get_header_value("Authorization");
+  const std::string& token = engine_->config().http_token;
+  if (auth.rfind("Bearer ", 0) == 0 && constant_time_equal(std::string_view(auth).substr(7), token)) {
+    return true;
+  }
+  res.set_header("WWW-Authenticate", "Bearer");
+  send_error(res, 401, "unauthorized", "a bearer token is required when the server listens beyond loopback");
+  return false;
+}
+
+Status HttpServer::start(const std::string& bind, int port) {
+  const EngineConfig& c = engine_->config();
+  require_token_ = !is_loopback(bind);
+  if (require_token_ && c.http_token.empty()) {
+    return Status::bad_input("token_required",
+                             "binding beyond loopback needs a token: set LEDGERFLOW_TOKEN");
+  }
+  int threads = c.http_threads + 48;  // each live stream holds a worker
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
+  server_->set_payload_max_length(c.http_max_body_bytes);
+  server_->set_read_timeout(30, 0);
+  server_->set_write_timeout(30, 0);
+  server_->set_keep_alive_max_count(1000);
+  routes();
+  if (port == 0) {
+    port_ = server_->bind_to_any_port(bind);
+    if (port_ <= 0) return Status::fatal("bind_failed", "cannot bind " + bind);
+  } else {
+    if (!server_->bind_to_port(bind, port)) {
+      return Status::fatal("bind_failed", fmt::format("cannot listen on {}:{} (in use?)", bind, port));
+    }
+    port_ = port;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return Status::ok();
+}
+
+void HttpServer::stop() {
+  stopping_ = true;
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& res,
+                               std::optional<EventType> type) {
+  if (!authorized(req, res)) return;
+  std::string ct = req.get_header_value("Content-Type");
+  std::string base = ct.substr(0, ct.find(';'));
+  if (base != "application/x-ndjson" && base != "application/json" && base != "application/jsonl" &&
+      base != "text/plain") {
+    send_error(res, 415, "unsupported_media_type",
+               "send NDJSON with Content-Type: application/x-ndjson (or application/json)");
+    return;
+  }
+  std::string key = req.get_header_value("Idempotency-Key");
+  if (key.size() > 256) {
+    send_error(res, 400, "bad_idempotency_key", "Idempotency-Key is longer than 256 bytes");
+    return;
+  }
+  if (!key.empty()) {
+    if (auto summary = engine_->idempotent_summary(key)) {
+      res.status = 200;
+      res.set_header("Idempotent-Replayed", "true");
+      res.set_content(summary->substr(0, summary->size() - 1) + ",\"replayed\":true}", kJson);
+      return;
+    }
+  }
+  thread_local EventParser parser(engine_->config().limits);
+  SourcePosition source{SourceKind::kHttp, "http", 0, 0};
+  NdjsonBatch batch = build_ndjson_batch(req.body, type, source, 0, parser,
+                                         engine_->config().dead_letter_raw_bytes);
+  if (batch.lines == 0) {
+    send_error(res, 400, "empty_body", "the body has no lines; send one JSON event per line");
+    return;
+  }
+  if (batch.lines > engine_->config().http_max_lines) {
+    send_error(res, 413, "too_many_lines",
+               fmt::format("{} lines exceed the limit of {} per request", batch.lines,
+                           engine_->config().http_max_lines));
+    return;
+  }
+  std::string summary = summary_json(batch);
+  batch.batch.idempotency_key = key;
+  batch.batch.summary_json = summary;
+  IngestAck ack = engine_->submit(std::move(batch.batch)).get();
+  if (!ack.status) {
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, ack.status.code(), ack.status.message());
+    return;
+  }
+  res.status = 202;
+  res.set_content(fmt::format("{},\"first_offset\":{},\"next_offset\":{}}}",
+                              summary.substr(0, summary.size() - 1), ack.first_offset, ack.next_offset),
+                  kJson);
+}
+
+void HttpServer::routes() {
+  httplib::Server& s = *server_;
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}", kJson);
+  });
+  s.Get("/readyz", [this](const httplib::Request&, httplib::Response& res) {
+    bool ok = engine_->ready();
+    res.status = ok ? 200 : 503;
+    JsonWriter w;
+    w.begin_object().field("ready", ok);
+    if (!ok && !engine_->failure().empty()) w.field("reason", engine_->failure());
+    w.end_object();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(prometheus_metrics(engine_->pipeline(), engine_->kpis()),
+                    "text/plain; version=0.0.4; charset=utf-8");
+  });
+  s.Get("/api/v1/inventory", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<int32_t> store;
+    if (!store_param(req, res, &store)) return;
+    std::string below = req.get_param_value("below_reorder");
+    if (!below.empty() && below != "true" && below != "false") {
+      send_error(res, 400, "bad_parameter", "below_reorder must be true or false");
+      return;
+    }
+    JsonWriter w;
+    w.begin_array();
+    for (const InventoryRow& r : engine_->inventory(store, below == "true")) write_inventory_row(w, r);
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/best-sellers", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<int32_t> store;
+    int64_t limit = 10;
+    if (!store_param(req, res, &store) || !int_param(req, res, "limit", 1, 10'000, &limit)) return;
+    JsonWriter w;
+    w.begin_object().key("by_units").begin_array();
+    for (const auto& b : engine_->best_sellers(store, false, size_t(limit))) write_best_seller(w, b);
+    w.end_array().key("by_revenue").begin_array();
+    for (const auto& b : engine_->best_sellers(store, true, size_t(limit))) write_best_seller(w, b);
+    w.end_array().end_object();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/sales", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string window = req.has_param("window") ? req.get_param_value("window") : "1m";
+    int64_t window_ms = window == "1m" ? kMsPerMinute
+                        : window == "1h" ? kMsPerHour
+                        : window == "1d" ? kMsPerDay
+                                         : 0;
+    if (window_ms == 0) {
+      send_error(res, 400, "bad_parameter", "window must be 1m, 1h or 1d");
+      return;
+    }
+    PipelineStats p = engine_->pipeline();
+    int64_t newest = p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms;
+    int64_t to = floor_to(newest, window_ms) + window_ms;
+    int64_t from = to - 60 * window_ms;
+    if (!time_param(req, res, "from", &from) || !time_param(req, res, "to", &to)) return;
+    JsonWriter w;
+    w.begin_array();
+    for (const SalesWindow& sw : engine_->sales(window_ms, from, to)) {
+      write_sales_window(w, sw, window_ms, p.watermark_ms);
+    }
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/shipments", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<int32_t> store;
+    int64_t limit = 50;
+    if (!store_param(req, res, &store) || !int_param(req, res, "limit", 1, 10'000, &limit)) return;
+    JsonWriter w;
+    w.begin_array();
+    for (const Event& e : engine_->recent_shipments(store, size_t(limit))) write_shipment(w, e);
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/pipeline", [this](const httplib::Request&, httplib::Response& res) {
+    JsonWriter w;
+    write_pipeline(w, engine_->pipeline());
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/kpis", [this](const httplib::Request&, httplib::Response& res) {
+    JsonWriter w;
+    write_kpis(w, engine_->kpis());
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/stores", [this](const httplib::Request&, httplib::Response& res) {
+    JsonWriter w;
+    w.begin_array();
+    for (int32_t id : engine_->stores()) w.value(int64_t(id));
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/catalog", [this](const httplib::Request&, httplib::Response& res) {
+    JsonWriter w;
+    w.begin_array();
+    for (const Product& p : engine_->catalog().products()) {
+      w.begin_object().field("id", p.id).field("item_name", p.name).field("price", p.price)
+          .field("cost_price", p.cost_price).field("reorder_point", p.reorder_point)
+          .field("description", p.description).end_object();
+    }
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/dead-letters", [this](const httplib::Request& req, httplib::Response& res) {
+    int64_t limit = 100;
+    if (!int_param(req, res, "limit", 1, 100'000, &limit)) return;
+    JsonWriter w;
+    w.begin_array();
+    auto dls = engine_->dead_letters(size_t(limit));
+    for (auto it = dls.rbegin(); it != dls.rend(); ++it) write_dead_letter(w, *it);  // newest first
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get("/api/v1/late-events", [this](const httplib::Request& req, httplib::Response& res) {
+    int64_t limit = 100;
+    if (!int_param(req, res, "limit", 1, 100'000, &limit)) return;
+    JsonWriter w;
+    w.begin_array();
+    for (const LateEvent& l : engine_->late_events(size_t(limit))) {
+      w.begin_object().field("offset", l.offset).field("type", event_type_topic(l.type))
+          .field("store_id", int64_t(l.store_id)).field("prod_id", l.prod_id).field("units", l.units)
+          .field("event_time", format_iso8601(l.event_time_ms))
+          .field("watermark", format_iso8601(l.watermark_ms)).end_object();
+    }
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Post("/api/v1/events/sale_transaction", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_ingest(req, res, EventType::kSale);
+  });
+  s.Post("/api/v1/events/inventory_shipment", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_ingest(req, res, EventType::kShipment);
+  });
+  s.Post("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
+    handle_ingest(req, res, std::nullopt);
+  });
+  s.Post("/api/v1/checkpoint", [this](const httplib::Request& req, httplib::Response& res) {
+    if (!authorized(req, res)) return;
+    Status st = engine_->checkpoint_now();
+    if (!st) {
+      send_error(res, 503, st.code(), st.message());
+      return;
+    }
+    res.set_content(fmt::format("{{\"checkpoint_offset\":{}}}", engine_->pipeline().checkpoint_offset), kJson);
+  });
+  s.Get("/api/v1/stream", [this](const httplib::Request&, httplib::Response& res) {
+    auto cursor = std::make_shared<ChangeCursor>();
+    auto seq = std::make_shared<uint64_t>(0);
+    res.set_header("Cache-Control", "no-cache");
+    res.set_header("X-Accel-Buffering", "no");
+    res.set_chunked_content_provider("text/event-stream", [this, cursor, seq](size_t, httplib::DataSink& sink) {
+      if (*seq > 0) {
+        // Wait for the next tick in slices so that stop() is never held up.
+        for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      if (stopping_) {
+        sink.done();
+        return false;
+      }
+      ChangeSet changes = engine_->changes_since(cursor.get());
+      PipelineStats p = engine_->pipeline();
+      JsonWriter w;
+      w.begin_object().field("seq", ++*seq).field("server_time_ms", now_ms());
+      w.key("pipeline");
+      write_pipeline(w, p);
+      w.key("kpis");
+      write_kpis(w, engine_->kpis());
+      w.key("inventory").begin_array();
+      for (const InventoryRow& r : changes.inventory) write_inventory_row(w, r);
+      w.end_array().key("sales").begin_array();
+      for (int64_t start : changes.window_starts) {
+        for (const SalesWindow& sw : engine_->sales(kMsPerMinute, start, start + kMsPerMinute)) {
+          write_sales_window(w, sw, kMsPerMinute, p.watermark_ms);
+        }
+      }
+      w.end_array().key("shipments").begin_array();
+      for (const Event& e : changes.shipments) write_shipment(w, e);
+      w.end_array().key("dead_letters").begin_array();
+      for (const DeadLetter& d : changes.dead_letters) write_dead_letter(w, d);
+      w.end_array().end_object();
+      std::string frame = (*seq == 1 ? std::string("retry: 1000\n") : std::string()) + "event: update\ndata: " + w.take() + "\n\n";
+      return sink.write(frame.data(), frame.size());
+    });
+  });
+  s.Get(R"(/(.*))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string path = req.path == "/" ? "/index.html" : req.path;
+    for (const EmbeddedAsset& a : embedded_assets()) {
+      if (a.path == path) {
+        res.set_content(std::string(a.data), std::string(a.content_type));
+        if (path != "/index.html") res.set_header("Cache-Control", "public, max-age=3600");
+        return;
+      }
+    }
+    send_error(res, 404, "not_found", "no such resource: " + req.path);
+  });
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "internal error";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("http handler failed: {}", what);
+    send_error(res, 500, "internal_error", what);
+  });
+}
+
+}  // namespace ledgerflow::server

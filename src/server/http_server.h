@@ -1,0 +1,48 @@
+#pragma once
+// The HTTP front door (cpp-httplib): the /api/v1 JSON API, NDJSON ingest, the live
+// server-sent-events stream, /metrics, /healthz, /readyz and the embedded dashboard.
+// Routes and shapes are documented in docs/API.md.
+//
+// Owned by the run/demo command. httplib runs handlers on its own thread pool; every handler
+// only reads the Engine or submits to it, both thread-safe.
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/status.h"
+#include "engine/engine.h"
+
+namespace httplib {
+class Server;
+class Request;
+class Response;
+}  // namespace httplib
+
+namespace ledgerflow::server {
+
+class HttpServer {
+ public:
+  explicit HttpServer(Engine* engine);
+  ~HttpServer();
+
+  // Binds (port 0 picks a free port) and starts serving on a background thread.
+  Status start(const std::string& bind, int port);
+  void stop();
+  int port() const { return port_; }
+
+ private:
+  void routes();
+  void handle_ingest(const httplib::Request& req, httplib::Response& res,
+                     std::optional<EventType> type);
+  bool authorized(const httplib::Request& req, httplib::Response& res) const;
+
+  Engine* engine_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+  bool require_token_ = false;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace ledgerflow::server

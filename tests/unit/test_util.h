@@ -1,0 +1,59 @@
+#pragma once
+// Helpers shared by unit tests: temporary directories and event builders.
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "core/event.h"
+#include "core/event_time.h"
+
+namespace ledgerflow::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("ledgerflow-test-" + std::to_string(now_ms()) + "-" + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string str() const { return path_.string(); }
+  std::string sub(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline Event sale(std::string receipt, int64_t prod, int64_t units, const char* price, int64_t t_ms,
+                  int32_t store = 1) {
+  Event e;
+  e.type = EventType::kSale;
+  e.id = std::move(receipt);
+  e.prod_id = prod;
+  e.prod_name = "p" + std::to_string(prod);
+  e.units = units;
+  e.reorder_point = 10;
+  e.unit_price = Money::parse(price).value();
+  e.event_time_ms = t_ms;
+  e.store_id = store;
+  e.id_key = event_identity(e);
+  return e;
+}
+
+inline Event shipment(std::string id, int64_t prod, int64_t units, int64_t t_ms, int32_t store = 1) {
+  Event e;
+  e.type = EventType::kShipment;
+  e.id = std::move(id);
+  e.prod_id = prod;
+  e.units = units;
+  e.event_time_ms = t_ms;
+  e.store_id = store;
+  e.id_key = event_identity(e);
+  return e;
+}
+
+}  // namespace ledgerflow::testing
