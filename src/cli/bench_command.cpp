@@ -63,8 +63,8 @@ int bench(const BenchOptions& o) {
   c.shards = o.shards;
   c.fsync = o.fsync;
   c.checkpoint_interval_ms = 3'600'000;  // measure the pipeline, not checkpoints
-  c.shard_queue_batches = 256;
-  c.ingest_queue_batches = 256;
+  c.shard_queue_batches = 16;
+  c.ingest_queue_batches = 16;
   uint64_t next_offset = 0;
   double elapsed_s = 0;
   std::vector<LatencySample> samples;
@@ -88,7 +88,7 @@ int bench(const BenchOptions& o) {
         add_line(&b, lines[k], std::nullopt, source, k, parser, c.dead_letter_raw_bytes);
       }
       in_flight.push_back(engine.submit(std::move(b.batch)));
-      while (in_flight.size() > 32) {
+      while (in_flight.size() > 8) {
         IngestAck a = in_flight.front().get();
         in_flight.pop_front();
         if (!a.status) {

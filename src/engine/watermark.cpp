@@ -17,9 +17,21 @@ std::string WatermarkTracker::source_key(const SourcePosition& s) {
   return key;
 }
 
+WatermarkTracker::SourceClock& WatermarkTracker::clock_for(const SourcePosition& source) {
+  if (last_clock_ && source.kind == last_kind_ && source.partition == last_partition_ &&
+      source.name == last_name_) {
+    return *last_clock_;
+  }
+  last_clock_ = &sources_[source_key(source)];  // std::map nodes are stable
+  last_kind_ = source.kind;
+  last_partition_ = source.partition;
+  last_name_ = source.name;
+  return *last_clock_;
+}
+
 void WatermarkTracker::observe(const SourcePosition& source, int64_t event_time_ms,
                                int64_t ingest_time_ms) {
-  SourceClock& c = sources_[source_key(source)];
+  SourceClock& c = clock_for(source);
   c.max_event_ms = std::max(c.max_event_ms, event_time_ms);
   c.last_ingest_ms = std::max(c.last_ingest_ms, ingest_time_ms);
   max_event_ms_ = std::max(max_event_ms_, event_time_ms);
@@ -29,6 +41,7 @@ void WatermarkTracker::observe(const SourcePosition& source, int64_t event_time_
       return a.second.last_ingest_ms < b.second.last_ingest_ms;
     });
     sources_.erase(oldest);
+    last_clock_ = nullptr;
   }
 }
 
@@ -60,6 +73,7 @@ bool WatermarkTracker::deserialize(ByteReader& r) {
     return false;
   }
   sources_.clear();
+  last_clock_ = nullptr;
   for (uint64_t i = 0; i < n; ++i) {
     std::string key;
     SourceClock c;

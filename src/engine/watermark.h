@@ -46,8 +46,15 @@ class WatermarkTracker {
   };
   static std::string source_key(const SourcePosition& s);
 
+  SourceClock& clock_for(const SourcePosition& source);
+
   WatermarkOptions options_;
   std::map<std::string, SourceClock> sources_;
+  // The source of the previous observation: consecutive records mostly share one.
+  SourceKind last_kind_ = SourceKind::kHttp;
+  int32_t last_partition_ = 0;
+  std::string last_name_;
+  SourceClock* last_clock_ = nullptr;
   int64_t watermark_ = kNone;
   int64_t max_event_ms_ = kNone;
   int64_t latest_ingest_ms_ = kNone;

@@ -1,0 +1,100 @@
+#include "engine/dedupe_window.h"
+
+#include "core/assert.h"
+
+namespace ledgerflow {
+
+bool DedupeWindow::contains(IdKey key) const {
+  if (table_.empty()) return false;
+  key = normalize(key);
+  for (size_t i = slot_of(key);; i = (i + 1) & mask_) {
+    const IdKey& s = table_[i];
+    if (s == key) return true;
+    if (s.lo == 0 && s.hi == 0) return false;
+  }
+}
+
+void DedupeWindow::grow() {
+  size_t slots = table_.empty() ? 1024 : table_.size() * 2;
+  std::vector<IdKey> old = std::move(table_);
+  table_.assign(slots, IdKey{});
+  mask_ = slots - 1;
+  size_ = 0;
+  for (const IdKey& k : old) {
+    if (k.lo != 0 || k.hi != 0) insert_new(k);
+  }
+}
+
+void DedupeWindow::insert_new(IdKey key) {
+  size_t i = slot_of(key);
+  while (table_[i].lo != 0 || table_[i].hi != 0) i = (i + 1) & mask_;
+  table_[i] = key;
+  ++size_;
+}
+
+// Backward-shift deletion: pull later members of the probe run into the hole so that every
+// key stays reachable from its home slot.
+void DedupeWindow::erase(IdKey key) {
+  size_t i = slot_of(key);
+  while (!(table_[i] == key)) {
+    LF_ASSERT(table_[i].lo != 0 || table_[i].hi != 0);
+    i = (i + 1) & mask_;
+  }
+  size_t hole = i;
+  for (size_t j = (hole + 1) & mask_;; j = (j + 1) & mask_) {
+    const IdKey& k = table_[j];
+    if (k.lo == 0 && k.hi == 0) break;
+    size_t home = slot_of(k);
+    // k may move into the hole if its home is not cyclically inside (hole, j].
+    bool home_in_range = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (!home_in_range) {
+      table_[hole] = k;
+      hole = j;
+    }
+  }
+  table_[hole] = IdKey{};
+  --size_;
+}
+
+bool DedupeWindow::insert(IdKey key) {
+  if (capacity_ == 0) return true;
+  key = normalize(key);
+  if (contains(key)) return false;
+  if (ring_.size() == capacity_) {
+    erase(ring_[head_]);
+    ring_[head_] = key;
+    head_ = (head_ + 1) % capacity_;
+  } else {
+    ring_.push_back(key);
+  }
+  if ((size_ + 1) * 2 > table_.size()) grow();
+  insert_new(key);
+  return true;
+}
+
+void DedupeWindow::serialize(ByteWriter& w) const {
+  w.u64(ring_.size());
+  for (size_t i = 0; i < ring_.size(); ++i) {
+    const IdKey& k = ring_[(head_ + i) % ring_.size()];
+    w.u64(k.lo);
+    w.u64(k.hi);
+  }
+}
+
+bool DedupeWindow::deserialize(ByteReader& r) {
+  uint64_t n;
+  if (!r.u64(&n) || n > r.remaining() / 16) return false;
+  table_.clear();
+  mask_ = 0;
+  size_ = 0;
+  ring_.clear();
+  head_ = 0;
+  for (uint64_t i = 0; i < n; ++i) {
+    IdKey k;
+    if (!r.u64(&k.lo) || !r.u64(&k.hi)) return false;
+    insert(k);
+  }
+  return true;
+}
+
+}  // namespace ledgerflow

@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <random>
+#include <set>
+
+#include "engine/dedupe_window.h"
+
+using namespace ledgerflow;
+
+namespace {
+IdKey key(uint64_t i) { return hash_id(std::to_string(i), 7); }
+}  // namespace
+
+TEST(DedupeWindow, RemembersExactlyTheLastCapacityIdentities) {
+  DedupeWindow w(1000);
+  for (uint64_t i = 0; i < 5000; ++i) EXPECT_TRUE(w.insert(key(i)));
+  EXPECT_EQ(w.size(), 1000u);
+  for (uint64_t i = 0; i < 4000; ++i) EXPECT_FALSE(w.contains(key(i))) << i;
+  for (uint64_t i = 4000; i < 5000; ++i) EXPECT_FALSE(w.insert(key(i))) << i;
+}
+
+TEST(DedupeWindow, MatchesAReferenceModelUnderRandomTraffic) {
+  // Many repeats and deletions exercise backward-shift deletion in long probe runs.
+  DedupeWindow w(300);
+  std::deque<uint64_t> order;
+  std::set<uint64_t> present;
+  std::mt19937_64 rng(5);
+  for (int step = 0; step < 200000; ++step) {
+    uint64_t id = rng() % 900;
+    bool expect_new = !present.count(id);
+    ASSERT_EQ(w.insert(key(id)), expect_new) << step;
+    if (expect_new) {
+      order.push_back(id);
+      present.insert(id);
+      if (order.size() > 300) {
+        present.erase(order.front());
+        order.pop_front();
+      }
+    }
+  }
+  EXPECT_EQ(w.size(), present.size());
+}
+
+TEST(DedupeWindow, ZeroKeyIsAnOrdinaryKey) {
+  DedupeWindow w(10);
+  EXPECT_TRUE(w.insert(IdKey{0, 0}));
+  EXPECT_FALSE(w.insert(IdKey{0, 0}));
+}
+
+TEST(DedupeWindow, SerializesInEvictionOrder) {
+  DedupeWindow w(100);
+  for (uint64_t i = 0; i < 250; ++i) w.insert(key(i));
+  std::string blob;
+  ByteWriter bw(&blob);
+  w.serialize(bw);
+  DedupeWindow r(100);
+  ByteReader br(blob);
+  ASSERT_TRUE(r.deserialize(br));
+  EXPECT_EQ(r.size(), 100u);
+  // The next insert evicts the oldest remembered (150) in both.
+  w.insert(key(1000));
+  r.insert(key(1000));
+  EXPECT_FALSE(r.contains(key(150)));
+  EXPECT_TRUE(r.contains(key(151)));
+  EXPECT_EQ(w.contains(key(151)), r.contains(key(151)));
+}
