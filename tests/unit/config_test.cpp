@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "engine/engine_config.h"
+#include "test_util.h"
+
+using namespace ledgerflow;
+
+TEST(Config, ExampleFileStatesTheDefaults) {
+  EngineConfig defaults;
+  EngineConfig loaded;
+  loaded.http_port = 1;  // make sure the file really sets what it lists
+  loaded.shards = 99;
+  ASSERT_TRUE(load_config_file(std::string(LEDGERFLOW_SOURCE_DIR) + "/ledgerflow.example.toml", &loaded));
+  EXPECT_EQ(loaded.data_dir, defaults.data_dir);
+  EXPECT_EQ(loaded.fsync, defaults.fsync);
+  EXPECT_EQ(loaded.fsync_interval_ms, defaults.fsync_interval_ms);
+  EXPECT_EQ(loaded.segment_bytes, defaults.segment_bytes);
+  EXPECT_EQ(loaded.shards, defaults.shards);
+  EXPECT_EQ(loaded.ingest_queue_batches, defaults.ingest_queue_batches);
+  EXPECT_EQ(loaded.shard_queue_batches, defaults.shard_queue_batches);
+  EXPECT_EQ(loaded.shard.dedupe_window, defaults.shard.dedupe_window);
+  EXPECT_EQ(loaded.shard.window_retention_ms, defaults.shard.window_retention_ms);
+  EXPECT_EQ(loaded.checkpoint_interval_ms, defaults.checkpoint_interval_ms);
+  EXPECT_EQ(loaded.checkpoints_kept, defaults.checkpoints_kept);
+  EXPECT_EQ(loaded.watermark.out_of_orderness_ms, defaults.watermark.out_of_orderness_ms);
+  EXPECT_EQ(loaded.watermark.idle_timeout_ms, defaults.watermark.idle_timeout_ms);
+  EXPECT_EQ(loaded.dead_letters_kept, defaults.dead_letters_kept);
+  EXPECT_EQ(loaded.dead_letter_raw_bytes, defaults.dead_letter_raw_bytes);
+  EXPECT_EQ(loaded.idempotency_keys_kept, defaults.idempotency_keys_kept);
+  EXPECT_EQ(loaded.limits.max_line_bytes, defaults.limits.max_line_bytes);
+  EXPECT_EQ(loaded.http_bind, defaults.http_bind);
+  EXPECT_EQ(loaded.http_port, defaults.http_port);
+  EXPECT_EQ(loaded.http_max_body_bytes, defaults.http_max_body_bytes);
+  EXPECT_EQ(loaded.http_max_lines, defaults.http_max_lines);
+  EXPECT_EQ(loaded.http_threads, defaults.http_threads);
+}
+
+TEST(Config, RefusesUnknownKeysAndBadValues) {
+  ledgerflow::testing::TempDir tmp;
+  auto try_load = [&](const std::string& text) {
+    std::ofstream(tmp.sub("c.toml")) << text;
+    EngineConfig c;
+    return load_config_file(tmp.sub("c.toml"), &c);
+  };
+  Status s = try_load("[engine]\nshardz = 3\n");
+  EXPECT_EQ(s.code(), "invalid_config");
+  EXPECT_NE(s.message().find("engine.shardz"), std::string::npos);
+  EXPECT_FALSE(try_load("[engine]\nshards = 0\n"));
+  EXPECT_FALSE(try_load("[engine]\nshards = \"two\"\n"));
+  EXPECT_FALSE(try_load("[log]\nfsync = \"sometimes\"\n"));
+  EXPECT_FALSE(try_load("this is not toml"));
+  EXPECT_TRUE(try_load("[log]\nfsync = \"batch\"\n"));
+}
