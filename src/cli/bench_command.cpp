@@ -2,6 +2,8 @@
 #include <deque>
 #include <filesystem>
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -75,30 +77,51 @@ int bench(const BenchOptions& o) {
       return 2;
     }
     engine.record_latency(true);
-    EventParser parser(c.limits);
-    SourcePosition source{SourceKind::kBench, "bench", 0, 0};
-    std::deque<std::future<IngestAck>> in_flight;
+    // Feeders stand for concurrent ingest connections: each parses and submits its share of
+    // the batches, keeping a few in flight so that parsing overlaps logging.
+    std::atomic<size_t> next_batch{0};
+    std::atomic<bool> failed{false};
+    std::mutex offset_mu;
     int64_t t0 = monotonic_ns();
-    for (size_t i = 0; i < lines.size(); i += o.batch_lines) {
-      NdjsonBatch b;
-      b.batch.submit_ns = monotonic_ns();
-      size_t end = std::min(lines.size(), i + o.batch_lines);
-      for (size_t k = i; k < end; ++k) {
-        source.position = int64_t(k);
-        add_line(&b, lines[k], std::nullopt, source, k, parser, c.dead_letter_raw_bytes);
-      }
-      in_flight.push_back(engine.submit(std::move(b.batch)));
-      while (in_flight.size() > 8) {
-        IngestAck a = in_flight.front().get();
-        in_flight.pop_front();
+    auto feed = [&] {
+      EventParser parser(c.limits);
+      SourcePosition source{SourceKind::kBench, "bench", 0, 0};
+      std::deque<std::future<IngestAck>> in_flight;
+      uint64_t local_next = 0;
+      auto settle = [&](std::future<IngestAck>& f) {
+        IngestAck a = f.get();
         if (!a.status) {
           spdlog::error("bench: {}", a.status.to_string());
-          return 2;
+          failed = true;
         }
-        next_offset = std::max(next_offset, a.next_offset);
+        local_next = std::max(local_next, a.next_offset);
+      };
+      for (;;) {
+        size_t i = next_batch.fetch_add(1) * o.batch_lines;
+        if (i >= lines.size()) break;
+        NdjsonBatch b;
+        b.batch.submit_ns = monotonic_ns();
+        b.batch.records.reserve(o.batch_lines);
+        size_t end = std::min(lines.size(), i + o.batch_lines);
+        for (size_t k = i; k < end; ++k) {
+          source.position = int64_t(k);
+          add_line(&b, lines[k], std::nullopt, source, k, parser, c.dead_letter_raw_bytes);
+        }
+        in_flight.push_back(engine.submit(std::move(b.batch)));
+        while (in_flight.size() > 4) {
+          settle(in_flight.front());
+          in_flight.pop_front();
+        }
       }
-    }
-    for (auto& f : in_flight) next_offset = std::max(next_offset, f.get().next_offset);
+      for (auto& f : in_flight) settle(f);
+      std::lock_guard lock(offset_mu);
+      next_offset = std::max(next_offset, local_next);
+    };
+    std::vector<std::thread> feeders;
+    for (int f = 1; f < o.feeders; ++f) feeders.emplace_back(feed);
+    feed();
+    for (auto& t : feeders) t.join();
+    if (failed) return 2;
     engine.wait_applied(next_offset, 600'000);
     elapsed_s = double(monotonic_ns() - t0) / 1e9;
     samples = engine.take_latency_samples();
@@ -114,10 +137,11 @@ int bench(const BenchOptions& o) {
   double p50 = percentile_us(samples, 0.50), p99 = percentile_us(samples, 0.99);
   if (o.json) {
     fmt::print("{{\"events\":{},\"events_per_s\":{:.0f},\"p50_us\":{:.1f},\"p99_us\":{:.1f},\"shards\":{},"
-               "\"fsync\":\"{}\",\"seconds\":{:.3f}}}\n",
-               o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), elapsed_s);
+               "\"fsync\":\"{}\",\"feeders\":{},\"seconds\":{:.3f}}}\n",
+               o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), o.feeders, elapsed_s);
   } else {
-    fmt::print("events: {}  shards: {}  fsync: {}\n", o.events, o.shards, fsync_policy_name(o.fsync));
+    fmt::print("events: {}  shards: {}  fsync: {}  feeders: {}\n", o.events, o.shards,
+               fsync_policy_name(o.fsync), o.feeders);
     fmt::print("throughput: {:.0f} events/s ({:.3f} s)\n", eps, elapsed_s);
     fmt::print("latency per event: p50 {:.1f} us, p99 {:.1f} us\n", p50, p99);
   }

@@ -28,6 +28,7 @@ struct BenchOptions {
   FsyncPolicy fsync = FsyncPolicy::kInterval;
   bool json = false;
   size_t batch_lines = 1000;
+  int feeders = 2;  // threads parsing and submitting, like concurrent HTTP connections
   std::string dir;  // empty: a temporary directory, removed afterwards
 };
 int bench(const BenchOptions& options);

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   bench->add_option("--shards", bench_opts.shards, "processing shards")->check(CLI::Range(1, 256));
   bench->add_option("--fsync", bench_fsync, "batch, interval or none");
   bench->add_option("--batch", bench_opts.batch_lines, "lines per ingest batch")->check(CLI::Range(1, 1'000'000));
+  bench->add_option("--feeders", bench_opts.feeders, "parsing threads (concurrent ingest connections)")->check(CLI::Range(1, 64));
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
 

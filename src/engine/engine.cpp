@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -53,8 +55,14 @@ Status Engine::start() {
   }
   if (Status s = recover(); !s) return s;
   for (auto& shard : shards_) shard->start();
-  writer_ = std::thread([this] { writer_loop(); });
-  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+  writer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "lf-log-writer");
+    writer_loop();
+  });
+  checkpointer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "lf-checkpoint");
+    checkpoint_loop();
+  });
   started_ = true;
   ready_ = true;
   return Status::ok();
@@ -121,6 +129,7 @@ Status Engine::recover() {
 
 void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns) {
   std::vector<ShardBatch> batches(shards_.size());
+  for (ShardBatch& b : batches) b.events.reserve(records.size() / shards_.size() + 16);
   uint64_t next_offset = 0;
   {
     std::lock_guard lock(router_mu_);

@@ -1,5 +1,7 @@
 #include "engine/shard_worker.h"
 
+#include <pthread.h>
+
 #include "core/event_time.h"
 
 namespace ledgerflow {
@@ -13,7 +15,11 @@ ShardWorker::~ShardWorker() { stop(); }
 void ShardWorker::start() {
   LF_ASSERT(!thread_.joinable());
   applied_next_offset_.store(state_.next_offset(), std::memory_order_release);
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    std::string name = "lf-shard-" + std::to_string(index_);
+    pthread_setname_np(pthread_self(), name.c_str());
+    run();
+  });
 }
 
 void ShardWorker::stop() {
@@ -58,7 +64,6 @@ void ShardWorker::run() {
       barrier->state.set_value(std::move(blob));
     }
   }
-  (void)index_;
 }
 
 std::vector<LatencySample> ShardWorker::take_latency_samples() {

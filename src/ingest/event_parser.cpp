@@ -79,8 +79,10 @@ Status read_int(simdjson::ondemand::value v, std::string_view field, int64_t lo,
   return Status::ok();
 }
 
+// The view stays valid until the parser's next document (simdjson keeps unescaped strings in
+// its per-document buffer), so fields needed only during parsing are never copied.
 Status read_string(simdjson::ondemand::value v, std::string_view field, size_t max_bytes,
-                   bool allow_empty, std::string* out) {
+                   bool allow_empty, std::string_view* out) {
   json_type t;
   if (v.type().get(t) || t != json_type::string) return wrong_type(field, "a string");
   std::string_view s;
@@ -92,7 +94,7 @@ Status read_string(simdjson::ondemand::value v, std::string_view field, size_t m
   if (!allow_empty && s.find_first_not_of(" \t") == std::string_view::npos) {
     return Status::bad_input("empty_field", fmt::format("field \"{}\" is empty", field));
   }
-  out->assign(s);
+  *out = s;
   return Status::ok();
 }
 
@@ -155,7 +157,7 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
                                  Event* out) {
   uint32_t seen = 0;
   Event e;
-  std::string dt, type_name;
+  std::string_view id, prod_name, dt, type_name;
   for (auto field_result : obj) {
     simdjson::ondemand::field field;
     if (auto err = std::move(field_result).get(field)) return json_error(err);
@@ -177,13 +179,13 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
     Status s;
     switch (bit) {
       case kId:
-        s = read_string(v, "id", limits_.max_id_bytes, false, &e.id);
+        s = read_string(v, "id", limits_.max_id_bytes, false, &id);
         break;
       case kProdId:
         s = read_int(v, "prod_id", 1, limits_.max_prod_id, &e.prod_id);
         break;
       case kProdName:
-        s = read_string(v, "prod_name", limits_.max_name_bytes, false, &e.prod_name);
+        s = read_string(v, "prod_name", limits_.max_name_bytes, false, &prod_name);
         break;
       case kUnitSold:
       case kUnitReceived:
@@ -246,6 +248,8 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
   Result<int64_t> ms = parse_event_time_ms(dt);
   if (!ms) return ms.status();
   e.event_time_ms = *ms;
+  e.id.assign(id);
+  e.prod_name.assign(prod_name);
   e.id_key = event_identity(e);
   *out = std::move(e);
   return Status::ok();

@@ -1,5 +1,6 @@
 #include "ingest/ndjson_batch.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/json_escape.h"
@@ -41,6 +42,7 @@ NdjsonBatch build_ndjson_batch(std::string_view body, std::optional<EventType> t
                                const SourcePosition& source, int64_t first_position,
                                EventParser& parser, size_t dead_letter_raw_bytes) {
   NdjsonBatch out;
+  out.batch.records.reserve(size_t(std::count(body.begin(), body.end(), '\n')) + 1);
   size_t line_no = 0;
   size_t pos = 0;
   while (pos < body.size()) {

@@ -328,12 +328,16 @@ void HttpServer::routes() {
     }
     res.set_content(fmt::format("{{\"checkpoint_offset\":{}}}", engine_->pipeline().checkpoint_offset), kJson);
   });
-  s.Get("/api/v1/stream", [this](const httplib::Request&, httplib::Response& res) {
+  // Optional ?store=N keeps inventory rows and shipments of that store only (a dashboard shows
+  // one store at a time, so a large catalog x many stores does not flood the first frame).
+  s.Get("/api/v1/stream", [this](const httplib::Request& req, httplib::Response& res) {
+    std::optional<int32_t> store;
+    if (!store_param(req, res, &store)) return;
     auto cursor = std::make_shared<ChangeCursor>();
     auto seq = std::make_shared<uint64_t>(0);
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
-    res.set_chunked_content_provider("text/event-stream", [this, cursor, seq](size_t, httplib::DataSink& sink) {
+    res.set_chunked_content_provider("text/event-stream", [this, cursor, seq, store](size_t, httplib::DataSink& sink) {
       if (*seq > 0) {
         // Wait for the next tick in slices so that stop() is never held up.
         for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -351,7 +355,9 @@ void HttpServer::routes() {
       w.key("kpis");
       write_kpis(w, engine_->kpis());
       w.key("inventory").begin_array();
-      for (const InventoryRow& r : changes.inventory) write_inventory_row(w, r);
+      for (const InventoryRow& r : changes.inventory) {
+        if (!store || r.store_id == *store) write_inventory_row(w, r);
+      }
       w.end_array().key("sales").begin_array();
       for (int64_t start : changes.window_starts) {
         for (const SalesWindow& sw : engine_->sales(kMsPerMinute, start, start + kMsPerMinute)) {
@@ -359,7 +365,9 @@ void HttpServer::routes() {
         }
       }
       w.end_array().key("shipments").begin_array();
-      for (const Event& e : changes.shipments) write_shipment(w, e);
+      for (const Event& e : changes.shipments) {
+        if (!store || e.store_id == *store) write_shipment(w, e);
+      }
       w.end_array().key("dead_letters").begin_array();
       for (const DeadLetter& d : changes.dead_letters) write_dead_letter(w, d);
       w.end_array().end_object();

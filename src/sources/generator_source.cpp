@@ -1,5 +1,7 @@
 #include "sources/generator_source.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -14,7 +16,12 @@ GeneratorSource::GeneratorSource(Engine* engine, GeneratorOptions options)
 
 GeneratorSource::~GeneratorSource() { stop(); }
 
-void GeneratorSource::start() { thread_ = std::thread([this] { run(); }); }
+void GeneratorSource::start() {
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "lf-generator");
+    run();
+  });
+}
 
 void GeneratorSource::stop() {
   stop_ = true;
