@@ -1,0 +1,67 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/checkpoint.h"
+#include "test_util.h"
+
+using namespace ledgerflow;
+using ledgerflow::testing::TempDir;
+
+namespace {
+CheckpointData sample(uint64_t offset) {
+  CheckpointData d;
+  d.next_offset = offset;
+  d.created_ms = 1234;
+  d.router_state = "router-" + std::to_string(offset);
+  d.shard_states = {"shard0", std::string(1000, 'x'), ""};
+  return d;
+}
+}  // namespace
+
+TEST(Checkpoint, EncodesAndDecodesExactly) {
+  CheckpointData d = sample(42);
+  auto back = decode_checkpoint(encode_checkpoint(d));
+  ASSERT_TRUE(back.is_ok());
+  EXPECT_EQ(back->next_offset, 42u);
+  EXPECT_EQ(back->created_ms, 1234);
+  EXPECT_EQ(back->router_state, d.router_state);
+  EXPECT_EQ(back->shard_states, d.shard_states);
+}
+
+TEST(Checkpoint, DetectsAnyDamage) {
+  std::string bytes = encode_checkpoint(sample(7));
+  for (size_t i = 0; i < bytes.size(); i += 13) {
+    std::string bad = bytes;
+    bad[i] ^= 0x01;
+    EXPECT_FALSE(decode_checkpoint(bad).is_ok()) << i;
+  }
+  EXPECT_FALSE(decode_checkpoint(bytes.substr(0, bytes.size() - 1)).is_ok());
+}
+
+TEST(Checkpoint, LoadsTheNewestValidAndKeepsOnlyTheLastFew) {
+  TempDir tmp;
+  for (uint64_t off : {10u, 20u, 30u, 40u}) ASSERT_TRUE(write_checkpoint(tmp.str(), sample(off), 3));
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(tmp.str())) files += e.path().extension() == ".ckpt";
+  EXPECT_EQ(files, 3u);
+  auto loaded = load_latest_checkpoint(tmp.str());
+  ASSERT_TRUE(loaded.data.has_value());
+  EXPECT_EQ(loaded.data->next_offset, 40u);
+  // Damage the newest: the loader reports it and falls back to the previous one.
+  std::string newest = tmp.sub("checkpoint-00000000000000000040.ckpt");
+  std::filesystem::resize_file(newest, 30);
+  loaded = load_latest_checkpoint(tmp.str());
+  ASSERT_TRUE(loaded.data.has_value());
+  EXPECT_EQ(loaded.data->next_offset, 30u);
+  ASSERT_EQ(loaded.skipped.size(), 1u);
+  EXPECT_NE(loaded.skipped[0].find("00040"), std::string::npos);
+}
+
+TEST(Checkpoint, NoneIsNotAnError) {
+  TempDir tmp;
+  auto loaded = load_latest_checkpoint(tmp.sub("missing"));
+  EXPECT_FALSE(loaded.data.has_value());
+  EXPECT_TRUE(loaded.skipped.empty());
+}

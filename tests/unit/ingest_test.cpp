@@ -1,0 +1,96 @@
+#include <gtest/gtest.h>
+
+#include "core/json_escape.h"
+#include "ingest/catalog.h"
+#include "ingest/csv_reader.h"
+#include "ingest/ndjson_batch.h"
+
+using namespace ledgerflow;
+
+TEST(CsvReader, SplitsQuotedFieldsAndCountsLines) {
+  std::string csv = "\xEF\xBB\xBF" "a,b,c\r\n1,\"x, y\",\"he said \"\"hi\"\"\"\n\n2,\"multi\nline\",3\n4,5";
+  CsvReader r(csv);
+  std::vector<std::string> f;
+  Status err;
+  ASSERT_TRUE(r.next(&f, &err));
+  EXPECT_EQ(f, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_TRUE(r.next(&f, &err));
+  EXPECT_EQ(f, (std::vector<std::string>{"1", "x, y", "he said \"hi\""}));
+  EXPECT_EQ(r.line(), 2u);
+  ASSERT_TRUE(r.next(&f, &err));
+  EXPECT_EQ(f, (std::vector<std::string>{"2", "multi\nline", "3"}));
+  EXPECT_EQ(r.line(), 4u);
+  ASSERT_TRUE(r.next(&f, &err));
+  EXPECT_EQ(f, (std::vector<std::string>{"4", "5"}));
+  EXPECT_EQ(r.line(), 6u);
+  EXPECT_FALSE(r.next(&f, &err));
+}
+
+TEST(CsvReader, ReportsUnterminatedQuotesAndLongRecords) {
+  std::vector<std::string> f;
+  Status err;
+  CsvReader r("a,\"open");
+  ASSERT_TRUE(r.next(&f, &err));
+  EXPECT_EQ(err.code(), "unterminated_quote");
+  const std::string long_record = std::string(100, 'x') + "\nok\n";  // the reader holds a view
+  CsvReader r2(long_record, 50);
+  ASSERT_TRUE(r2.next(&f, &err));
+  EXPECT_EQ(err.code(), "line_too_long");
+  ASSERT_TRUE(r2.next(&f, &err));
+  EXPECT_TRUE(err.is_ok());
+  EXPECT_EQ(f, (std::vector<std::string>{"ok"}));
+}
+
+TEST(Catalog, BuiltinIsARealisticStore) {
+  const Catalog& c = Catalog::builtin();
+  EXPECT_GE(c.products().size(), 20u);
+  for (const Product& p : c.products()) {
+    EXPECT_GT(p.price, p.cost_price) << p.name;  // every item sells at a margin
+    EXPECT_GT(p.reorder_point, 0) << p.name;
+  }
+  ASSERT_NE(c.find(4), nullptr);
+  EXPECT_EQ(c.find(4)->price.to_string(), "1.89");
+}
+
+TEST(Catalog, ParsesAndRefusesBadFiles) {
+  auto ok = Catalog::parse_csv("id,item_name,price,cost_price,reorder_point,description\n7,\"Tea, green\",3.50,1.25,40,\"Loose leaf\"\n");
+  ASSERT_TRUE(ok.is_ok());
+  EXPECT_EQ(ok->find(7)->name, "Tea, green");
+  EXPECT_EQ(ok->find(7)->cost_price.to_string(), "1.25");
+  EXPECT_FALSE(Catalog::parse_csv("name,price\nx,1\n").is_ok());
+  EXPECT_FALSE(Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n1,a,x,1,1\n").is_ok());
+  EXPECT_FALSE(Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n1,a,1,1,1\n1,b,1,1,1\n").is_ok());
+  EXPECT_FALSE(Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n").is_ok());
+}
+
+TEST(NdjsonBatch, KeepsGoodLinesAndDeadLettersBadOnesInOrder) {
+  EventParser parser;
+  std::string body =
+      "{\"id\":\"a\",\"prod_id\":1,\"unit_received\":5,\"dt\":\"2024-05-01 00:00:00\"}\r\n"
+      "\n"
+      "garbage\n"
+      "   \n"
+      "{\"id\":\"b\",\"prod_id\":2,\"unit_received\":5,\"dt\":\"2024-05-01 00:00:00\"}";
+  NdjsonBatch b = build_ndjson_batch(body, EventType::kShipment, SourcePosition{SourceKind::kHttp, "http", 0, 0},
+                                     0, parser, 4);
+  EXPECT_EQ(b.lines, 3u);
+  EXPECT_EQ(b.accepted, 2u);
+  ASSERT_EQ(b.rejected.size(), 1u);
+  EXPECT_EQ(b.rejected[0].line, 3u);
+  ASSERT_EQ(b.batch.records.size(), 3u);
+  EXPECT_EQ(b.batch.records[1].kind, RecordKind::kDeadLetter);
+  EXPECT_EQ(b.batch.records[1].raw, "garb");  // bounded to 4 bytes
+  EXPECT_EQ(b.batch.records[1].raw_size, 7u);
+  EXPECT_EQ(b.batch.records[1].source.position, 3);
+  EXPECT_EQ(b.batch.records[2].event.id, "b");
+  std::string summary = summary_json(b);
+  EXPECT_NE(summary.find("\"accepted\":2"), std::string::npos);
+  EXPECT_NE(summary.find("\"line\":3"), std::string::npos);
+}
+
+TEST(JsonEscape, ProducesValidJsonForAnyBytes) {
+  EXPECT_EQ(json_string("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+  EXPECT_EQ(json_string("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(json_string("bad\xff\xfe"), "\"bad\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(json_string("\xed\xa0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // surrogate
+}
