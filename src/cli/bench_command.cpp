@@ -57,6 +57,20 @@ int bench(const BenchOptions& o) {
       lines.push_back(std::move(typed));
     }
   }
+  // Baseline in the same run: parse + validate alone on one thread, nothing logged or applied.
+  double baseline_eps = 0;
+  {
+    EventParser parser;
+    Event e;
+    size_t ok = 0;
+    int64_t b0 = monotonic_ns();
+    for (const std::string& l : lines) ok += parser.parse(l, std::nullopt, &e).is_ok();
+    baseline_eps = double(lines.size()) / (double(monotonic_ns() - b0) / 1e9);
+    if (ok != lines.size()) {
+      spdlog::error("bench: {} generated lines failed validation", lines.size() - ok);
+      return 2;
+    }
+  }
   std::string dir = o.dir;
   bool temp = dir.empty();
   if (temp) dir = (fs::temp_directory_path() / fmt::format("ledgerflow-bench-{}", now_ms())).string();
@@ -137,13 +151,14 @@ int bench(const BenchOptions& o) {
   double p50 = percentile_us(samples, 0.50), p99 = percentile_us(samples, 0.99);
   if (o.json) {
     fmt::print("{{\"events\":{},\"events_per_s\":{:.0f},\"p50_us\":{:.1f},\"p99_us\":{:.1f},\"shards\":{},"
-               "\"fsync\":\"{}\",\"feeders\":{},\"seconds\":{:.3f}}}\n",
-               o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), o.feeders, elapsed_s);
+               "\"fsync\":\"{}\",\"feeders\":{},\"seconds\":{:.3f},\"baseline_parse_only_events_per_s\":{:.0f}}}\n",
+               o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), o.feeders, elapsed_s, baseline_eps);
   } else {
     fmt::print("events: {}  shards: {}  fsync: {}  feeders: {}\n", o.events, o.shards,
                fsync_policy_name(o.fsync), o.feeders);
     fmt::print("throughput: {:.0f} events/s ({:.3f} s)\n", eps, elapsed_s);
     fmt::print("latency per event: p50 {:.1f} us, p99 {:.1f} us\n", p50, p99);
+    fmt::print("baseline, parse + validate only on one thread: {:.0f} events/s\n", baseline_eps);
   }
   return 0;
 }
