@@ -1,32 +1,13 @@
 #pragma once
 // Helpers shared by unit tests: temporary directories and event builders.
-#include <filesystem>
-#include <random>
 #include <string>
+
+#include "support/temp_dir.h"
 
 #include "core/event.h"
 #include "core/event_time.h"
 
 namespace ledgerflow::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("ledgerflow-test-" + std::to_string(now_ms()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string str() const { return path_.string(); }
-  std::string sub(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 inline Event sale(std::string receipt, int64_t prod, int64_t units, const char* price, int64_t t_ms,
                   int32_t store = 1) {
