@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure --timeout 900
 
-.PHONY: all setup web build demo test test-release test-asan bench format clean
+.PHONY: all setup web build demo test test-release test-asan fuzz bench format clean
 
 all: build
 
@@ -37,6 +37,19 @@ $(ASAN_BUILD)/build.ninja:
 test-asan: setup $(ASAN_BUILD)/build.ninja
 	@ninja -C $(ASAN_BUILD) -j $(JOBS) unit_tests
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest $(CTEST_ARGS) -L unit -j 2
+
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+# Coverage-guided fuzzing of the parsers and on-disk decoders (clang + libFuzzer).
+fuzz: setup
+	@[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDGERFLOW_FUZZ=ON >/dev/null
+	@ninja -C $(FUZZ_BUILD) -j $(JOBS) fuzz_event_parser fuzz_log_record fuzz_csv
+	@for t in fuzz_event_parser fuzz_log_record fuzz_csv; do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  ./$(FUZZ_BUILD)/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/seeds || exit 1; \
+	done
 
 bench: build
 	./$(BUILD)/ledgerflow bench --events 2000000 --shards 1

@@ -5,7 +5,7 @@
 namespace ledgerflow {
 
 ShardState::ShardState(const Catalog* catalog, ShardOptions options)
-    : catalog_(catalog), options_(options), inventory_(catalog), dedupe_(options.dedupe_window) {}
+    : options_(options), inventory_(catalog), dedupe_(options.dedupe_window) {}
 
 ApplyOutcome ShardState::apply(const RoutedEvent& re) {
   const Event& e = re.event;

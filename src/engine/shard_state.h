@@ -72,7 +72,6 @@ class ShardState {
   bool deserialize(ByteReader& r);
 
  private:
-  const Catalog* catalog_;
   ShardOptions options_;
   InventoryState inventory_;
   SalesWindows windows_;
