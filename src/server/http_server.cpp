@@ -1,5 +1,6 @@
 #include "server/http_server.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -68,6 +69,13 @@ bool store_param(const httplib::Request& req, httplib::Response& res, std::optio
 
 bool is_loopback(const std::string& bind) {
   return bind == "127.0.0.1" || bind == "localhost" || bind == "::1" || bind.rfind("127.", 0) == 0;
+}
+
+const EmbeddedAsset* find_asset(std::string_view path) {
+  for (const EmbeddedAsset& a : embedded_assets()) {
+    if (a.path == path) return &a;
+  }
+  return nullptr;
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
@@ -377,14 +385,37 @@ void HttpServer::routes() {
   });
   s.Get(R"(/(.*))", [](const httplib::Request& req, httplib::Response& res) {
     std::string path = req.path == "/" ? "/index.html" : req.path;
-    for (const EmbeddedAsset& a : embedded_assets()) {
-      if (a.path == path) {
-        res.set_content(std::string(a.data), std::string(a.content_type));
-        if (path != "/index.html") res.set_header("Cache-Control", "public, max-age=3600");
-        return;
-      }
+    const EmbeddedAsset* asset = find_asset(path);
+    if (!asset) {
+      send_error(res, 404, "not_found", "no such resource: " + req.path);
+      return;
     }
-    send_error(res, 404, "not_found", "no such resource: " + req.path);
+    // The web build writes compressed copies next to large files (app.js.br, app.js.gz); they
+    // are sent as they are. A body is never compressed per request: cpp-httplib's on-the-fly
+    // brotli takes about a second for the 560 KB script.
+    std::string accept = req.get_header_value("Accept-Encoding");
+    const EmbeddedAsset* body = asset;
+    if (const EmbeddedAsset* br = find_asset(path + ".br"); br && accept.find("br") != std::string::npos) {
+      body = br;
+      res.set_header("Content-Encoding", "br");
+    } else if (const EmbeddedAsset* gz = find_asset(path + ".gz"); gz && accept.find("gzip") != std::string::npos) {
+      body = gz;
+      res.set_header("Content-Encoding", "gzip");
+    }
+    res.set_header("Vary", "Accept-Encoding");
+    // index.html is always revalidated; the files it names carry a content hash in their names.
+    res.set_header("Cache-Control", path == "/index.html" ? "no-cache" : "public, max-age=31536000, immutable");
+    std::string_view data = body->data;
+    if (data.empty()) {
+      res.set_content("", std::string(asset->content_type));
+      return;
+    }
+    // A fixed-length content provider: served from the embedded bytes without a copy, and
+    // cpp-httplib does not compress it.
+    res.set_content_provider(data.size(), std::string(asset->content_type),
+                             [data](size_t offset, size_t length, httplib::DataSink& sink) {
+                               return sink.write(data.data() + offset, std::min(length, data.size() - offset));
+                             });
   });
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";

@@ -1,0 +1,10 @@
+// The dashboard's views, in navigation order. A view is one file in views/ plus one line here:
+// it exports { id, title, description, icon, usesStore, mount(root, ctx) -> { update, destroy } }
+// and is reachable at #/<id>.
+import overview from './views/overview.js';
+import inventory from './views/inventory.js';
+import sales from './views/sales.js';
+import pipeline from './views/pipeline.js';
+
+export const ROUTES = [overview, inventory, sales, pipeline];
+export const DEFAULT_ROUTE = 'overview';
