@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/checksum.h"
 #include "log/bronze_log.h"
 #include "log/log_format.h"
 #include "test_util.h"
@@ -187,4 +188,12 @@ TEST(BronzeLog, EncodesEveryRecordKind) {
       EXPECT_NE(logfmt::decode_record(bad, &back, &consumed), logfmt::DecodeResult::kOk) << i;
     }
   }
+}
+
+TEST(Checksum, IsTheStandardCrc32) {
+  // The CRC-32 check value (IEEE 802.3, as zlib and gzip compute it) of "123456789".
+  EXPECT_EQ(ledgerflow::crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(ledgerflow::crc32(""), 0u);
+  // Chaining equals one pass.
+  EXPECT_EQ(ledgerflow::crc32("56789", ledgerflow::crc32("1234")), 0xCBF43926u);
 }
