@@ -248,6 +248,11 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
   Result<int64_t> ms = parse_event_time_ms(dt);
   if (!ms) return ms.status();
   e.event_time_ms = *ms;
+  if (e.event_time_ms > now_ms() + limits_.max_future_ms) {
+    return Status::bad_input("time_in_future",
+                             fmt::format("dt {} is more than {} ms ahead of the clock", dt,
+                                         limits_.max_future_ms));
+  }
   e.id.assign(id);
   e.prod_name.assign(prod_name);
   e.id_key = event_identity(e);

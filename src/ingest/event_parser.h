@@ -28,6 +28,9 @@ struct ParseLimits {
   int64_t max_units = 1'000'000;           // per line
   int64_t max_reorder_point = 1'000'000'000;
   int64_t max_unit_price_units = 1'000'000'000;  // whole currency units
+  // Event times further ahead of the wall clock are refused ("time_in_future"): one event
+  // dated years ahead would drag the monotonic watermark with it and close every window.
+  int64_t max_future_ms = 86'400'000;
 };
 
 class EventParser {

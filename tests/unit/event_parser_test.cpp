@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/event_time.h"
 #include "ingest/event_parser.h"
 
 using namespace ledgerflow;
@@ -123,4 +124,13 @@ TEST(EventParser, UnescapesStrings) {
   line.replace(line.find("Whole Milk 1L"), 13, "Caf\\u00e9 \\\"Noir\\\"");
   ASSERT_TRUE(p.parse(line, EventType::kSale, &e));
   EXPECT_EQ(e.prod_name, "Caf\xc3\xa9 \"Noir\"");
+}
+
+TEST(EventParser, RefusesEventsFarInTheFuture) {
+  std::string line = kSale;
+  line.replace(line.find("2024-05-01"), 10, "2150-05-01");
+  EXPECT_EQ(code_of(line), "time_in_future");
+  std::string soon = kSale;
+  soon.replace(soon.find("2024-05-01 12:00:00.123"), 23, format_event_time(now_ms() + 3'600'000));
+  EXPECT_EQ(code_of(soon), "ok");
 }
