@@ -268,19 +268,21 @@ test('inventory: bar values equal /api/v1/inventory for a quiet store', async ()
 
 test('inventory: bar values equal /api/v1/inventory for a live store', async () => {
   await selectStore(1);
-  // Store 1 changes with every cart: compare a page snapshot with an API read right after it,
-  // and retry until one pair was taken between two changes.
+  // Store 1 changes with every cart: right after a stream frame is drawn, compare the page with
+  // an API read, and retry until one pair was taken between two changes.
   let diffs;
   let attempts = 0;
   await waitFor(
     async () => {
       attempts++;
+      const seq = await page.getAttribute('body', 'data-seq');
+      await page.waitForFunction((s) => document.body.dataset.seq !== s, seq, { timeout: 3000 });
       const bars = await chartBars();
       const apiRows = await api('/api/v1/inventory?store=1');
       diffs = compareBars(bars, apiRows);
       return bars.length === Math.min(25, apiRows.length) && diffs.length === 0;
     },
-    { timeout: 15_000, interval: 150, message: 'store 1 bars to equal the API' },
+    { timeout: 20_000, interval: 0, message: 'store 1 bars to equal the API' },
   ).catch((e) => {
     throw new Error(`${e.message}\n${diffs?.join('\n')}`);
   });

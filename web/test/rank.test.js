@@ -56,3 +56,15 @@ test('chart rows from a 10,000-product store are quick', () => {
   assert.ok(stockRatio(top[0]) <= stockRatio(top[24]));
   assert.ok(performance.now() - t0 < 200);
 });
+
+test('selectFirst equals sort-then-slice for every chart order', async () => {
+  const { selectFirst } = await import('../src/lib/rank.js');
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const data = Array.from({ length: 3000 }, (_, i) => ({ prod_id: i + 1, unit_left: Math.floor(rnd() * 500) - 20, reorder_point: Math.floor(rnd() * 200) }));
+  for (const [name, o] of Object.entries(CHART_ORDERS)) {
+    for (const k of [1, 25, 100, 5000]) {
+      assert.deepEqual(selectFirst(data, k, o.cmp), data.slice().sort(o.cmp).slice(0, k), `${name} k=${k}`);
+    }
+  }
+});

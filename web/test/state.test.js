@@ -136,3 +136,15 @@ test('changes between redraws combine', () => {
   assert.equal(combineChanges(null, b), b);
   assert.deepEqual(combineChanges(a, b), { reset: true, inventory: ['1:1', '1:2'], sales: 1, shipments: 2, deadLetters: 1, kpis: true, pipeline: true });
 });
+
+test('switching store forgets that store-specific data only', async () => {
+  const { resetStoreData } = await import('../src/lib/state.js');
+  const s = createState();
+  applyFrame(s, frame(1, { inventory: [row(1, 1, 5)], shipments: [{ offset: 1 }], sales: [win(0, 1, 1)], dead_letters: [{ offset: 2 }] }));
+  resetStoreData(s);
+  assert.equal(s.inventory.size, 0);
+  assert.equal(s.byStore.size, 0);
+  assert.equal(s.shipments.length, 0);
+  assert.equal(s.sales.size, 1);
+  assert.equal(s.deadLetters.length, 1);
+});

@@ -5,20 +5,26 @@ function byProdId(a, b) {
   return a.prod_id - b.prod_id;
 }
 
-// The k largest rows by `value(row)`, largest first, ties by prod_id. O(n log k).
-export function topK(rows, k, value) {
+// The first k rows in the order `cmp` (a sort comparator) defines, without sorting them all:
+// O(n log k) with a kept-sorted buffer of k rows. Same result as rows.slice().sort(cmp).slice(0, k)
+// when cmp is a total order.
+export function selectFirst(rows, k, cmp) {
   if (k <= 0) return [];
-  const heap = []; // kept sorted ascending (smallest first); small k, so insertion is fine
-  const worse = (a, b) => value(a) - value(b) || b.prod_id - a.prod_id; // <0: a ranks below b
+  const best = []; // ascending by cmp; best[best.length - 1] is the worst kept
   for (const r of rows) {
-    if (heap.length < k) {
-      insertSorted(heap, r, worse);
-    } else if (worse(r, heap[0]) > 0) {
-      heap.shift();
-      insertSorted(heap, r, worse);
+    if (best.length < k) {
+      insertSorted(best, r, cmp);
+    } else if (cmp(r, best[best.length - 1]) < 0) {
+      best.pop();
+      insertSorted(best, r, cmp);
     }
   }
-  return heap.reverse();
+  return best;
+}
+
+// The k largest rows by `value(row)`, largest first, ties by prod_id.
+export function topK(rows, k, value) {
+  return selectFirst(rows, k, (a, b) => value(b) - value(a) || a.prod_id - b.prod_id);
 }
 
 function insertSorted(arr, x, cmp) {
@@ -54,9 +60,8 @@ export const CHART_ORDERS = {
   product: { label: 'Product id', cmp: byProdId },
 };
 
-// Rows for the stock chart: ordered by `order`, at most `limit`.
+// Rows for the stock chart: the first `limit` in the order `order`. O(n log limit).
 export function chartRows(rows, { order = 'risk', limit = 25 } = {}) {
   const o = CHART_ORDERS[order] || CHART_ORDERS.risk;
-  const sorted = rows.slice().sort(o.cmp);
-  return sorted.length > limit ? sorted.slice(0, limit) : sorted;
+  return selectFirst(rows, limit, o.cmp);
 }

@@ -43,6 +43,14 @@ export function resetState(state) {
   state.deadLetters = [];
 }
 
+// Forgets the per-store data (inventory rows, shipments) when the page switches to another
+// store; the new stream's first frame brings that store's rows.
+export function resetStoreData(state) {
+  state.inventory.clear();
+  state.byStore.clear();
+  state.shipments = [];
+}
+
 // Upserts inventory rows. Returns the keys that changed.
 export function mergeInventory(state, rows) {
   const changed = [];

@@ -56,15 +56,7 @@ export function tile({ id, label, icon = '' }) {
   return {
     el,
     set(v, s = null, tone = null) {
-      if (value.textContent !== v) {
-        value.textContent = v;
-        if (value.dataset.ready) {
-          el.classList.remove('tick');
-          void el.offsetWidth; // restart the highlight animation
-          el.classList.add('tick');
-        }
-        value.dataset.ready = '1';
-      }
+      setText(value, v);
       if (s !== null) setText(sub, s);
       el.dataset.tone = tone || '';
     },

@@ -9,6 +9,12 @@ import { chartRows, bestSellers, CHART_ORDERS } from '../lib/rank.js';
 
 const ROW_PX = 24;
 
+function timed(name, fn) {
+  const t0 = performance.now();
+  fn();
+  performance.measure(name, { start: t0, end: performance.now() });
+}
+
 export default {
   id: 'inventory',
   title: 'Inventory',
@@ -31,7 +37,7 @@ export default {
       h('label', { for: 'inv-limit', class: 'sr-only', text: 'Products shown' }),
       limitSel,
     );
-    const chartPanel = panel({ title: 'Stock on hand vs reorder point', note: '', actions: controls, cls: 'span-2', id: 'inv-stock' });
+    const chartPanel = panel({ title: 'Units left vs reorder point', note: '', actions: controls, cls: 'span-2', id: 'inv-stock' });
     const legend = h(
       'ul',
       { class: 'legend', 'aria-label': 'Legend' },
@@ -91,7 +97,7 @@ export default {
         { key: 'prod_id', label: 'ID', num: true, defaultDir: 'asc' },
         { key: 'prod_name', label: 'Product', html: (r) => `${esc(r.prod_name)}${r.unknown_product ? ' <span class="chip">not in catalog</span>' : ''}` },
         { key: 'unit_left', label: 'Units left', num: true, defaultDir: 'asc', html: (r) => formatNumber(r.unit_left) },
-        { key: 'reorder_point', label: 'Reorder point', num: true, html: (r) => formatNumber(r.reorder_point) },
+        { key: 'reorder_point', label: 'Reorder at', num: true, html: (r) => formatNumber(r.reorder_point) },
         {
           key: 'below_reorder',
           label: 'Status',
@@ -102,7 +108,7 @@ export default {
         { key: 'total_received', label: 'Received', num: true, html: (r) => formatNumber(r.total_received) },
         { key: 'revenue', label: 'Revenue', num: true, html: (r) => formatMoney(r.revenue) },
         { key: 'value_at_cost', label: 'Value at cost', num: true, html: (r) => formatMoney(r.value_at_cost) },
-        { key: 'last_event_time', label: 'Last event (UTC)', defaultDir: 'desc', html: (r) => esc(formatDateTime(r.last_event_time)) },
+        { key: 'last_event_time', label: 'Last event', defaultDir: 'desc', html: (r) => `<time datetime="${esc(r.last_event_time)}" title="${esc(formatDateTime(r.last_event_time))} UTC">${esc(formatClock(r.last_event_time, { seconds: true }))}</time>` },
       ],
       emptyText: 'No products in this store yet.',
     });
@@ -122,10 +128,15 @@ export default {
       setText(chartPanel.el.querySelector('.panel-note'), `Store ${ctx.store ?? '—'} · ${formatNumber(below)} of ${formatNumber(rows.length)} products at or below reorder point`);
       setText(chartNote, rows.length > shown.length ? `Showing ${shown.length} of ${formatNumber(rows.length)} products (${CHART_ORDERS[prefs.order].label.toLowerCase()}). The table below lists all of them.` : rows.length ? `All ${formatNumber(rows.length)} products.` : 'Waiting for inventory…');
       // The bar values as rendered, for tests and for anyone inspecting the page.
-      chartEl.dataset.bars = JSON.stringify(shown.map((r) => ({ prod_id: r.prod_id, unit_left: r.unit_left, reorder_point: r.reorder_point, below: r.below_reorder })));
+      const bars = JSON.stringify(shown.map((r) => ({ prod_id: r.prod_id, name: r.prod_name, unit_left: r.unit_left, reorder_point: r.reorder_point, below: r.below_reorder })));
       chartEl.dataset.store = String(ctx.store ?? '');
-      chartEl.style.height = `${Math.max(160, shown.length * ROW_PX + 72)}px`;
-      chart.chart.resize();
+      if (bars === chartEl.dataset.bars) return; // nothing on the chart changed
+      chartEl.dataset.bars = bars;
+      const height = `${Math.max(160, shown.length * ROW_PX + 72)}px`;
+      if (chartEl.style.height !== height) {
+        chartEl.style.height = height;
+        chart.chart.resize();
+      }
       chart.set(
         {
           ...baseOption,
@@ -165,7 +176,7 @@ export default {
           xAxis: {
             type: 'value',
             ...valueAxisStyle,
-            ...axisName('Units on hand'),
+            ...axisName('Units left'),
             nameLocation: 'middle',
             nameGap: 26,
             axisLabel: { ...valueAxisStyle.axisLabel, formatter: (v) => formatCompact(v) },
@@ -191,7 +202,6 @@ export default {
             },
           ],
         },
-        { replaceMerge: ['series'] },
       );
     }
 
@@ -230,18 +240,27 @@ export default {
     }
 
     function renderTable() {
-      setText(tablePanel.el.querySelector('.panel-note'), `Store ${ctx.store ?? '—'} · sort by any column, search by name or id`);
+      setText(tablePanel.el.querySelector('.panel-note'), `Store ${ctx.store ?? '—'} · sort by any column, search by name or id · times in UTC`);
       table.setRows(rows);
     }
 
+    // A store with thousands of products redraws at most once a second (each redraw ranks and
+    // sorts every row); small stores redraw on every frame.
+    let pending = false;
+    let lastDraw = 0;
+
     return {
       update(changes) {
-        const inv = changes.inventory.length > 0 || changes.reset;
-        if (inv) {
+        if (changes.inventory.length > 0 || changes.reset) pending = true;
+        const now = performance.now();
+        const heavy = (ctx.state.byStore.get(ctx.store)?.size || 0) > 3000;
+        if (pending && (changes.reset || !heavy || now - lastDraw >= 1000)) {
+          pending = false;
+          lastDraw = now;
           rows = storeRows(ctx.state, ctx.store);
-          renderChart();
-          renderBest();
-          renderTable();
+          timed('lf-inventory-chart', renderChart);
+          timed('lf-inventory-best', renderBest);
+          timed('lf-inventory-table', renderTable);
         }
         if (changes.shipments || changes.reset || changes.pipeline) renderShipments();
       },

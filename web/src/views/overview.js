@@ -92,10 +92,11 @@ export default {
     function renderReorder() {
       const store = ctx.store;
       setText(reorderPanel.el.querySelector('.panel-note'), store ? `Store ${store}, most urgent first` : '');
-      const rows = storeRows(ctx.state, store).filter((r) => r.below_reorder);
+      const all = storeRows(ctx.state, store);
+      const rows = all.filter((r) => r.below_reorder);
       const top = chartRows(rows, { order: 'risk', limit: 5 });
       if (!top.length) {
-        reorderList.innerHTML = `<li class="empty">${rows.length === 0 && ctx.state.frames ? 'Every product is above its reorder point.' : 'Waiting for data…'}</li>`;
+        reorderList.innerHTML = `<li class="empty">${all.length ? 'Every product is above its reorder point.' : 'Waiting for this store’s stock…'}</li>`;
         return;
       }
       reorderList.innerHTML = top

@@ -46,7 +46,7 @@ export default {
       rowKey: (d) => String(d.offset),
       searchFields: ['reason', 'message', 'source_name', 'raw'],
       searchLabel: 'Search dead letters',
-      searchPlaceholder: 'Search reason, message or raw text…',
+      searchPlaceholder: 'Search dead letters…',
       pageSize: 10,
       sort: { key: 'offset', dir: 'desc' },
       columns: [
@@ -54,7 +54,7 @@ export default {
         { key: 'reason', label: 'Reason', html: (d) => `<span class="badge badge-danger">${esc(d.reason)}</span>` },
         { key: 'message', label: 'Message', html: (d) => esc(d.message) },
         { key: 'source_name', label: 'Source', html: (d) => `${esc(d.source)}${d.source_name && d.source_name !== d.source ? ` · ${esc(d.source_name)}` : ''} <span class="muted">#${esc(d.position)}</span>` },
-        { key: 'raw', label: 'Raw event', sortable: false, html: (d) => `<code class="raw" title="${esc(d.raw)}">${esc(d.raw.length > 80 ? `${d.raw.slice(0, 80)}…` : d.raw)}</code>${d.raw_truncated ? ' <span class="chip">truncated</span>' : ''}` },
+        { key: 'raw', label: 'Raw event', sortable: false, html: (d) => `<code class="raw" title="${esc(d.raw)}">${esc(d.raw.length > 40 ? `${d.raw.slice(0, 40)}…` : d.raw)}</code>${d.raw_truncated ? ' <span class="chip">truncated</span>' : ''}` },
         { key: 'offset', label: 'Log offset', num: true, html: (d) => formatNumber(d.offset) },
       ],
       emptyText: 'No dead letters: every event so far was valid.',
