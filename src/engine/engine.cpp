@@ -252,11 +252,13 @@ void Engine::writer_loop() {
         continue;
       }
       log_bytes_ += buf.size();
+      // Route before acknowledging: a client that retries as soon as it has its answer must
+      // find the batch's idempotency key (and its dead letters) already recorded.
+      route(routed, /*live=*/true, submit_ns);
       for (size_t i = 0; i < group.size(); ++i) {
         group[i]->done.set_value(IngestAck{Status::ok(), ranges[i].first, ranges[i].second});
       }
       group.clear();
-      route(routed, /*live=*/true, submit_ns);
     }
     if (unsynced && (config_.fsync == FsyncPolicy::kInterval && monotonic_ns() - last_sync_ns >= interval_ns)) {
       if (Status s = log_.sync(); !s) fail(s);
@@ -452,11 +454,23 @@ std::vector<BestSeller> Engine::best_sellers(std::optional<int32_t> store, bool 
 
 std::vector<SalesWindow> Engine::sales(int64_t window_ms, int64_t from_ms, int64_t to_ms) const {
   LF_ASSERT(window_ms > 0 && window_ms % kWindowMs == 0);
+  // Each shard evicts windows older than the retention when its own next event arrives, so one
+  // shard may still hold a window that another has dropped: hide every window past the
+  // retention behind the current watermark so that none is ever reported partly evicted.
+  int64_t cutoff = INT64_MIN;
+  {
+    std::lock_guard lock(router_mu_);
+    int64_t wm = router_.watermark().watermark();
+    if (wm != WatermarkTracker::kNone) cutoff = wm - config_.shard.window_retention_ms;
+  }
   std::map<int64_t, SalesWindow> merged;
   for (const auto& shard : shards_) {
     shard->read([&](const ShardState& s) {
       const auto& w = s.windows().windows();
-      for (auto it = w.lower_bound(floor_to(from_ms, window_ms)); it != w.end() && it->first < to_ms; ++it) {
+      // A window whose start is in [from, to) is whole: all its minutes, even past `to`.
+      for (auto it = w.lower_bound(floor_to(from_ms, window_ms));
+           it != w.end() && floor_to(it->first, window_ms) < to_ms; ++it) {
+        if (it->first + kWindowMs <= cutoff) continue;
         int64_t start = floor_to(it->first, window_ms);
         if (start < from_ms) continue;
         SalesWindow& m = merged[start];

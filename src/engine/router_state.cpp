@@ -15,6 +15,9 @@ void RouterState::observe(const LogRecord& rec) {
     case RecordKind::kEvent:
       events_logged_ += 1;
       watermark_.observe(rec.source, rec.event.event_time_ms, rec.ingest_time_ms);
+      // Keep the watermark the API reports current with the newest event. The next record's
+      // stamp is computed from this same state by watermark_for(), so stamps do not change.
+      if (watermark_.source_count() <= 64) watermark_.advance();
       break;
     case RecordKind::kDeadLetter: {
       dead_letters_total_ += 1;

@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 
@@ -139,8 +140,19 @@ void HttpServer::stop() {
 void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& res,
                                std::optional<EventType> type) {
   if (!authorized(req, res)) return;
+  // httplib enforces the body limit only on bodies sent with Content-Length; a chunked body
+  // arrives whole, so check its size here too.
+  if (req.body.size() > engine_->config().http_max_body_bytes) {
+    send_error(res, 413, "payload_too_large",
+               fmt::format("the body exceeds the limit of {} bytes", engine_->config().http_max_body_bytes));
+    return;
+  }
   std::string ct = req.get_header_value("Content-Type");
+  // The media type without its parameters; type and subtype are case-insensitive (RFC 9110).
   std::string base = ct.substr(0, ct.find(';'));
+  base.erase(base.find_last_not_of(" \t") + 1);
+  base.erase(0, base.find_first_not_of(" \t"));
+  std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return char(std::tolower(c)); });
   if (base != "application/x-ndjson" && base != "application/json" && base != "application/jsonl" &&
       base != "text/plain") {
     send_error(res, 415, "unsupported_media_type",
@@ -416,6 +428,27 @@ void HttpServer::routes() {
                              [data](size_t offset, size_t length, httplib::DataSink& sink) {
                                return sink.write(data.data() + offset, std::min(length, data.size() - offset));
                              });
+  });
+  // Answers httplib gives by itself (413 over the body limit, 404 for a method or path without
+  // a handler, 400 for a malformed request) get the API's JSON error shape too.
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // a handler's own error
+    switch (res.status) {
+      case 400:
+        send_error(res, 400, "bad_request", "the request is malformed");
+        break;
+      case 404:
+        send_error(res, 404, "not_found", fmt::format("no such resource: {} {}", req.method, req.path));
+        break;
+      case 413:
+        send_error(res, 413, "payload_too_large", "the body exceeds the configured limit (http.max_body_bytes)");
+        break;
+      case 414:
+        send_error(res, 414, "uri_too_long", "the request target is too long");
+        break;
+      default:
+        send_error(res, res.status, fmt::format("http_{}", res.status), "the request cannot be served");
+    }
   });
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";
