@@ -9,7 +9,9 @@ import { h, setText } from './ui/dom.js';
 
 const $ = (sel) => document.querySelector(sel);
 const state = createState();
-const ctx = { state, store: null, stores: [] };
+// The store shown: the last one used (or 1), so the first frame is not delayed by the store
+// list; corrected by refreshStores() if that store does not exist.
+const ctx = { state, store: Number(localStorage.getItem('lf.store')) || 1, stores: [] };
 
 // ---- navigation ---------------------------------------------------------------------------
 const nav = $('#nav-list');
@@ -64,7 +66,7 @@ const statusEl = $('#live-status');
 const updatedEl = $('#live-updated');
 
 function streamUrl() {
-  return ctx.store ? `/api/v1/stream?store=${ctx.store}` : '/api/v1/stream';
+  return `/api/v1/stream?store=${ctx.store}`;
 }
 
 const live = new LiveStream({
@@ -73,6 +75,13 @@ const live = new LiveStream({
     const t0 = performance.now();
     pending = combineChanges(pending, applyFrame(state, frame));
     performance.measure('lf-merge', { start: t0, end: performance.now() });
+    // A hidden tab keeps merging but draws nothing (and keeps no change list): it redraws
+    // everything when it becomes visible again.
+    if (document.hidden) {
+      pending = null;
+      redrawAllOnShow = true;
+      return;
+    }
     scheduleRedraw();
   },
   onStatus(s) {
@@ -83,6 +92,14 @@ const live = new LiveStream({
     if (s === 'reconnecting' && state.serverTimeMs) setText($('#offline-since'), `${formatClock(state.serverTimeMs, { seconds: true })} UTC`);
     setText(statusEl.querySelector('.status-text'), STATUS_TEXT[s] || s);
   },
+});
+
+let redrawAllOnShow = false;
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden || !redrawAllOnShow) return;
+  redrawAllOnShow = false;
+  pending = combineChanges(pending, fullChanges());
+  scheduleRedraw();
 });
 
 function scheduleRedraw() {
@@ -98,8 +115,8 @@ function scheduleRedraw() {
     // Merge and redraw costs, visible in the browser's performance timeline (and to tests).
     performance.measure('lf-render', { start: t0, end: performance.now() });
     trimMeasures();
-    // Time from navigation start to the first live figures on screen (read by the browser test).
     document.body.dataset.seq = String(state.seq); // the stream frame now on screen
+    // Time from navigation start to the first live figures on screen (read by the browser test).
     if (!document.body.dataset.firstDataMs && state.kpis) document.body.dataset.firstDataMs = String(Math.round(performance.now()));
     if (state.serverTimeMs) setText(updatedEl, `Updated ${formatClock(state.serverTimeMs, { seconds: true })} UTC`);
   });
@@ -144,11 +161,8 @@ async function refreshStores() {
   }
 }
 
-// Start with the last store used (or 1) so the first frame is not delayed by the store list.
-ctx.store = Number(localStorage.getItem('lf.store')) || 1;
 storeSel.append(h('option', { value: ctx.store, text: `Store ${ctx.store}` }));
 storeSel.value = String(ctx.store);
-live.url = streamUrl();
 mountRoute(false);
 live.start();
 refreshStores();
