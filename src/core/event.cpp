@@ -41,11 +41,15 @@ std::string_view source_kind_name(SourceKind k) {
 }
 
 IdKey event_identity(const Event& e) {
-  if (e.type == EventType::kSale) {
-    // Salt with the product so that one receipt's lines are distinct identities.
-    return hash_id(e.id, 0x5a1e0000ull ^ uint64_t(e.prod_id) * 0x9E3779B97F4A7C15ull);
-  }
-  return hash_id(e.id, 0x5419A3E7ull);
+  // (type, store, product, id): the spec's (receipt id, prod_id) for a sale line and the id
+  // for a shipment, refined by the store (and the product for shipments) so that an identity
+  // always falls within one routing key. Dedupe is then exact inside a shard whatever the shard
+  // count, a shipment document covering several products counts each line, and two stores
+  // whose tills number receipts alike are not mistaken for retries of each other. A retry
+  // repeats the whole line, so it still matches.
+  uint64_t seed = (uint64_t(e.type) << 56) ^ (uint64_t(uint32_t(e.store_id)) << 24) ^
+                  uint64_t(e.prod_id) * 0x9E3779B97F4A7C15ull;
+  return hash_id(e.id, seed);
 }
 
 }  // namespace ledgerflow

@@ -50,13 +50,13 @@ struct Event {
   int64_t event_time_ms = 0;
   std::string id;              // receipt id (sale) or shipment id
   std::string prod_name;       // sale only
-  IdKey id_key;                // identity for idempotency: (receipt id, prod_id) or shipment id
+  IdKey id_key;                // identity for idempotent retries (event_identity)
   // Filled when the record is in the log.
   uint64_t offset = 0;
   int64_t ingest_time_ms = 0;
 };
 
-// The identity of a sale line is (receipt id, prod_id); of a shipment, its id.
+// The identity used for idempotent retries: (type, store_id, prod_id, id), see event.cpp.
 IdKey event_identity(const Event& e);
 
 }  // namespace ledgerflow
