@@ -42,6 +42,9 @@ size_t Engine::shard_for(int32_t store_id, int64_t prod_id) const {
 Status Engine::start() {
   LF_ASSERT(!started_.load());
   started_ms_ = now_ms();
+  Result<std::unique_ptr<DataDirLock>> lock = DataDirLock::acquire(config_.data_dir);
+  if (!lock) return lock.status();
+  lock_ = std::move(lock.value());
   if (config_.catalog_path.empty()) {
     catalog_ = std::make_unique<Catalog>(Catalog::builtin());
   } else {

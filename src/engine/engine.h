@@ -25,6 +25,7 @@
 
 #include "engine/bounded_queue.h"
 #include "engine/checkpoint.h"
+#include "engine/data_dir_lock.h"
 #include "engine/engine_config.h"
 #include "engine/router_state.h"
 #include "engine/shard_worker.h"
@@ -185,6 +186,7 @@ class Engine {
   void sample_rate();
 
   EngineConfig config_;
+  std::unique_ptr<DataDirLock> lock_;
   std::unique_ptr<Catalog> catalog_;
   BronzeLog log_;
   std::vector<std::unique_ptr<ShardWorker>> shards_;

@@ -169,3 +169,12 @@ TEST(Engine, RefusesToStartOnMidLogCorruption) {
   Status s = e.start();
   EXPECT_EQ(s.code(), "log_corrupt");
 }
+
+TEST(Engine, ASecondEngineOnTheSameDataDirRefusesToStart) {
+  TempDir tmp;
+  Engine first(config(tmp.str()));
+  ASSERT_TRUE(first.start());
+  Engine second(config(tmp.str()));
+  EXPECT_EQ(second.start().code(), "data_dir_locked");
+  first.stop();
+}
