@@ -7,7 +7,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 debs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       librdkafka-dev kcat libsimdjson-dev libsqlite3-dev sqlite3 libpq-dev
       libcpp-httplib-dev libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev
-      nlohmann-json3-dev libxxhash-dev libisal-dev libzstd-dev liblz4-dev libssl-dev libbrotli-dev
+      nlohmann-json3-dev libxxhash-dev libisal-dev libjemalloc-dev libzstd-dev liblz4-dev libssl-dev libbrotli-dev
       libgtest-dev libgmock-dev libbenchmark-dev nodejs chromium)
 
 missing=()
