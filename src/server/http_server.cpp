@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <chrono>
 
 #include <httplib.h>
@@ -116,7 +117,9 @@ Status HttpServer::start(const std::string& bind, int port) {
   }
   int threads = c.http_threads + 48;  // each live stream holds a worker
   server_->new_task_queue = [threads] { return new httplib::ThreadPool(size_t(threads)); };
-  server_->set_payload_max_length(c.http_max_body_bytes);
+  // The ingest handlers enforce http.max_body_bytes exactly while reading (chunked bodies too);
+  // httplib's own check, against Content-Length only, is a backstop for every other route.
+  server_->set_payload_max_length(c.http_max_body_bytes * 2);
   server_->set_read_timeout(30, 0);
   server_->set_write_timeout(30, 0);
   server_->set_keep_alive_max_count(1000);
@@ -140,16 +143,12 @@ void HttpServer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+// The body is read here, after the cheap checks, through httplib's content reader: the limit
+// then holds for chunked bodies too (httplib itself enforces it only against Content-Length,
+// after buffering a chunked body whole), so memory per request stays bounded.
 void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& res,
-                               std::optional<EventType> type) {
+                               const httplib::ContentReader& reader, std::optional<EventType> type) {
   if (!authorized(req, res)) return;
-  // httplib enforces the body limit only on bodies sent with Content-Length; a chunked body
-  // arrives whole, so check its size here too.
-  if (req.body.size() > engine_->config().http_max_body_bytes) {
-    send_error(res, 413, "payload_too_large",
-               fmt::format("the body exceeds the limit of {} bytes", engine_->config().http_max_body_bytes));
-    return;
-  }
   std::string ct = req.get_header_value("Content-Type");
   // The media type without its parameters; type and subtype are case-insensitive (RFC 9110).
   std::string base = ct.substr(0, ct.find(';'));
@@ -175,9 +174,33 @@ void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& r
       return;
     }
   }
+  const size_t limit = engine_->config().http_max_body_bytes;
+  std::string body;
+  bool too_large = false;
+  // Past the limit the rest is read and dropped, so that the client, still sending, gets its
+  // answer instead of a reset; memory stays at the limit.
+  bool complete = reader([&](const char* data, size_t n) {
+    if (too_large || body.size() + n > limit) {
+      too_large = true;
+      return true;
+    }
+    body.append(data, n);
+    return true;
+  });
+  // httplib refuses to read at all when Content-Length is past its own backstop limit.
+  const std::string declared = req.get_header_value("Content-Length");
+  if (!complete && !declared.empty() && std::strtoull(declared.c_str(), nullptr, 10) > limit) too_large = true;
+  if (too_large) {
+    send_error(res, 413, "payload_too_large", fmt::format("the body exceeds the limit of {} bytes", limit));
+    return;
+  }
+  if (!complete) {
+    send_error(res, 400, "incomplete_body", "the request body ended before its declared length");
+    return;
+  }
   thread_local EventParser parser(engine_->config().limits);
   SourcePosition source{SourceKind::kHttp, "http", 0, 0};
-  NdjsonBatch batch = build_ndjson_batch(req.body, type, source, 0, parser,
+  NdjsonBatch batch = build_ndjson_batch(body, type, source, 0, parser,
                                          engine_->config().dead_letter_raw_bytes);
   if (batch.lines == 0) {
     send_error(res, 400, "empty_body", "the body has no lines; send one JSON event per line");
@@ -333,15 +356,13 @@ void HttpServer::routes() {
     w.end_array();
     res.set_content(w.take(), kJson);
   });
-  s.Post("/api/v1/events/sale_transaction", [this](const httplib::Request& req, httplib::Response& res) {
-    handle_ingest(req, res, EventType::kSale);
-  });
-  s.Post("/api/v1/events/inventory_shipment", [this](const httplib::Request& req, httplib::Response& res) {
-    handle_ingest(req, res, EventType::kShipment);
-  });
-  s.Post("/api/v1/events", [this](const httplib::Request& req, httplib::Response& res) {
-    handle_ingest(req, res, std::nullopt);
-  });
+  auto ingest = [this](std::optional<EventType> type) {
+    return [this, type](const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader& reader) { handle_ingest(req, res, reader, type); };
+  };
+  s.Post("/api/v1/events/sale_transaction", ingest(EventType::kSale));
+  s.Post("/api/v1/events/inventory_shipment", ingest(EventType::kShipment));
+  s.Post("/api/v1/events", ingest(std::nullopt));
   s.Post("/api/v1/checkpoint", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     Status st = engine_->checkpoint_now();

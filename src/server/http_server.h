@@ -17,6 +17,7 @@ namespace httplib {
 class Server;
 class Request;
 class Response;
+class ContentReader;
 }  // namespace httplib
 
 namespace ledgerflow::server {
@@ -34,7 +35,7 @@ class HttpServer {
  private:
   void routes();
   void handle_ingest(const httplib::Request& req, httplib::Response& res,
-                     std::optional<EventType> type);
+                     const httplib::ContentReader& reader, std::optional<EventType> type);
   bool authorized(const httplib::Request& req, httplib::Response& res) const;
 
   Engine* engine_;
