@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_process.h"
+#include "support/base64.h"
 
 using json = nlohmann::json;
 using ledgerflow::testing::EngineProcess;
@@ -155,28 +156,7 @@ std::string iso(int64_t ms) {
   return buf;
 }
 
-std::string base64(const std::string& in) {
-  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += k[(v >> s) & 63];
-  }
-  if (in.size() - i == 1) {
-    uint32_t v = uint32_t(uint8_t(in[i])) << 16;
-    out += k[v >> 18];
-    out += k[(v >> 12) & 63];
-    out += "==";
-  } else if (in.size() - i == 2) {
-    uint32_t v = uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8;
-    out += k[v >> 18];
-    out += k[(v >> 12) & 63];
-    out += k[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
+using ledgerflow::testing::base64;
 
 // ---------------------------------------------------------------------------------------------
 // The built-in catalog entries the test uses (src/ingest/catalog.cpp), as plain data.
