@@ -2,6 +2,7 @@
 // Subcommands of the ledgerflow binary. Each returns the process exit code.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/engine_config.h"
 #include "sources/generator.h"
@@ -19,8 +20,19 @@ int run_engine(RunOptions options);
 struct GenerateOptions {
   GeneratorOptions generator;
   std::string catalog_path;
+  std::string to;                       // kafka://HOST:PORT[?topics=SALE,SHIPMENT]; empty: stdout
+  std::vector<std::string> properties;  // -X key=value for librdkafka
 };
 int generate(const GenerateOptions& options);
+
+// Sends CSV rows to Kafka as JSON objects keyed by the header names, all values strings.
+struct IngestOptions {
+  std::string file;
+  std::string to;  // kafka://HOST:PORT/TOPIC
+  std::string key_column;  // message key from this column (default: no key)
+  std::vector<std::string> properties;
+};
+int ingest(const IngestOptions& options);
 
 struct BenchOptions {
   uint64_t events = 1'000'000;
@@ -30,7 +42,11 @@ struct BenchOptions {
   size_t batch_lines = 1000;
   int feeders = 2;  // threads parsing and submitting, like concurrent HTTP connections
   std::string dir;  // empty: a temporary directory, removed afterwards
+  std::string source = "memory";  // memory | kafka (a mock cluster, topics pre-loaded)
+  int partitions = 8;             // kafka: partitions per topic
 };
+// The Kafka variant of bench (source = kafka).
+int bench_kafka(const BenchOptions& options);
 int bench(const BenchOptions& options);
 
 }  // namespace ledgerflow::cli

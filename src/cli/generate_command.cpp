@@ -1,13 +1,103 @@
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "cli/kafka_tool_producer.h"
+#include "cli/progress.h"
 #include "core/event_time.h"
 
 namespace ledgerflow::cli {
+namespace {
+
+// "{store_id}:{prod_id}" of a generated line: the message key, so that every event of one
+// product x store lands in the same partition of both topics (docs/KAFKA.md).
+std::string key_of(const std::string& json) {
+  auto number_after = [&](std::string_view field) -> std::string {
+    size_t p = json.find(field);
+    if (p == std::string::npos) return "";
+    p += field.size();
+    size_t end = json.find_first_of(",}", p);
+    return json.substr(p, end - p);
+  };
+  std::string store = number_after("\"store_id\":");
+  return (store.empty() ? std::to_string(kDefaultStoreId) : store) + ":" + number_after("\"prod_id\":");
+}
+
+int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
+  Result<KafkaUrl> url = parse_kafka_url(o.to);
+  if (!url) {
+    spdlog::error("{}", url.status().to_string());
+    return 2;
+  }
+  if (!url->topic.empty()) {
+    spdlog::error("--to {}: name the topics with ?topics=SALE,SHIPMENT (or one topic for typed events)", o.to);
+    return 2;
+  }
+  // Two topics: sales and shipments in the seed format. One topic: native events, each with
+  // its "type" field.
+  std::vector<std::string> topics = url->topics;
+  if (topics.empty()) topics = {std::string(event_type_topic(EventType::kSale)), std::string(event_type_topic(EventType::kShipment))};
+  if (topics.size() > 2) {
+    spdlog::error("--to {}: at most two topics (sales, shipments)", o.to);
+    return 2;
+  }
+  std::map<std::string, std::string> props;
+  if (Status s = parse_properties(o.properties, &props); !s) {
+    spdlog::error("{}", s.to_string());
+    return 2;
+  }
+  KafkaToolProducer producer;
+  if (Status s = producer.start(url->brokers, props); !s) {
+    spdlog::error("{}", s.to_string());
+    return 2;
+  }
+  Progress progress("generate", o.generator.count);
+  auto counts = [&] { return fmt::format("delivered {} failed {}", producer.delivered(), producer.failed()); };
+  GeneratedLine line;
+  std::string typed;
+  while (gen.next(&line)) {
+    int64_t due = gen.due_ms();
+    while (due > now_ms()) {
+      producer.poll();
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(due - now_ms(), 20)));
+    }
+    std::string key = key_of(line.json);
+    if (topics.size() == 1) {
+      typed = "{\"type\":\"";
+      typed += event_type_topic(line.type);
+      typed += "\",";
+      typed.append(line.json, 1);
+      producer.produce(topics[0], key, typed);
+    } else {
+      producer.produce(line.type == EventType::kSale ? topics[0] : topics[1], key, line.json);
+    }
+    if ((gen.emitted() & 1023) == 0) {
+      producer.poll();
+      progress.update(gen.emitted(), counts());
+    }
+  }
+  while (producer.outstanding() > 0) {
+    producer.flush(1000);
+    progress.update(gen.emitted(), counts(), true);
+    if (producer.outstanding() > 0) spdlog::info("generate: waiting for {} deliveries", producer.outstanding());
+  }
+  progress.update(gen.emitted(), counts(), true);
+  progress.finish();
+  std::fprintf(stderr, "generate: %llu events to %s: delivered %llu, failed %llu\n",
+               (unsigned long long)gen.emitted(), o.to.c_str(), (unsigned long long)producer.delivered(),
+               (unsigned long long)producer.failed());
+  if (producer.failed() > 0) {
+    spdlog::error("generate: {} messages were not delivered (last error: {})", producer.failed(), producer.last_error());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
 
 // NDJSON to stdout, one event per line with a "type" field so that the stream can be posted
 // to /api/v1/events as it is.
@@ -24,6 +114,7 @@ int generate(const GenerateOptions& o) {
     catalog = Catalog::builtin();
   }
   Generator gen(&catalog, o.generator);
+  if (!o.to.empty()) return generate_to_kafka(o, gen);
   GeneratedLine line;
   std::string out;
   while (gen.next(&line)) {

@@ -1,5 +1,6 @@
 // ledgerflow: real-time supply-chain finance analytics in one binary.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
@@ -18,6 +19,9 @@ void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_p
   cmd->add_option("--shards", o->engine.shards, "processing shards")->check(CLI::Range(1, 256));
   cmd->add_option("--fsync", *fsync, "log fsync policy: batch, interval or none");
   cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms, "checkpoint period");
+  cmd->add_option("--kafka", o->engine.kafka.brokers,
+                  "consume from (and publish to) Kafka at these brokers (kafka.brokers; docs/KAFKA.md)");
+  cmd->add_option("--kafka-group", o->engine.kafka.group_id, "Kafka consumer group id (kafka.group_id)");
 }
 
 int finish_engine_options(cli::RunOptions* o, const std::string& config_path, const std::string& fsync,
@@ -30,7 +34,8 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       spdlog::error("{}", s.to_string());
       return 2;
     }
-    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms"}) {
+    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms",
+                             "--kafka", "--kafka-group"}) {
       if (cmd->count(name) == 0) continue;
       std::string n(name);
       if (n == "--data-dir") o->engine.data_dir = flags.engine.data_dir;
@@ -39,6 +44,8 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       if (n == "--catalog") o->engine.catalog_path = flags.engine.catalog_path;
       if (n == "--shards") o->engine.shards = flags.engine.shards;
       if (n == "--checkpoint-interval-ms") o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
+      if (n == "--kafka") o->engine.kafka.brokers = flags.engine.kafka.brokers;
+      if (n == "--kafka-group") o->engine.kafka.group_id = flags.engine.kafka.group_id;
     }
   } else if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) {
     o->engine.http_token = token;
@@ -55,6 +62,9 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
 int main(int argc, char** argv) {
   CLI::App app{"ledgerflow: real-time supply-chain finance analytics in one binary"};
   app.require_subcommand(1);
+  // Logs go to stderr: stdout carries data (generate's NDJSON, the "listening on" line), and a
+  // parent that reads only the first stdout line must not block the engine once the pipe fills.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("ledgerflow"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
   cli::RunOptions run_opts;
@@ -74,7 +84,7 @@ int main(int argc, char** argv) {
   auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time)");
 
   cli::GenerateOptions gen_opts;
-  CLI::App* gen = app.add_subcommand("generate", "write generated events as NDJSON to stdout");
+  CLI::App* gen = app.add_subcommand("generate", "write generated events as NDJSON to stdout, or produce them to Kafka");
   gen->add_option("--seed", gen_opts.generator.seed, "random seed");
   gen->add_option("--stores", gen_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
   gen->add_option("--rate", gen_opts.generator.rate, "events per second (default: as fast as possible)");
@@ -83,6 +93,17 @@ int main(int argc, char** argv) {
   gen->add_option("--start-ms", gen_opts.generator.start_ms, "event time of the first event (default: now)");
   gen->add_option("--catalog", gen_opts.catalog_path, "product catalog CSV");
   gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock, "skip the opening stock shipments");
+  gen->add_option("--to", gen_opts.to,
+                  "kafka://HOST:PORT[?topics=SALE,SHIPMENT]: produce to Kafka (default topics sale_transaction, "
+                  "inventory_shipment; one topic: typed events), keyed by store_id:prod_id");
+  gen->add_option("-X", gen_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
+
+  cli::IngestOptions ingest_opts;
+  CLI::App* ingest = app.add_subcommand("ingest", "send a CSV file's rows to Kafka as JSON objects keyed by the header names");
+  ingest->add_option("file", ingest_opts.file, "CSV file (UTF-8 with or without BOM, or Latin-1)")->required();
+  ingest->add_option("--to", ingest_opts.to, "kafka://HOST:PORT/TOPIC")->required();
+  ingest->add_option("--key-column", ingest_opts.key_column, "message key from this column (default: no key)");
+  ingest->add_option("-X", ingest_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
   cli::BenchOptions bench_opts;
   std::string bench_fsync = "interval";
@@ -94,6 +115,10 @@ int main(int argc, char** argv) {
   bench->add_option("--feeders", bench_opts.feeders, "parsing threads (concurrent ingest connections)")->check(CLI::Range(1, 64));
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
+  bench->add_option("--source", bench_opts.source,
+                    "memory (parse -> log -> state) or kafka (a mock cluster, topics pre-loaded, consume -> log -> state)")
+      ->check(CLI::IsMember({"memory", "kafka"}));
+  bench->add_option("--partitions", bench_opts.partitions, "kafka: partitions per topic")->check(CLI::Range(1, 1024));
 
   CLI11_PARSE(app, argc, argv);
 
@@ -107,12 +132,13 @@ int main(int argc, char** argv) {
     return cli::run_engine(demo_opts);
   }
   if (*gen) return cli::generate(gen_opts);
+  if (*ingest) return cli::ingest(ingest_opts);
   if (*bench) {
     if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
       spdlog::error("--fsync must be batch, interval or none");
       return 2;
     }
-    return cli::bench(bench_opts);
+    return bench_opts.source == "kafka" ? cli::bench_kafka(bench_opts) : cli::bench(bench_opts);
   }
   return 0;
 }

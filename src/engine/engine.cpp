@@ -123,6 +123,7 @@ Status Engine::recover() {
   if (!s) return s;
   flush();
   log_bytes_ = 0;
+  durable_offset_ = log_.next_offset();
   if (recovery_.replayed_records > 0 || recovery_.from_checkpoint) {
     spdlog::info("recovered: checkpoint at offset {}, replayed {} records, log ends at {}",
                  recovery_.checkpoint_offset, recovery_.replayed_records, log_.next_offset());
@@ -243,6 +244,7 @@ void Engine::writer_loop() {
       if (s && config_.fsync == FsyncPolicy::kBatch) {
         s = log_.sync();
         last_sync_ns = monotonic_ns();
+        if (s) durable_offset_ = offset;
       } else if (s) {
         unsynced = true;
       }
@@ -264,7 +266,8 @@ void Engine::writer_loop() {
       group.clear();
     }
     if (unsynced && (config_.fsync == FsyncPolicy::kInterval && monotonic_ns() - last_sync_ns >= interval_ns)) {
-      if (Status s = log_.sync(); !s) fail(s);
+      uint64_t end = log_.next_offset();
+      if (Status s = log_.sync(); !s) fail(s); else durable_offset_ = end;
       last_sync_ns = monotonic_ns();
       unsynced = false;
     }
@@ -280,7 +283,8 @@ void Engine::writer_loop() {
     if (!first && stopping_ && ingest_queue_.size() == 0) break;
   }
   if (!failed_) {
-    if (Status s = log_.sync(); !s) fail(s);
+    uint64_t end = log_.next_offset();
+    if (Status s = log_.sync(); !s) fail(s); else durable_offset_ = end;
   }
 }
 
@@ -289,7 +293,7 @@ void Engine::writer_loop() {
 // this point of its queue.
 Engine::PendingCheckpoint Engine::begin_checkpoint() {
   PendingCheckpoint p;
-  if (Status s = log_.sync(); !s) fail(s);
+  if (Status s = log_.sync(); !s) fail(s); else durable_offset_ = log_.next_offset();
   p.data.next_offset = log_.next_offset();
   p.data.created_ms = now_ms();
   {
@@ -582,6 +586,16 @@ ChangeSet Engine::changes_since(ChangeCursor* cursor) const {
   return out;
 }
 
+std::optional<int64_t> Engine::source_offset(const std::string& topic, int32_t partition) const {
+  std::lock_guard lock(router_mu_);
+  return router_.source_offset(topic, partition);
+}
+
+void Engine::set_pipeline_hook(std::function<void(PipelineStats*)> hook) {
+  std::lock_guard lock(hook_mu_);
+  pipeline_hook_ = std::move(hook);
+}
+
 uint64_t Engine::change_seq() const {
   uint64_t sum = 0;
   for (const auto& shard : shards_) sum += shard->read([](const ShardState& s) { return s.change_seq(); });
@@ -629,6 +643,10 @@ PipelineStats Engine::pipeline() const {
   p.uptime_ms = now_ms() - started_ms_;
   p.ready = ready();
   p.fsync = fsync_policy_name(config_.fsync);
+  {
+    std::lock_guard lock(hook_mu_);
+    if (pipeline_hook_) pipeline_hook_(&p);
+  }
   return p;
 }
 

@@ -15,6 +15,7 @@
 // Owned by the command that runs it (cli); start() and stop() from that one thread.
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,7 @@
 #include "engine/checkpoint.h"
 #include "engine/data_dir_lock.h"
 #include "engine/engine_config.h"
+#include "engine/kafka_stats.h"
 #include "engine/router_state.h"
 #include "engine/shard_worker.h"
 #include "ingest/catalog.h"
@@ -79,6 +81,7 @@ struct PipelineStats {
   int64_t uptime_ms = 0;
   bool ready = false;
   std::string fsync;
+  KafkaStats kafka;  // filled by the pipeline hook when Kafka runs
 };
 
 struct KpiSnapshot {
@@ -153,6 +156,15 @@ class Engine {
   // Largest inventory row version in any shard (changes when inventory changes).
   uint64_t change_seq() const;
 
+  // Kafka: the highest offset of (topic, partition) in the log, events and dead letters alike.
+  // Records at or below it must not be logged again (exactly-once effect).
+  std::optional<int64_t> source_offset(const std::string& topic, int32_t partition) const;
+  // Every record below this offset has been fsynced (Kafka offsets are committed behind it).
+  uint64_t durable_offset() const { return durable_offset_.load(); }
+  // Called at the end of pipeline() to add figures owned outside the engine (Kafka). Set it
+  // before and clear it (empty function) after the owner of the hook's captures goes away.
+  void set_pipeline_hook(std::function<void(PipelineStats*)> hook);
+
   const EngineConfig& config() const { return config_; }
   const Catalog& catalog() const { return *catalog_; }
   const RecoveryReport& recovery() const { return recovery_; }
@@ -213,6 +225,9 @@ class Engine {
   std::atomic<uint64_t> last_checkpoint_offset_{0};
 
   std::atomic<uint64_t> log_bytes_{0};
+  std::atomic<uint64_t> durable_offset_{0};
+  mutable std::mutex hook_mu_;
+  std::function<void(PipelineStats*)> pipeline_hook_;
   int64_t started_ms_ = 0;
   mutable std::mutex rate_mu_;
   std::vector<std::pair<int64_t, uint64_t>> rate_samples_;  // (monotonic ns, events logged)

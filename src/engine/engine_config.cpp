@@ -55,7 +55,80 @@ Setter string_setter(std::string* field, std::string key) {
   };
 }
 
+Setter string_list_setter(std::vector<std::string>* field, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    const toml::array* a = n.as_array();
+    if (!a) return Status::bad_input("invalid_config", key + " must be an array of strings");
+    std::vector<std::string> out;
+    for (const toml::node& item : *a) {
+      auto v = item.value<std::string>();
+      if (!v) return Status::bad_input("invalid_config", key + " must be an array of strings");
+      out.push_back(*v);
+    }
+    *field = std::move(out);
+    return Status::ok();
+  };
+}
+
+Setter choice_setter(std::string* field, std::string key, std::vector<std::string> choices) {
+  return [=](const toml::node& n) -> Status {
+    auto v = n.value<std::string>();
+    std::string all;
+    for (const std::string& c : choices) {
+      if (v && *v == c) {
+        *field = *v;
+        return Status::ok();
+      }
+      all += (all.empty() ? "" : ", ") + c;
+    }
+    return Status::bad_input("invalid_config", fmt::format("{} must be one of {}", key, all));
+  };
+}
+
+// [kafka.properties]: every value as librdkafka wants it (a string), environment expanded.
+Status load_kafka_properties(const toml::table& t, std::map<std::string, std::string>* out) {
+  for (const auto& [k, node] : t) {
+    std::string key(k.str());
+    std::string text;
+    if (node.is_string()) {
+      text = *node.value<std::string>();
+    } else if (node.is_boolean()) {
+      text = *node.value<bool>() ? "true" : "false";
+    } else if (node.is_integer()) {
+      text = std::to_string(*node.value<int64_t>());
+    } else {
+      return Status::bad_input("invalid_config",
+                               fmt::format("kafka.properties.{} must be a string, integer or boolean", key));
+    }
+    std::string expanded;
+    if (Status s = expand_env(text, &expanded); !s) {
+      return Status::bad_input("invalid_config", fmt::format("kafka.properties.{}: {}", key, s.message()));
+    }
+    (*out)[key] = expanded;
+  }
+  return Status::ok();
+}
+
 }  // namespace
+
+Status expand_env(const std::string& value, std::string* out) {
+  out->clear();
+  size_t pos = 0;
+  for (;;) {
+    size_t start = value.find("${", pos);
+    if (start == std::string::npos) break;
+    size_t end = value.find('}', start + 2);
+    if (end == std::string::npos) break;
+    std::string name = value.substr(start + 2, end - start - 2);
+    const char* v = std::getenv(name.c_str());
+    if (!v) return Status::bad_input("missing_env", fmt::format("environment variable {} is not set", name));
+    out->append(value, pos, start - pos);
+    out->append(v);
+    pos = end + 1;
+  }
+  out->append(value, pos, std::string::npos);
+  return Status::ok();
+}
 
 Status load_config_file(const std::string& path, EngineConfig* c) {
   toml::table root;
@@ -87,6 +160,17 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       {"http.max_body_bytes", int_setter(&c->http_max_body_bytes, 1024, int64_t(1) << 32, "http.max_body_bytes")},
       {"http.max_lines", int_setter(&c->http_max_lines, 1, 100'000'000, "http.max_lines")},
       {"http.threads", int_setter(&c->http_threads, 2, 1024, "http.threads")},
+      {"kafka.brokers", string_setter(&c->kafka.brokers, "kafka.brokers")},
+      {"kafka.group_id", string_setter(&c->kafka.group_id, "kafka.group_id")},
+      {"kafka.auto_offset_reset", choice_setter(&c->kafka.auto_offset_reset, "kafka.auto_offset_reset", {"earliest", "latest", "error"})},
+      {"kafka.max_batch_records", int_setter(&c->kafka.max_batch_records, 1, 1'000'000, "kafka.max_batch_records")},
+      {"kafka.topics.sale", string_setter(&c->kafka.sale_topic, "kafka.topics.sale")},
+      {"kafka.topics.shipment", string_setter(&c->kafka.shipment_topic, "kafka.topics.shipment")},
+      {"kafka.topics.events", string_list_setter(&c->kafka.event_topics, "kafka.topics.events")},
+      {"kafka.sink.inventory_topic", string_setter(&c->kafka.inventory_topic, "kafka.sink.inventory_topic")},
+      {"kafka.sink.alerts_topic", string_setter(&c->kafka.alerts_topic, "kafka.sink.alerts_topic")},
+      {"kafka.sink.interval_ms", int_setter(&c->kafka.sink_interval_ms, 10, 3'600'000, "kafka.sink.interval_ms")},
+      {"kafka.sink.key_store_id", choice_setter(&c->kafka.sink_key_store_id, "kafka.sink.key_store_id", {"auto", "always"})},
   };
   std::string fsync_name;
   setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");
@@ -97,6 +181,11 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
           if (!result) return;
           std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
           if (const toml::table* sub = node.as_table()) {
+            if (key == "kafka.properties") {
+              result = load_kafka_properties(*sub, &c->kafka.properties);
+              if (!result) return;
+              continue;
+            }
             walk(*sub, key);
             continue;
           }
@@ -114,6 +203,11 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
     return Status::bad_input("invalid_config", "log.fsync must be batch, interval or none");
   }
   if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) c->http_token = token;
+  std::string brokers;
+  if (Status s = expand_env(c->kafka.brokers, &brokers); !s) {
+    return Status::bad_input("invalid_config", "kafka.brokers: " + s.message());
+  }
+  c->kafka.brokers = brokers;
   return Status::ok();
 }
 

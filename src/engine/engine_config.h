@@ -2,7 +2,9 @@
 // Every engine setting with its default. The TOML keys are documented in docs/CONFIG.md and
 // in the example ledgerflow.toml; load_config() maps them onto this struct.
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "engine/shard_state.h"
@@ -14,6 +16,29 @@ namespace ledgerflow {
 enum class FsyncPolicy { kBatch, kInterval, kNone };
 const char* fsync_policy_name(FsyncPolicy p);
 bool fsync_policy_from_name(const std::string& name, FsyncPolicy* out);
+
+// Kafka in and out (docs/KAFKA.md). Off while `brokers` is empty.
+struct KafkaConfig {
+  std::string brokers;  // bootstrap.servers, e.g. "k1:9092,k2:9092"
+  std::string group_id = "ledgerflow";
+  std::string auto_offset_reset = "earliest";  // where a partition without a committed offset starts
+  // Input topics: the event type follows from the topic. `event_topics` carry native events
+  // whose JSON names its type in a "type" field. An empty name leaves that topic out.
+  std::string sale_topic = "sale_transaction";
+  std::string shipment_topic = "inventory_shipment";
+  std::vector<std::string> event_topics;
+  size_t max_batch_records = 10'000;  // records per ingest batch from the consumer
+  // Output topics (empty: not produced).
+  std::string inventory_topic = "sale_info";
+  std::string alerts_topic = "alerts";
+  int64_t sink_interval_ms = 1'000;       // changes are coalesced per key over this interval
+  std::string sink_key_store_id = "auto"; // "auto": store_id in the key for stores other than 1; "always"
+  // Passed verbatim to librdkafka (security.protocol, sasl.*, ssl.*, ...), for the consumer and
+  // the producer alike; "${NAME}" in a value is replaced by the environment variable NAME.
+  std::map<std::string, std::string> properties;
+
+  bool enabled() const { return !brokers.empty(); }
+};
 
 struct EngineConfig {
   std::string data_dir = "ledgerflow-data";
@@ -50,7 +75,13 @@ struct EngineConfig {
   size_t http_max_lines = 1'000'000;  // lines per request
   int http_threads = 16;
   std::string http_token;  // required for writes when bound beyond loopback (LEDGERFLOW_TOKEN)
+
+  KafkaConfig kafka;
 };
+
+// Replaces every "${NAME}" in `value` with the environment variable NAME; an unset variable is
+// an error naming it (secrets must not silently become empty).
+Status expand_env(const std::string& value, std::string* out);
 
 // Reads a TOML file over the defaults in *config. Unknown keys are refused with their name.
 Status load_config_file(const std::string& path, EngineConfig* config);

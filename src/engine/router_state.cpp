@@ -1,5 +1,7 @@
 #include "engine/router_state.h"
 
+#include <algorithm>
+
 namespace ledgerflow {
 
 int64_t RouterState::watermark_for(const LogRecord& rec) {
@@ -11,6 +13,14 @@ int64_t RouterState::watermark_for(const LogRecord& rec) {
 
 void RouterState::observe(const LogRecord& rec) {
   next_offset_ = rec.offset + 1;
+  if (rec.source.kind == SourceKind::kKafka && rec.kind != RecordKind::kBatchMarker) {
+    if (!last_source_offset_ || rec.source.partition != last_source_.second || rec.source.name != last_source_.first) {
+      last_source_ = {rec.source.name, rec.source.partition};
+      auto [it, inserted] = source_offsets_.try_emplace(last_source_, rec.source.position);
+      last_source_offset_ = &it->second;  // std::map nodes are stable
+    }
+    *last_source_offset_ = std::max(*last_source_offset_, rec.source.position);
+  }
   switch (rec.kind) {
     case RecordKind::kEvent:
       events_logged_ += 1;
@@ -40,6 +50,12 @@ void RouterState::observe(const LogRecord& rec) {
       break;
     }
   }
+}
+
+std::optional<int64_t> RouterState::source_offset(const std::string& topic, int32_t partition) const {
+  auto it = source_offsets_.find({topic, partition});
+  if (it == source_offsets_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<std::string> RouterState::idempotent_summary(const std::string& key) const {
@@ -75,6 +91,12 @@ void RouterState::serialize(ByteWriter& w) const {
   for (const std::string& key : idempotency_order_) {
     w.str(key);
     w.str(idempotency_.at(key));
+  }
+  w.u64(source_offsets_.size());
+  for (const auto& [tp, offset] : source_offsets_) {
+    w.str(tp.first);
+    w.i32(tp.second);
+    w.i64(offset);
   }
 }
 
@@ -112,6 +134,17 @@ bool RouterState::deserialize(ByteReader& r) {
     if (!r.str(&key, 4096) || !r.str(&summary)) return false;
     idempotency_[key] = summary;
     idempotency_order_.push_back(key);
+  }
+  source_offsets_.clear();
+  last_source_offset_ = nullptr;
+  if (r.remaining() == 0) return true;  // written before Kafka offsets were kept
+  if (!r.u64(&n)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string topic;
+    int32_t partition;
+    int64_t offset;
+    if (!r.str(&topic, 4096) || !r.i32(&partition) || !r.i64(&offset)) return false;
+    source_offsets_[{topic, partition}] = offset;
   }
   return true;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Engine-wide state that follows the log order: the watermark, the dead letters kept for
-// inspection, the idempotency keys of recent batches and log counters. Mutated by the router
+// inspection, the idempotency keys of recent batches, log counters and, per Kafka (topic,
+// partition), the highest source offset in the log (what makes Kafka input exactly-once). Mutated by the router
 // (the log writer thread, or recovery before it starts) and read by the API under the
 // Engine's router lock. Part of every checkpoint.
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "core/bytes.h"
 #include "engine/watermark.h"
@@ -48,6 +50,9 @@ class RouterState {
   uint64_t events_logged() const { return events_logged_; }
   uint64_t dead_letters_total() const { return dead_letters_total_; }
   uint64_t next_offset() const { return next_offset_; }
+  // Highest Kafka offset of (topic, partition) in the log (events and dead letters alike).
+  std::optional<int64_t> source_offset(const std::string& topic, int32_t partition) const;
+  const std::map<std::pair<std::string, int32_t>, int64_t>& source_offsets() const { return source_offsets_; }
 
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r);
@@ -62,6 +67,9 @@ class RouterState {
   uint64_t events_logged_ = 0;
   uint64_t dead_letters_total_ = 0;
   uint64_t next_offset_ = 0;
+  std::map<std::pair<std::string, int32_t>, int64_t> source_offsets_;
+  int64_t* last_source_offset_ = nullptr;  // cache: records come in runs of one partition
+  std::pair<std::string, int32_t> last_source_;
 };
 
 }  // namespace ledgerflow

@@ -26,6 +26,58 @@ std::string base64(std::string_view in) {
   return out;
 }
 
+// -1 means "not known": null.
+void offset_field(JsonWriter& w, std::string_view key, int64_t v) {
+  w.key(key);
+  if (v < 0) w.null(); else w.value(v);
+}
+
+void write_kafka(JsonWriter& w, const KafkaStats& k) {
+  if (!k.consumer && !k.sink) {
+    w.null();
+    return;
+  }
+  w.begin_object();
+  if (k.consumer) {
+    w.field("group_id", k.group_id)
+        .field("consumed", k.consumed)
+        .field("skipped_redeliveries", k.skipped_redeliveries)
+        .field("rebalances", k.rebalances)
+        .field("commits_ok", k.commits_ok)
+        .field("commits_failed", k.commits_failed);
+    int64_t total_lag = 0;
+    bool lag_known = !k.partitions.empty();
+    w.key("partitions").begin_array();
+    for (const KafkaPartitionStats& s : k.partitions) {
+      w.begin_object().field("topic", s.topic).field("partition", int64_t(s.partition));
+      offset_field(w, "logged_offset", s.logged_offset);
+      offset_field(w, "next_offset", s.next_offset);
+      offset_field(w, "committed_offset", s.committed_offset);
+      offset_field(w, "high_watermark", s.high_watermark);
+      offset_field(w, "lag", s.lag);
+      w.end_object();
+      if (s.lag < 0) lag_known = false; else total_lag += s.lag;
+    }
+    w.end_array();
+    offset_field(w, "lag", lag_known ? total_lag : -1);
+  }
+  if (k.sink) {
+    const KafkaSinkStats& s = k.sink_stats;
+    w.key("sink").begin_object()
+        .field("inventory_topic", s.inventory_topic)
+        .field("alerts_topic", s.alerts_topic)
+        .field("produced", s.produced)
+        .field("delivered", s.delivered)
+        .field("failed", s.failed)
+        .field("retried", s.retried)
+        .field("in_flight", s.in_flight);
+    w.key("last_error");
+    if (s.last_error.empty()) w.null(); else w.value(s.last_error);
+    w.end_object();
+  }
+  w.end_object();
+}
+
 }  // namespace
 
 void write_inventory_row(JsonWriter& w, const InventoryRow& r) {
@@ -129,8 +181,10 @@ void write_pipeline(JsonWriter& w, const PipelineStats& p) {
   w.field("shards", uint64_t(p.shard_queue_depths.size()))
       .field("fsync", p.fsync)
       .field("uptime_s", double(p.uptime_ms) / 1000.0)
-      .field("ready", p.ready)
-      .end_object();
+      .field("ready", p.ready);
+  w.key("kafka");
+  write_kafka(w, p.kafka);
+  w.end_object();
 }
 
 void write_kpis(JsonWriter& w, const KpiSnapshot& k) {
@@ -197,6 +251,39 @@ std::string prometheus_metrics(const PipelineStats& p, const KpiSnapshot& k) {
   metric("ledgerflow_inventory_value_at_cost", "gauge", "Inventory value at cost.",
          k.inventory_value_at_cost.to_string());
   metric("ledgerflow_ready", "gauge", "1 when the engine accepts writes.", p.ready ? "1" : "0");
+  if (p.kafka.consumer) {
+    out += "# HELP ledgerflow_kafka_consumer_lag Messages behind the partition end (high watermark - next offset).\n"
+           "# TYPE ledgerflow_kafka_consumer_lag gauge\n";
+    for (const KafkaPartitionStats& s : p.kafka.partitions) {
+      if (s.lag < 0) continue;
+      out += fmt::format("ledgerflow_kafka_consumer_lag{{topic=\"{}\",partition=\"{}\"}} {}\n", s.topic, s.partition, s.lag);
+    }
+    out += "# HELP ledgerflow_kafka_logged_offset Highest offset of the partition in the bronze log.\n"
+           "# TYPE ledgerflow_kafka_logged_offset gauge\n";
+    for (const KafkaPartitionStats& s : p.kafka.partitions) {
+      if (s.logged_offset < 0) continue;
+      out += fmt::format("ledgerflow_kafka_logged_offset{{topic=\"{}\",partition=\"{}\"}} {}\n", s.topic, s.partition,
+                         s.logged_offset);
+    }
+    metric("ledgerflow_kafka_consumed_total", "counter", "Kafka messages logged.", std::to_string(p.kafka.consumed));
+    metric("ledgerflow_kafka_skipped_redeliveries_total", "counter",
+           "Kafka messages at or below the logged offset, dropped.", std::to_string(p.kafka.skipped_redeliveries));
+    out += "# HELP ledgerflow_kafka_commits_total Offset commits by result.\n# TYPE ledgerflow_kafka_commits_total counter\n";
+    out += fmt::format("ledgerflow_kafka_commits_total{{result=\"ok\"}} {}\n", p.kafka.commits_ok);
+    out += fmt::format("ledgerflow_kafka_commits_total{{result=\"failed\"}} {}\n", p.kafka.commits_failed);
+    metric("ledgerflow_kafka_rebalances_total", "counter", "Consumer group assignments and revocations.",
+           std::to_string(p.kafka.rebalances));
+  }
+  if (p.kafka.sink) {
+    const KafkaSinkStats& s = p.kafka.sink_stats;
+    out += "# HELP ledgerflow_kafka_sink_messages_total Messages to the inventory and alert topics by outcome.\n"
+           "# TYPE ledgerflow_kafka_sink_messages_total counter\n";
+    out += fmt::format("ledgerflow_kafka_sink_messages_total{{result=\"produced\"}} {}\n", s.produced);
+    out += fmt::format("ledgerflow_kafka_sink_messages_total{{result=\"delivered\"}} {}\n", s.delivered);
+    out += fmt::format("ledgerflow_kafka_sink_messages_total{{result=\"failed\"}} {}\n", s.failed);
+    out += fmt::format("ledgerflow_kafka_sink_messages_total{{result=\"retried\"}} {}\n", s.retried);
+    metric("ledgerflow_kafka_sink_in_flight", "gauge", "Messages awaiting a delivery report.", std::to_string(s.in_flight));
+  }
   return out;
 }
 

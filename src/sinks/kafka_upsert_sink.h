@@ -1,0 +1,77 @@
+#pragma once
+// Publishes live inventory to Kafka, in the shape of the Flink job it replaces:
+//   topic `sale_info` (upsert / compacted): key {"prod_id":N} (plus "store_id" for stores other
+//   than the default one, or always with key_store_id = "always"), value {"prod_id",
+//   "prod_name", "regular_unit_price", "reorder_point", "total_sold", "unit_left"} with money
+//   as exact decimal numbers;
+//   topic `alerts`: {"kind":"low_stock", "store_id", "prod_id", "prod_name", "unit_left",
+//   "reorder_point", "at"} when a row crosses to at or below its reorder point.
+// Every interval the sink asks Engine::changes_since() for changed rows, so changes are
+// coalesced per key. The producer is idempotent with acks=all; librdkafka retries transient
+// errors itself, and a final delivery failure puts the key's latest value (or the alert) back
+// for the next interval: nothing is dropped, and failures are counted in /api/v1/pipeline.
+// After a restart the first pass publishes every row again (upserts are idempotent).
+//
+// Owned by the run command: start() and stop() from that thread; fill_stats() from any thread.
+// The producer, the cursor and the maps below belong to the sink thread.
+#include <librdkafka/rdkafka.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/engine.h"
+#include "sources/kafka_client.h"
+
+namespace ledgerflow {
+
+// The key and value JSON of one sale_info message.
+std::string sale_info_key(const InventoryRow& r, bool with_store);
+std::string sale_info_value(const InventoryRow& r, bool with_store);
+std::string low_stock_alert(const InventoryRow& r);
+
+class KafkaUpsertSink {
+ public:
+  KafkaUpsertSink(Engine* engine, KafkaConfig config);
+  ~KafkaUpsertSink();
+  KafkaUpsertSink(const KafkaUpsertSink&) = delete;
+  KafkaUpsertSink& operator=(const KafkaUpsertSink&) = delete;
+
+  Status start();
+  // Publishes the last changes and waits (up to 30 s) for their delivery. Idempotent.
+  void stop();
+  void fill_stats(KafkaStats* out) const;
+
+ private:
+  struct Pending;  // what a delivery report refers to
+  static void delivery_cb(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
+  Status make_producer();
+  void run();
+  void pass();
+  void produce(const std::string& topic, const std::string& key, const std::string& value, Pending* p);
+  bool with_store(const InventoryRow& r) const;
+
+  Engine* engine_;
+  KafkaConfig config_;
+  KafkaHandle rk_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> started_{false};
+
+  // Sink thread only.
+  ChangeCursor cursor_;
+  std::map<uint64_t, InventoryRow> latest_;  // latest row per key
+  std::map<uint64_t, bool> below_;           // below reorder at the last pass
+  std::set<uint64_t> dirty_;                 // keys to (re)publish
+  std::vector<std::pair<std::string, std::string>> alert_retry_;  // key, value
+
+  std::atomic<uint64_t> produced_{0}, delivered_{0}, failed_{0}, retried_{0};
+  mutable std::mutex error_mu_;
+  std::string last_error_;
+};
+
+}  // namespace ledgerflow
