@@ -124,7 +124,7 @@ int bench_kafka(const BenchOptions& o) {
   // librdkafka's mock broker keeps at most 5 MiB (and 100,000 message sets) per partition and
   // drops the oldest beyond that: enough partitions that every message stays readable.
   const int partitions = std::max<int>(
-      o.partitions, int(std::max(topic_bytes[0], topic_bytes[1]) / (3u << 20)) + 1);
+      o.partitions, int(std::max(topic_bytes[0], topic_bytes[1]) / (12u << 20)) + 1);
   double parse_eps = 0;
   {
     EventParser parser;
@@ -143,7 +143,7 @@ int bench_kafka(const BenchOptions& o) {
   double preload_eps = 0;
   {
     KafkaToolProducer producer;
-    if (Status s = producer.start(mock.bootstrap, {{"log_level", "3"}}); !s) {
+    if (Status s = producer.start(mock.bootstrap, {{"log_level", "3"}, {"compression.codec", "lz4"}, {"linger.ms", "200"}, {"batch.num.messages", "10000"}}); !s) {
       spdlog::error("bench: {}", s.to_string());
       return 2;
     }

@@ -3,6 +3,7 @@
 import { h, panel, tile, setText, esc } from '../ui/dom.js';
 import { createChart, baseOption, axisName, valueAxisStyle, categoryAxisStyle, COLORS } from '../ui/charts.js';
 import { createDataTable } from '../ui/datatable.js';
+import { kafkaFacts } from '../lib/kafka.js';
 import { formatNumber, formatRate, formatClock, formatDateTime, formatDurationMs, formatSeconds, formatBytes, formatCompact } from '../lib/format.js';
 
 export default {
@@ -123,6 +124,7 @@ export default {
         ['Newest event (UTC)', p.max_event_time ? formatDateTime(p.max_event_time) : '—'],
         ['Uptime', formatSeconds(p.uptime_s)],
         ['Ready', p.ready ? 'yes' : 'no'],
+        ...kafkaFacts(p.kafka),
       ];
       facts.innerHTML = f.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
     }
