@@ -33,4 +33,22 @@ struct BenchOptions {
 };
 int bench(const BenchOptions& options);
 
+// Where `query` and `verify` find the warehouse: --warehouse, else the config file's
+// warehouse.url, else DATA/warehouse.db (--data-dir, else the config's data_dir).
+struct WarehouseOptions {
+  std::string url;
+  std::string data_dir;
+  std::string config_path;
+};
+
+struct QueryOptions {
+  WarehouseOptions warehouse;
+  std::string sql;
+  std::string format = "table";  // table, csv, json
+  size_t max_rows = 10'000;
+  int64_t timeout_ms = 30'000;
+};
+int query(const QueryOptions& options);
+int verify(const WarehouseOptions& options);
+
 }  // namespace ledgerflow::cli

@@ -18,6 +18,14 @@ void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_p
   cmd->add_option("--shards", o->engine.shards, "processing shards")->check(CLI::Range(1, 256));
   cmd->add_option("--fsync", *fsync, "log fsync policy: batch, interval or none");
   cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms, "checkpoint period");
+  cmd->add_option("--warehouse", o->engine.warehouse.url,
+                  "warehouse: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: DATA/warehouse.db)");
+}
+
+void add_warehouse_options(CLI::App* cmd, cli::WarehouseOptions* o) {
+  cmd->add_option("--warehouse", o->url, "sqlite:PATH or postgresql://USER@HOST:PORT/DB");
+  cmd->add_option("--data-dir", o->data_dir, "data directory holding warehouse.db (the default warehouse)");
+  cmd->add_option("--config", o->config_path, "TOML config file (its data_dir and warehouse.url)");
 }
 
 int finish_engine_options(cli::RunOptions* o, const std::string& config_path, const std::string& fsync,
@@ -30,7 +38,8 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       spdlog::error("{}", s.to_string());
       return 2;
     }
-    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms"}) {
+    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms",
+                             "--warehouse"}) {
       if (cmd->count(name) == 0) continue;
       std::string n(name);
       if (n == "--data-dir") o->engine.data_dir = flags.engine.data_dir;
@@ -39,6 +48,7 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       if (n == "--catalog") o->engine.catalog_path = flags.engine.catalog_path;
       if (n == "--shards") o->engine.shards = flags.engine.shards;
       if (n == "--checkpoint-interval-ms") o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
+      if (n == "--warehouse") o->engine.warehouse.url = flags.engine.warehouse.url;
     }
   } else if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) {
     o->engine.http_token = token;
@@ -95,6 +105,20 @@ int main(int argc, char** argv) {
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
 
+  cli::QueryOptions query_opts;
+  CLI::App* query = app.add_subcommand("query", "run one read-only SQL statement against the warehouse");
+  query->add_option("sql", query_opts.sql, "the SQL statement")->required();
+  query->add_option("--format", query_opts.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  query->add_option("--max-rows", query_opts.max_rows, "rows printed at most");
+  query->add_option("--timeout-ms", query_opts.timeout_ms, "statement time limit");
+  add_warehouse_options(query, &query_opts.warehouse);
+
+  cli::WarehouseOptions verify_opts;
+  CLI::App* verify = app.add_subcommand(
+      "verify", "recompute the gold marts from silver (sql/gold) and compare with the live gold tables");
+  add_warehouse_options(verify, &verify_opts);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*run) {
@@ -107,6 +131,8 @@ int main(int argc, char** argv) {
     return cli::run_engine(demo_opts);
   }
   if (*gen) return cli::generate(gen_opts);
+  if (*query) return cli::query(query_opts);
+  if (*verify) return cli::verify(verify_opts);
   if (*bench) {
     if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
       spdlog::error("--fsync must be batch, interval or none");

@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "engine/engine.h"
 #include "server/http_server.h"
+#include "sinks/warehouse_writer.h"
 #include "sources/generator_source.h"
 
 namespace ledgerflow::cli {
@@ -27,7 +28,22 @@ int run_engine(RunOptions o) {
     spdlog::error("cannot start: {}", s.to_string());
     return 2;
   }
+  Result<sinks::WarehouseTarget> warehouse = sinks::parse_warehouse_url(o.engine.warehouse.url, o.engine.data_dir);
+  if (!warehouse) {
+    spdlog::error("{}", warehouse.status().to_string());
+    engine.stop();
+    return 2;
+  }
+  std::unique_ptr<sinks::WarehouseWriter> writer;
+  if (o.engine.warehouse.enabled) {
+    const WarehouseConfig& w = o.engine.warehouse;
+    writer = std::make_unique<sinks::WarehouseWriter>(
+        &engine, sinks::WarehouseWriterOptions{*warehouse, o.engine.data_dir + "/log", w.batch_rows,
+                                               w.batch_interval_ms, w.gold_interval_ms});
+    writer->start();
+  }
   server::HttpServer http(&engine);
+  http.enable_sql(*warehouse);
   if (Status s = http.start(o.engine.http_bind, o.engine.http_port); !s) {
     spdlog::error("cannot serve HTTP: {}", s.to_string());
     engine.stop();
@@ -50,6 +66,8 @@ int run_engine(RunOptions o) {
   if (gen) gen->stop();
   http.stop();
   engine.stop();
+  // After the engine: the writer drains silver to the final log end and upserts gold once more.
+  if (writer) writer->stop();
   return 0;
 }
 

@@ -629,7 +629,19 @@ PipelineStats Engine::pipeline() const {
   p.uptime_ms = now_ms() - started_ms_;
   p.ready = ready();
   p.fsync = fsync_policy_name(config_.fsync);
+  std::lock_guard lock(sinks_mu_);
+  for (const auto& provider : sinks_) p.sinks.push_back(provider());
   return p;
+}
+
+uint64_t Engine::log_end_offset() const {
+  std::lock_guard lock(router_mu_);
+  return router_.next_offset();
+}
+
+void Engine::add_sink(std::function<SinkStatus()> provider) {
+  std::lock_guard lock(sinks_mu_);
+  sinks_.push_back(std::move(provider));
 }
 
 KpiSnapshot Engine::kpis() const {

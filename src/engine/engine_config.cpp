@@ -55,6 +55,15 @@ Setter string_setter(std::string* field, std::string key) {
   };
 }
 
+Setter bool_setter(bool* field, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    auto v = n.value<bool>();
+    if (!v) return Status::bad_input("invalid_config", key + " must be true or false");
+    *field = *v;
+    return Status::ok();
+  };
+}
+
 }  // namespace
 
 Status load_config_file(const std::string& path, EngineConfig* c) {
@@ -87,6 +96,11 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       {"http.max_body_bytes", int_setter(&c->http_max_body_bytes, 1024, int64_t(1) << 32, "http.max_body_bytes")},
       {"http.max_lines", int_setter(&c->http_max_lines, 1, 100'000'000, "http.max_lines")},
       {"http.threads", int_setter(&c->http_threads, 2, 1024, "http.threads")},
+      {"warehouse.url", string_setter(&c->warehouse.url, "warehouse.url")},
+      {"warehouse.enabled", bool_setter(&c->warehouse.enabled, "warehouse.enabled")},
+      {"warehouse.batch_rows", int_setter(&c->warehouse.batch_rows, 1, 10'000'000, "warehouse.batch_rows")},
+      {"warehouse.batch_interval_ms", int_setter(&c->warehouse.batch_interval_ms, 1, 3'600'000, "warehouse.batch_interval_ms")},
+      {"warehouse.gold_interval_ms", int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
   };
   std::string fsync_name;
   setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");

@@ -15,6 +15,15 @@ enum class FsyncPolicy { kBatch, kInterval, kNone };
 const char* fsync_policy_name(FsyncPolicy p);
 bool fsync_policy_from_name(const std::string& name, FsyncPolicy* out);
 
+// The SQL warehouse the log is loaded into (docs/WAREHOUSE.md).
+struct WarehouseConfig {
+  std::string url;                  // "sqlite:PATH" or "postgresql://..."; empty: DATA/warehouse.db
+  bool enabled = true;
+  size_t batch_rows = 1'000;        // a silver transaction holds at most this many rows
+  int64_t batch_interval_ms = 1'000;  // ... or what arrived within this time
+  int64_t gold_interval_ms = 1'000;   // changed gold rows are upserted this often
+};
+
 struct EngineConfig {
   std::string data_dir = "ledgerflow-data";
   std::string catalog_path;  // empty: the built-in catalog
@@ -50,6 +59,8 @@ struct EngineConfig {
   size_t http_max_lines = 1'000'000;  // lines per request
   int http_threads = 16;
   std::string http_token;  // required for writes when bound beyond loopback (LEDGERFLOW_TOKEN)
+
+  WarehouseConfig warehouse;
 };
 
 // Reads a TOML file over the defaults in *config. Unknown keys are refused with their name.

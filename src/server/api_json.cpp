@@ -1,8 +1,8 @@
 #include "server/api_json.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
+#include "core/base64.h"
 #include "core/event_time.h"
 
 namespace ledgerflow::server {
@@ -15,15 +15,6 @@ void time_field(JsonWriter& w, std::string_view key, int64_t ms) {
   } else {
     w.value(format_iso8601(ms));
   }
-}
-
-// The exact raw bytes of a dead letter, base64 (OpenSSL's encoder; `raw` is the lossy view).
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), int(in.size()));
-  out.resize(size_t(n));
-  return out;
 }
 
 }  // namespace
@@ -123,6 +114,14 @@ void write_pipeline(JsonWriter& w, const PipelineStats& p) {
       .field("ingest", uint64_t(p.ingest_queue_capacity))
       .field("shard", uint64_t(p.shard_queue_capacity))
       .end_object();
+  w.key("sinks").begin_array();
+  for (const SinkStatus& s : p.sinks) {
+    w.begin_object().field("name", s.name).field("target", s.target).field("state", s.state)
+        .field("message", s.message).field("applied_offset", s.applied_offset)
+        .field("lag_records", s.lag_records).field("rows_loaded", s.rows_loaded)
+        .field("retry_in_ms", s.retry_in_ms).end_object();
+  }
+  w.end_array();
   w.key("dead_letters_by_reason").begin_object();
   for (const auto& [code, n] : p.dead_letters_by_reason) w.field(code, n);
   w.end_object();

@@ -1,0 +1,92 @@
+-- Silver star schema and the load state (the same SQL runs on SQLite and PostgreSQL).
+-- Money is stored exactly as BIGINT micro-units (10^-6 of the currency unit), the engine's own
+-- fixed-point representation; the v_* views in 003 show decimal amounts.
+
+-- The bronze log offset the warehouse has applied up to (exclusive): updated in the same
+-- transaction as the rows it covers, so a load is exactly-once across crashes.
+CREATE TABLE load_state (
+  id INTEGER PRIMARY KEY,
+  next_offset BIGINT NOT NULL,
+  updated_ms BIGINT NOT NULL
+);
+INSERT INTO load_state (id, next_offset, updated_ms) VALUES (1, 0, 0);
+
+CREATE TABLE dim_date (
+  date_key INTEGER PRIMARY KEY,          -- yyyymmdd (UTC)
+  day_start_ms BIGINT NOT NULL,
+  year INTEGER NOT NULL,
+  month INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  iso_weekday INTEGER NOT NULL           -- 1 = Monday .. 7 = Sunday
+);
+
+CREATE TABLE dim_store (
+  store_id INTEGER PRIMARY KEY
+);
+
+CREATE TABLE dim_product (
+  prod_id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL,
+  price_micros BIGINT NOT NULL,
+  cost_price_micros BIGINT NOT NULL,
+  reorder_point BIGINT NOT NULL,
+  in_catalog INTEGER NOT NULL            -- 1: from the catalog; 0: first seen in an event
+);
+
+CREATE TABLE dim_supplier (
+  supplier_id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL
+);
+
+-- One row per sale line. The key is the engine's idempotency identity: a retried line that
+-- is logged again is not loaded twice.
+CREATE TABLE fact_sales (
+  store_id INTEGER NOT NULL,
+  prod_id BIGINT NOT NULL,
+  receipt_id TEXT NOT NULL,
+  date_key INTEGER NOT NULL,
+  event_time_ms BIGINT NOT NULL,
+  units BIGINT NOT NULL,
+  unit_price_micros BIGINT NOT NULL,
+  revenue_micros BIGINT NOT NULL,        -- units x unit price
+  reorder_point BIGINT NOT NULL,         -- -1 when the event carried none
+  prod_name TEXT NOT NULL,
+  source_kind TEXT NOT NULL,             -- http, generator, file, kafka, bench
+  source_name TEXT NOT NULL,             -- topic or file
+  source_partition INTEGER NOT NULL,
+  source_position BIGINT NOT NULL,       -- Kafka offset, file line, line in an HTTP body
+  ingest_time_ms BIGINT NOT NULL,
+  log_offset BIGINT NOT NULL,            -- bronze log offset
+  PRIMARY KEY (store_id, prod_id, receipt_id)
+);
+
+CREATE TABLE fact_shipments (
+  store_id INTEGER NOT NULL,
+  prod_id BIGINT NOT NULL,
+  shipment_id TEXT NOT NULL,
+  date_key INTEGER NOT NULL,
+  event_time_ms BIGINT NOT NULL,
+  units BIGINT NOT NULL,
+  source_kind TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  source_partition INTEGER NOT NULL,
+  source_position BIGINT NOT NULL,
+  ingest_time_ms BIGINT NOT NULL,
+  log_offset BIGINT NOT NULL,
+  PRIMARY KEY (store_id, prod_id, shipment_id)
+);
+
+-- Refused inputs, as logged: reason, source position and the raw bytes (base64, possibly a
+-- prefix of raw_size bytes).
+CREATE TABLE dead_letters (
+  log_offset BIGINT PRIMARY KEY,
+  reason_code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  source_kind TEXT NOT NULL,
+  source_name TEXT NOT NULL,
+  source_partition INTEGER NOT NULL,
+  source_position BIGINT NOT NULL,
+  ingest_time_ms BIGINT NOT NULL,
+  raw_size BIGINT NOT NULL,
+  raw_base64 TEXT NOT NULL
+);

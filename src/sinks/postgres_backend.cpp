@@ -1,0 +1,233 @@
+#include "sinks/postgres_backend.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "sinks/sqlite_backend.h"
+
+namespace ledgerflow::sinks {
+
+namespace {
+
+constexpr const char* kReaderRole = "ledgerflow_reader";
+
+// Owns a PGresult.
+struct PgResult {
+  PGresult* r;
+  explicit PgResult(PGresult* res) : r(res) {}
+  ~PgResult() { PQclear(r); }
+  PgResult(const PgResult&) = delete;
+  PgResult& operator=(const PgResult&) = delete;
+  ExecStatusType status() const { return PQresultStatus(r); }
+};
+
+// COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
+void append_copy_value(const SqlValue& v, std::string* out) {
+  if (const int64_t* i = std::get_if<int64_t>(&v)) {
+    fmt::format_to(std::back_inserter(*out), "{}", *i);
+  } else if (const std::string* s = std::get_if<std::string>(&v)) {
+    for (char c : *s) {
+      switch (c) {
+        case '\\':
+          *out += "\\\\";
+          break;
+        case '\t':
+          *out += "\\t";
+          break;
+        case '\n':
+          *out += "\\n";
+          break;
+        case '\r':
+          *out += "\\r";
+          break;
+        default:
+          *out += c;
+      }
+    }
+  } else {
+    *out += "\\N";
+  }
+}
+
+bool is_numeric_oid(Oid t) {
+  // int8, int2, int4, float4, float8, numeric, oid (pg_type.h)
+  return t == 20 || t == 21 || t == 23 || t == 700 || t == 701 || t == 1700 || t == 26;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<WarehouseBackend>> PostgresBackend::open(const std::string& url,
+                                                                BackendMode mode) {
+  const char* keys[] = {"dbname", "connect_timeout", "application_name", nullptr};
+  const char* values[] = {url.c_str(), "5",
+                          mode == BackendMode::kWriter ? "ledgerflow-writer" : "ledgerflow-query",
+                          nullptr};
+  PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn);
+    PQfinish(conn);
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+    return Status::retriable("warehouse_unavailable", "postgresql: " + msg);
+  }
+  std::unique_ptr<PostgresBackend> b(new PostgresBackend(conn));
+  // Quiet notices ("relation already exists, skipping") instead of printing them to stderr.
+  if (Status s = b->exec("SET client_min_messages = warning"); !s) return s;
+  return std::unique_ptr<WarehouseBackend>(std::move(b));
+}
+
+PostgresBackend::~PostgresBackend() {
+  PQfinish(conn_);
+}
+
+Status PostgresBackend::connection_error(const std::string& what) const {
+  std::string msg = PQerrorMessage(conn_);
+  while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    return Status::retriable("warehouse_unavailable", fmt::format("{}: {}", what, msg));
+  }
+  return Status::bad_input("sql_error", fmt::format("{}: {}", what, msg));
+}
+
+Status PostgresBackend::exec(const std::string& sql) {
+  PgResult res(PQexec(conn_, sql.c_str()));
+  if (res.status() == PGRES_COMMAND_OK || res.status() == PGRES_TUPLES_OK) return Status::ok();
+  return connection_error("exec");
+}
+
+Result<int64_t> PostgresBackend::query_int(const std::string& sql) {
+  PgResult res(PQexec(conn_, sql.c_str()));
+  if (res.status() != PGRES_TUPLES_OK) return connection_error("query");
+  if (PQntuples(res.r) < 1) return Status::bad_input("sql_error", "no row: " + sql);
+  return int64_t(std::strtoll(PQgetvalue(res.r, 0, 0), nullptr, 10));
+}
+
+Status PostgresBackend::copy_rows(const TableRows& rows) {
+  const TableSpec& spec = *rows.spec;
+  const std::string stage = "stage_" + spec.name;
+  if (!staged_.count(stage)) {
+    // Session-local and emptied at each commit; created inside the batch's transaction, so it is
+    // forgotten again if that transaction rolls back (apply clears staged_ then).
+    Status s = exec(fmt::format(
+        "CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS", stage, spec.name));
+    if (!s) return s;
+    staged_.insert(stage);
+  }
+  std::string cols;
+  for (size_t i = 0; i < spec.columns.size(); ++i) cols += (i ? ", " : "") + spec.columns[i];
+  {
+    PgResult res(PQexec(conn_, fmt::format("COPY {} ({}) FROM STDIN", stage, cols).c_str()));
+    if (res.status() != PGRES_COPY_IN) return connection_error("copy " + spec.name);
+  }
+  std::string buf;
+  const size_t width = spec.columns.size();
+  for (size_t r = 0; r < rows.rows(); ++r) {
+    for (size_t c = 0; c < width; ++c) {
+      if (c) buf += '\t';
+      append_copy_value(rows.cells[r * width + c], &buf);
+    }
+    buf += '\n';
+    if (buf.size() >= (1u << 20) || r + 1 == rows.rows()) {
+      if (PQputCopyData(conn_, buf.data(), int(buf.size())) != 1)
+        return connection_error("copy data");
+      buf.clear();
+    }
+  }
+  if (PQputCopyEnd(conn_, nullptr) != 1) return connection_error("copy end");
+  {
+    PgResult res(PQgetResult(conn_));
+    if (res.status() != PGRES_COMMAND_OK) return connection_error("copy " + spec.name);
+  }
+  while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  // Log order decides which of two rows with one key is kept (the first, as the engine does).
+  std::string select = fmt::format("SELECT {} FROM {}", cols, stage);
+  if (std::find(spec.columns.begin(), spec.columns.end(), std::string("log_offset")) !=
+      spec.columns.end()) {
+    select += " ORDER BY log_offset";
+  }
+  return exec(insert_sql(spec, select));
+}
+
+Status PostgresBackend::apply_steps(const WarehouseTxn& txn) {
+  for (const auto& step : txn.steps) {
+    const TableRows* rows = std::get_if<TableRows>(&step);
+    if (rows && rows->rows() == 0) continue;
+    Status s = rows ? copy_rows(*rows) : exec(std::get<std::string>(step));
+    if (!s) return s;
+  }
+  return exec("COMMIT");
+}
+
+Status PostgresBackend::apply(const WarehouseTxn& txn) {
+  if (Status s = exec("BEGIN"); !s) return s;
+  Status s = apply_steps(txn);
+  if (!s) {
+    (void)exec("ROLLBACK");
+    staged_.clear();
+  }
+  return s;
+}
+
+Status PostgresBackend::ensure_reader_role() {
+  // Best effort: a role without CREATEROLE keeps its own rights for queries (documented).
+  std::string sql = fmt::format(
+      "DO $$ BEGIN "
+      "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{0}') THEN CREATE ROLE {0} NOLOGIN; "
+      "END IF; "
+      "EXECUTE format('GRANT {0} TO %I', current_user); "
+      "EXECUTE format('GRANT USAGE ON SCHEMA %I TO {0}', current_schema()); "
+      "EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA %I TO {0}', current_schema()); "
+      "EXCEPTION WHEN insufficient_privilege THEN NULL; END $$",
+      kReaderRole);
+  return exec(sql);
+}
+
+Result<QueryResult> PostgresBackend::query(const std::string& sql, const QueryLimits& limits) {
+  Status s =
+      exec(fmt::format("BEGIN READ ONLY; SET LOCAL statement_timeout = {}", limits.timeout_ms));
+  if (!s) return s;
+  // Drop to the SELECT-only role if it exists and we may: no COPY TO PROGRAM, no server files.
+  (void)exec(
+      fmt::format("DO $$ BEGIN IF pg_has_role('{0}', 'MEMBER') THEN SET LOCAL ROLE {0}; END IF; "
+                  "EXCEPTION WHEN undefined_object THEN NULL; END $$",
+                  kReaderRole));
+  PgResult res(PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+  QueryResult out;
+  if (res.status() != PGRES_TUPLES_OK) {
+    std::string msg = res.status() == PGRES_COMMAND_OK ? "the statement returned no rows"
+                                                       : PQresultErrorMessage(res.r);
+    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    if (res.status() == PGRES_COPY_OUT || res.status() == PGRES_COPY_IN)
+      msg = "COPY is not allowed";
+    const char* state = PQresultErrorField(res.r, PG_DIAG_SQLSTATE);
+    bool timeout = state != nullptr && std::string(state) == "57014";
+    // A COPY left in progress ends with the connection: this backend is per query.
+    if (res.status() != PGRES_COPY_OUT && res.status() != PGRES_COPY_IN) (void)exec("ROLLBACK");
+    if (PQstatus(conn_) != CONNECTION_OK) return connection_error("query");
+    return Status::bad_input(timeout ? "query_timeout" : "sql_error", msg);
+  }
+  const int ncols = PQnfields(res.r);
+  for (int c = 0; c < ncols; ++c) {
+    out.columns.emplace_back(PQfname(res.r, c));
+    out.numeric.push_back(is_numeric_oid(PQftype(res.r, c)));
+  }
+  const int nrows = PQntuples(res.r);
+  for (int r = 0; r < nrows; ++r) {
+    if (out.rows.size() >= limits.max_rows) {
+      out.truncated = true;
+      break;
+    }
+    auto& row = out.rows.emplace_back(size_t(ncols));
+    for (int c = 0; c < ncols; ++c) {
+      if (!PQgetisnull(res.r, r, c))
+        row[size_t(c)] = std::string(PQgetvalue(res.r, r, c), size_t(PQgetlength(res.r, r, c)));
+    }
+  }
+  (void)exec("ROLLBACK");
+  return out;
+}
+
+}  // namespace ledgerflow::sinks

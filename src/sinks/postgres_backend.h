@@ -1,0 +1,45 @@
+#pragma once
+// The production warehouse: PostgreSQL through libpq. Writer mode loads each table's rows with
+// COPY FROM STDIN into a session-local staging table, then INSERT ... SELECT ... ON CONFLICT
+// into the real table, all in the batch's transaction. Read-only mode runs each query in a
+// READ ONLY transaction with a statement timeout, as the NOLOGIN role `ledgerflow_reader`
+// (SELECT only) when the connecting role could create it, through PQexecParams, which refuses
+// more than one statement.
+//
+// Owned by the WarehouseWriter (writer mode) or by one query (read-only); one thread at a time.
+#include <set>
+#include <string>
+
+#include "sinks/warehouse_backend.h"
+
+struct pg_conn;
+
+namespace ledgerflow::sinks {
+
+class PostgresBackend final : public WarehouseBackend {
+ public:
+  static Result<std::unique_ptr<WarehouseBackend>> open(const std::string& url, BackendMode mode);
+  ~PostgresBackend() override;
+  PostgresBackend(const PostgresBackend&) = delete;
+  PostgresBackend& operator=(const PostgresBackend&) = delete;
+
+  std::string_view kind() const override { return "postgresql"; }
+  Status exec(const std::string& sql) override;
+  Result<int64_t> query_int(const std::string& sql) override;
+  Status apply(const WarehouseTxn& txn) override;
+  Result<QueryResult> query(const std::string& sql, const QueryLimits& limits) override;
+
+  // Writer mode, after migrations: the SELECT-only role used by read-only queries.
+  Status ensure_reader_role();
+
+ private:
+  explicit PostgresBackend(pg_conn* conn) : conn_(conn) {}
+  Status connection_error(const std::string& what) const;
+  Status copy_rows(const TableRows& rows);
+  Status apply_steps(const WarehouseTxn& txn);
+
+  pg_conn* conn_;
+  std::set<std::string> staged_;  // staging tables created in this session
+};
+
+}  // namespace ledgerflow::sinks

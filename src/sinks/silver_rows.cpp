@@ -1,0 +1,153 @@
+#include "sinks/silver_rows.h"
+
+#include <chrono>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/base64.h"
+#include "core/event_time.h"
+
+namespace ledgerflow::sinks {
+
+namespace {
+
+using OnConflict = TableSpec::OnConflict;
+
+const std::vector<std::string> kSourceColumns = {"source_kind",      "source_name",
+                                                 "source_partition", "source_position",
+                                                 "ingest_time_ms",   "log_offset"};
+
+std::vector<std::string> with_source(std::vector<std::string> cols) {
+  cols.insert(cols.end(), kSourceColumns.begin(), kSourceColumns.end());
+  return cols;
+}
+
+const TableSpec kFactSales{
+    "fact_sales",
+    with_source({"store_id", "prod_id", "receipt_id", "date_key", "event_time_ms", "units",
+                 "unit_price_micros", "revenue_micros", "reorder_point", "prod_name"}),
+    3, OnConflict::kIgnore};
+const TableSpec kFactShipments{
+    "fact_shipments",
+    with_source({"store_id", "prod_id", "shipment_id", "date_key", "event_time_ms", "units"}), 3,
+    OnConflict::kIgnore};
+const TableSpec kDeadLetters{
+    "dead_letters",
+    {"log_offset", "reason_code", "message", "source_kind", "source_name", "source_partition",
+     "source_position", "ingest_time_ms", "raw_size", "raw_base64"},
+    1,
+    OnConflict::kIgnore};
+const TableSpec kDimDate{"dim_date",
+                         {"date_key", "day_start_ms", "year", "month", "day", "iso_weekday"},
+                         1,
+                         OnConflict::kIgnore};
+const TableSpec kDimStore{"dim_store", {"store_id"}, 1, OnConflict::kIgnore};
+const TableSpec kDimProductSeen{
+    "dim_product",
+    {"prod_id", "name", "price_micros", "cost_price_micros", "reorder_point", "in_catalog"},
+    1,
+    OnConflict::kIgnore};
+const TableSpec kDimProductCatalog{"dim_product", kDimProductSeen.columns, 1, OnConflict::kUpdate};
+
+void add_source(const LogRecord& rec, std::vector<SqlValue>* cells) {
+  cells->emplace_back(std::string(source_kind_name(rec.source.kind)));
+  cells->emplace_back(rec.source.name);
+  cells->emplace_back(int64_t(rec.source.partition));
+  cells->emplace_back(rec.source.position);
+  cells->emplace_back(rec.ingest_time_ms);
+  cells->emplace_back(int64_t(rec.offset));
+}
+
+struct CivilDay {
+  int64_t day_start_ms;
+  int year, month, day, iso_weekday;
+  int64_t date_key() const { return int64_t(year) * 10000 + month * 100 + day; }
+};
+
+CivilDay civil_day(int64_t ms) {
+  using namespace std::chrono;
+  int64_t days = floor_div(ms, kMsPerDay);
+  sys_days sd{std::chrono::days(days)};
+  year_month_day ymd{sd};
+  return CivilDay{days * kMsPerDay, int(ymd.year()), int(unsigned(ymd.month())),
+                  int(unsigned(ymd.day())), int(weekday(sd).iso_encoding())};
+}
+
+// units x price as the engine computes it (saturating on overflow).
+int64_t line_revenue(const Event& e) {
+  Money line;
+  if (!Money::checked_mul(e.unit_price, e.units, &line)) return std::numeric_limits<int64_t>::max();
+  return line.micros();
+}
+
+}  // namespace
+
+SilverRows::SilverRows()
+    : sales_{&kFactSales, {}},
+      shipments_{&kFactShipments, {}},
+      dead_letters_{&kDeadLetters, {}},
+      dates_{&kDimDate, {}},
+      stores_{&kDimStore, {}},
+      products_{&kDimProductSeen, {}} {}
+
+void SilverRows::add_dimensions(const Event& e) {
+  CivilDay d = civil_day(e.event_time_ms);
+  if (days_seen_.insert(d.day_start_ms).second) {
+    dates_.cells.insert(dates_.cells.end(),
+                        {d.date_key(), d.day_start_ms, int64_t(d.year), int64_t(d.month),
+                         int64_t(d.day), int64_t(d.iso_weekday)});
+  }
+  if (stores_seen_.insert(e.store_id).second) stores_.cells.emplace_back(int64_t(e.store_id));
+  // Products not in the catalog get a row when first seen (ignored if one exists).
+  if (products_seen_.insert(e.prod_id).second) {
+    std::string name = e.prod_name.empty() ? fmt::format("product {}", e.prod_id) : e.prod_name;
+    products_.cells.insert(products_.cells.end(), {e.prod_id, std::move(name), int64_t(0),
+                                                   int64_t(0), int64_t(0), int64_t(0)});
+  }
+}
+
+void SilverRows::add(const LogRecord& rec) {
+  if (rec.kind == RecordKind::kDeadLetter) {
+    auto& c = dead_letters_.cells;
+    c.insert(c.end(), {int64_t(rec.offset), rec.reason_code, rec.message});
+    c.insert(c.end(), {std::string(source_kind_name(rec.source.kind)), rec.source.name,
+                       int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
+                       int64_t(rec.raw_size), base64(rec.raw)});
+    ++rows_;
+    return;
+  }
+  if (rec.kind != RecordKind::kEvent) return;
+  const Event& e = rec.event;
+  add_dimensions(e);
+  const int64_t date_key = civil_day(e.event_time_ms).date_key();
+  if (e.type == EventType::kSale) {
+    sales_.cells.insert(sales_.cells.end(),
+                        {int64_t(e.store_id), e.prod_id, e.id, date_key, e.event_time_ms, e.units,
+                         e.unit_price.micros(), line_revenue(e), e.reorder_point, e.prod_name});
+    add_source(rec, &sales_.cells);
+  } else {
+    shipments_.cells.insert(shipments_.cells.end(), {int64_t(e.store_id), e.prod_id, e.id, date_key,
+                                                     e.event_time_ms, e.units});
+    add_source(rec, &shipments_.cells);
+  }
+  ++rows_;
+}
+
+void SilverRows::append_steps(WarehouseTxn* txn) {
+  for (TableRows* t : {&dates_, &stores_, &products_, &sales_, &shipments_, &dead_letters_}) {
+    if (t->rows() > 0) txn->steps.emplace_back(std::move(*t));
+    t->cells.clear();
+  }
+}
+
+TableRows SilverRows::catalog_products(const Catalog& catalog) {
+  TableRows t{&kDimProductCatalog, {}};
+  for (const Product& p : catalog.products()) {
+    t.cells.insert(t.cells.end(), {p.id, p.name, p.price.micros(), p.cost_price.micros(),
+                                   p.reorder_point, int64_t(1)});
+  }
+  return t;
+}
+
+}  // namespace ledgerflow::sinks

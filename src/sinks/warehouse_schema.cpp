@@ -1,0 +1,84 @@
+#include "sinks/warehouse_schema.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "core/event_time.h"
+#include "sinks/embedded_sql.h"
+
+namespace ledgerflow::sinks {
+
+namespace {
+
+constexpr std::string_view kMigrationDir = "/migrations/";
+
+// "/migrations/001_silver.sql" -> 1; 0 when the name has no number.
+int migration_number(std::string_view path) {
+  std::string_view file = path.substr(kMigrationDir.size());
+  return std::atoi(std::string(file.substr(0, file.find('_'))).c_str());
+}
+
+}  // namespace
+
+size_t WarehouseTxn::rows() const {
+  size_t n = 0;
+  for (const auto& step : steps) {
+    if (const TableRows* t = std::get_if<TableRows>(&step)) n += t->rows();
+  }
+  return n;
+}
+
+const std::vector<GoldMart>& gold_marts() {
+  static const std::vector<GoldMart> kMarts = {
+      {"inventory_levels", 2}, {"best_sellers", 1}, {"sales_by_minute", 1}, {"sales_by_day", 1}};
+  return kMarts;
+}
+
+std::string gold_sql(std::string_view mart) {
+  std::string path = fmt::format("/gold/{}.sql", mart);
+  for (const auto& f : embedded_sql()) {
+    if (f.path == path) return std::string(f.data);
+  }
+  return "";
+}
+
+Status migrate(WarehouseBackend& db) {
+  Status s = db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+      "name TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
+  if (!s) return s;
+  Result<int64_t> current = db.query_int("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!current) return current.status();
+  // embedded_sql() is sorted by path, so migrations come in number order.
+  for (const auto& f : embedded_sql()) {
+    if (f.path.substr(0, kMigrationDir.size()) != kMigrationDir) continue;
+    int number = migration_number(f.path);
+    if (number <= *current) continue;
+    std::string script = fmt::format(
+        "BEGIN;\n{}\n;INSERT INTO schema_version (version, name, applied_ms) VALUES ({}, '{}', "
+        "{});\nCOMMIT;",
+        f.data, number, f.path.substr(kMigrationDir.size()), now_ms());
+    if (Status m = db.exec(script); !m) {
+      (void)db.exec("ROLLBACK");
+      return Status(
+          m.error_class() == ErrorClass::kRetriable
+              ? m
+              : Status::fatal("migration_failed", fmt::format("{}: {}", f.path, m.message())));
+    }
+  }
+  return Status::ok();
+}
+
+Result<uint64_t> load_offset(WarehouseBackend& db) {
+  Result<int64_t> v = db.query_int("SELECT next_offset FROM load_state WHERE id = 1");
+  if (!v) return v.status();
+  return uint64_t(*v);
+}
+
+std::string set_load_offset_sql(uint64_t next_offset, int64_t now) {
+  return fmt::format("UPDATE load_state SET next_offset = {}, updated_ms = {} WHERE id = 1",
+                     next_offset, now);
+}
+
+}  // namespace ledgerflow::sinks
