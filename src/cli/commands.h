@@ -30,8 +30,12 @@ struct BenchOptions {
   size_t batch_lines = 1000;
   int feeders = 2;  // threads parsing and submitting, like concurrent HTTP connections
   std::string dir;  // empty: a temporary directory, removed afterwards
+  std::string target = "engine";  // engine, warehouse-sqlite, warehouse-postgres
+  std::string warehouse;          // warehouse-postgres: a server URL (a fresh database is made)
 };
 int bench(const BenchOptions& options);
+// Rows/s loaded into a warehouse backend (warehouse_bench.cpp).
+int bench_warehouse(const BenchOptions& options);
 
 // Where `query` and `verify` find the warehouse: --warehouse, else the config file's
 // warehouse.url, else DATA/warehouse.db (--data-dir, else the config's data_dir).

@@ -272,11 +272,15 @@ void HttpServer::routes() {
     w.begin_object().field("ready", ok);
     if (!ok && !engine_->failure().empty()) w.field("reason", engine_->failure());
     // A degraded sink does not make the engine unready: ingest goes on into the log.
-    w.key("degraded").begin_array();
+    std::vector<std::string> degraded;
     for (const SinkStatus& sink : engine_->pipeline().sinks) {
-      if (sink.degraded()) w.value(sink.name);
+      if (sink.degraded()) degraded.push_back(sink.name);
     }
-    w.end_array();
+    if (!degraded.empty()) {
+      w.key("degraded").begin_array();
+      for (const std::string& name : degraded) w.value(name);
+      w.end_array();
+    }
     w.end_object();
     res.set_content(w.take(), kJson);
   });

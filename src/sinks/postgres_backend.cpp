@@ -53,6 +53,12 @@ void append_copy_value(const SqlValue& v, std::string* out) {
   }
 }
 
+std::string column_list(const TableSpec& spec) {
+  std::string cols;
+  for (size_t i = 0; i < spec.columns.size(); ++i) cols += (i ? ", " : "") + spec.columns[i];
+  return cols;
+}
+
 bool is_numeric_oid(Oid t) {
   // int8, int2, int4, float4, float8, numeric, oid (pg_type.h)
   return t == 20 || t == 21 || t == 23 || t == 700 || t == 701 || t == 1700 || t == 26;
@@ -76,6 +82,12 @@ Result<std::unique_ptr<WarehouseBackend>> PostgresBackend::open(const std::strin
   std::unique_ptr<PostgresBackend> b(new PostgresBackend(conn));
   // Quiet notices ("relation already exists, skipping") instead of printing them to stderr.
   if (Status s = b->exec("SET client_min_messages = warning"); !s) return s;
+  // The writer's commits need not wait for PostgreSQL's WAL flush: a server crash may lose the
+  // last few commits, but load_state goes back with its rows and the writer reloads them from
+  // the bronze log, which is the durable copy. Exactly-once holds either way.
+  if (mode == BackendMode::kWriter) {
+    if (Status s = b->exec("SET synchronous_commit = off"); !s) return s;
+  }
   return std::unique_ptr<WarehouseBackend>(std::move(b));
 }
 
@@ -105,21 +117,12 @@ Result<int64_t> PostgresBackend::query_int(const std::string& sql) {
   return int64_t(std::strtoll(PQgetvalue(res.r, 0, 0), nullptr, 10));
 }
 
-Status PostgresBackend::copy_rows(const TableRows& rows) {
+Status PostgresBackend::copy_into(const std::string& table, const TableRows& rows,
+                                  const std::string& before) {
   const TableSpec& spec = *rows.spec;
-  const std::string stage = "stage_" + spec.name;
-  if (!staged_.count(stage)) {
-    // Session-local and emptied at each commit; created inside the batch's transaction, so it is
-    // forgotten again if that transaction rolls back (apply clears staged_ then).
-    Status s = exec(fmt::format(
-        "CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS", stage, spec.name));
-    if (!s) return s;
-    staged_.insert(stage);
-  }
-  std::string cols;
-  for (size_t i = 0; i < spec.columns.size(); ++i) cols += (i ? ", " : "") + spec.columns[i];
   {
-    PgResult res(PQexec(conn_, fmt::format("COPY {} ({}) FROM STDIN", stage, cols).c_str()));
+    PgResult res(PQexec(
+        conn_, fmt::format("{}COPY {} ({}) FROM STDIN", before, table, column_list(spec)).c_str()));
     if (res.status() != PGRES_COPY_IN) return connection_error("copy " + spec.name);
   }
   std::string buf;
@@ -137,28 +140,63 @@ Status PostgresBackend::copy_rows(const TableRows& rows) {
     }
   }
   if (PQputCopyEnd(conn_, nullptr) != 1) return connection_error("copy end");
-  {
-    PgResult res(PQgetResult(conn_));
-    if (res.status() != PGRES_COMMAND_OK) return connection_error("copy " + spec.name);
-  }
+  PgResult res(PQgetResult(conn_));
   while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  if (res.status() == PGRES_COMMAND_OK) return Status::ok();
+  const char* state = PQresultErrorField(res.r, PG_DIAG_SQLSTATE);
+  if (state != nullptr && std::string(state) == "23505") {
+    return Status::bad_input("unique_violation", PQresultErrorMessage(res.r));
+  }
+  return connection_error("copy " + spec.name);
+}
+
+Status PostgresBackend::stage_rows(const TableRows& rows, std::string* statements) {
+  const TableSpec& spec = *rows.spec;
+  const std::string stage = "stage_" + spec.name;
+  if (!staged_.count(stage)) {
+    // Session-local and emptied at each commit; created inside the batch's transaction, so it is
+    // forgotten again if that transaction rolls back (apply clears staged_ then).
+    Status s = exec(fmt::format(
+        "CREATE TEMP TABLE IF NOT EXISTS {} (LIKE {}) ON COMMIT DELETE ROWS", stage, spec.name));
+    if (!s) return s;
+    staged_.insert(stage);
+  }
+  if (Status s = copy_into(stage, rows, ""); !s) return s;
+  std::string select = fmt::format("SELECT {} FROM {}", column_list(spec), stage);
   // Log order decides which of two rows with one key is kept (the first, as the engine does).
-  std::string select = fmt::format("SELECT {} FROM {}", cols, stage);
   if (std::find(spec.columns.begin(), spec.columns.end(), std::string("log_offset")) !=
       spec.columns.end()) {
     select += " ORDER BY log_offset";
   }
-  return exec(insert_sql(spec, select));
+  *statements += insert_sql(spec, select) + ";\n";
+  return Status::ok();
 }
 
+// Rows that are new facts go by COPY straight into their table under a savepoint: the fast
+// path (a retried line is rare). A key already present aborts that COPY; the savepoint undoes
+// it and the rows go the general way: COPY into a staging table, then INSERT ... SELECT ...
+// ON CONFLICT. Those statements and the plain steps go, in step order, in one round trip with
+// the COMMIT.
 Status PostgresBackend::apply_steps(const WarehouseTxn& txn) {
+  std::string statements;
+  std::set<const TableSpec*> copied;
   for (const auto& step : txn.steps) {
     const TableRows* rows = std::get_if<TableRows>(&step);
-    if (rows && rows->rows() == 0) continue;
-    Status s = rows ? copy_rows(*rows) : exec(std::get<std::string>(step));
-    if (!s) return s;
+    if (rows == nullptr) {
+      statements += std::get<std::string>(step) + ";\n";
+      continue;
+    }
+    if (rows->rows() == 0) continue;
+    LF_ASSERT(copied.insert(rows->spec).second);  // one staging table holds one step's rows
+    if (rows->spec->on_conflict == TableSpec::OnConflict::kIgnore && statements.empty()) {
+      Status direct = copy_into(rows->spec->name, *rows, "SAVEPOINT lf_direct; ");
+      if (direct) continue;
+      if (direct.code() != "unique_violation") return direct;
+      if (Status s = exec("ROLLBACK TO SAVEPOINT lf_direct"); !s) return s;
+    }
+    if (Status s = stage_rows(*rows, &statements); !s) return s;
   }
-  return exec("COMMIT");
+  return exec(statements + "COMMIT");
 }
 
 Status PostgresBackend::apply(const WarehouseTxn& txn) {

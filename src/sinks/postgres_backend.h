@@ -1,8 +1,9 @@
 #pragma once
-// The production warehouse: PostgreSQL through libpq. Writer mode loads each table's rows with
-// COPY FROM STDIN into a session-local staging table, then INSERT ... SELECT ... ON CONFLICT
-// into the real table, all in the batch's transaction. Read-only mode runs each query in a
-// READ ONLY transaction with a statement timeout, as the NOLOGIN role `ledgerflow_reader`
+// The production warehouse: PostgreSQL through libpq. Writer mode loads new fact rows with
+// COPY FROM STDIN straight into their table (under a savepoint), and rows that may meet an
+// existing key (a retried line, gold upserts) by COPY into a session-local staging table then
+// INSERT ... SELECT ... ON CONFLICT, all in the batch's transaction. Read-only mode runs each query
+// in a READ ONLY transaction with a statement timeout, as the NOLOGIN role `ledgerflow_reader`
 // (SELECT only) when the connecting role could create it, through PQexecParams, which refuses
 // more than one statement.
 //
@@ -35,7 +36,10 @@ class PostgresBackend final : public WarehouseBackend {
  private:
   explicit PostgresBackend(pg_conn* conn) : conn_(conn) {}
   Status connection_error(const std::string& what) const;
-  Status copy_rows(const TableRows& rows);
+  // COPY of the rows into `table` (after the statements in `before`, same round trip).
+  Status copy_into(const std::string& table, const TableRows& rows, const std::string& before);
+  // COPY into the staging table, and the INSERT ... SELECT ... ON CONFLICT for `statements`.
+  Status stage_rows(const TableRows& rows, std::string* statements);
   Status apply_steps(const WarehouseTxn& txn);
 
   pg_conn* conn_;

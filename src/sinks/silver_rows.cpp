@@ -25,12 +25,12 @@ std::vector<std::string> with_source(std::vector<std::string> cols) {
 
 const TableSpec kFactSales{
     "fact_sales",
-    with_source({"store_id", "prod_id", "receipt_id", "date_key", "event_time_ms", "units",
+    with_source({"event_time_ms", "store_id", "prod_id", "receipt_id", "date_key", "units",
                  "unit_price_micros", "revenue_micros", "reorder_point", "prod_name"}),
-    3, OnConflict::kIgnore};
+    4, OnConflict::kIgnore};
 const TableSpec kFactShipments{
     "fact_shipments",
-    with_source({"store_id", "prod_id", "shipment_id", "date_key", "event_time_ms", "units"}), 3,
+    with_source({"event_time_ms", "store_id", "prod_id", "shipment_id", "date_key", "units"}), 4,
     OnConflict::kIgnore};
 const TableSpec kDeadLetters{
     "dead_letters",
@@ -59,12 +59,6 @@ void add_source(const LogRecord& rec, std::vector<SqlValue>* cells) {
   cells->emplace_back(int64_t(rec.offset));
 }
 
-struct CivilDay {
-  int64_t day_start_ms;
-  int year, month, day, iso_weekday;
-  int64_t date_key() const { return int64_t(year) * 10000 + month * 100 + day; }
-};
-
 CivilDay civil_day(int64_t ms) {
   using namespace std::chrono;
   int64_t days = floor_div(ms, kMsPerDay);
@@ -83,24 +77,40 @@ int64_t line_revenue(const Event& e) {
 
 }  // namespace
 
-SilverRows::SilverRows()
+void SeenDimensions::merge(const SeenDimensions& o) {
+  days.insert(o.days.begin(), o.days.end());
+  stores.insert(o.stores.begin(), o.stores.end());
+  products.insert(o.products.begin(), o.products.end());
+}
+
+SilverRows::SilverRows(const SeenDimensions* committed)
     : sales_{&kFactSales, {}},
       shipments_{&kFactShipments, {}},
       dead_letters_{&kDeadLetters, {}},
       dates_{&kDimDate, {}},
       stores_{&kDimStore, {}},
-      products_{&kDimProductSeen, {}} {}
+      products_{&kDimProductSeen, {}},
+      committed_(committed) {}
 
-void SilverRows::add_dimensions(const Event& e) {
-  CivilDay d = civil_day(e.event_time_ms);
-  if (days_seen_.insert(d.day_start_ms).second) {
+// True the first time this batch sees a key the session has not committed yet.
+template <typename T>
+bool first_sight(const std::set<T>* committed, std::set<T>* added, T key) {
+  if (committed != nullptr && committed->count(key)) return false;
+  return added->insert(key).second;
+}
+
+void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
+  const SeenDimensions* c = committed_;
+  if (first_sight(c ? &c->days : nullptr, &added_.days, d.day_start_ms)) {
     dates_.cells.insert(dates_.cells.end(),
                         {d.date_key(), d.day_start_ms, int64_t(d.year), int64_t(d.month),
                          int64_t(d.day), int64_t(d.iso_weekday)});
   }
-  if (stores_seen_.insert(e.store_id).second) stores_.cells.emplace_back(int64_t(e.store_id));
+  if (first_sight(c ? &c->stores : nullptr, &added_.stores, e.store_id)) {
+    stores_.cells.emplace_back(int64_t(e.store_id));
+  }
   // Products not in the catalog get a row when first seen (ignored if one exists).
-  if (products_seen_.insert(e.prod_id).second) {
+  if (first_sight(c ? &c->products : nullptr, &added_.products, e.prod_id)) {
     std::string name = e.prod_name.empty() ? fmt::format("product {}", e.prod_id) : e.prod_name;
     products_.cells.insert(products_.cells.end(), {e.prod_id, std::move(name), int64_t(0),
                                                    int64_t(0), int64_t(0), int64_t(0)});
@@ -119,16 +129,17 @@ void SilverRows::add(const LogRecord& rec) {
   }
   if (rec.kind != RecordKind::kEvent) return;
   const Event& e = rec.event;
-  add_dimensions(e);
-  const int64_t date_key = civil_day(e.event_time_ms).date_key();
+  const CivilDay day = civil_day(e.event_time_ms);
+  add_dimensions(e, day);
+  const int64_t date_key = day.date_key();
   if (e.type == EventType::kSale) {
     sales_.cells.insert(sales_.cells.end(),
-                        {int64_t(e.store_id), e.prod_id, e.id, date_key, e.event_time_ms, e.units,
+                        {e.event_time_ms, int64_t(e.store_id), e.prod_id, e.id, date_key, e.units,
                          e.unit_price.micros(), line_revenue(e), e.reorder_point, e.prod_name});
     add_source(rec, &sales_.cells);
   } else {
-    shipments_.cells.insert(shipments_.cells.end(), {int64_t(e.store_id), e.prod_id, e.id, date_key,
-                                                     e.event_time_ms, e.units});
+    shipments_.cells.insert(shipments_.cells.end(), {e.event_time_ms, int64_t(e.store_id),
+                                                     e.prod_id, e.id, date_key, e.units});
     add_source(rec, &shipments_.cells);
   }
   ++rows_;

@@ -98,6 +98,7 @@ Status WarehouseWriter::resume(WarehouseBackend& db) {
                     engine_->log_end_offset()));
   }
   applied_offset_ = *offset;
+  dimensions_ = SeenDimensions{};
   gold_.reset();  // the first gold upsert of a session carries every row
   return reader_.seek(applied_offset_);
 }
@@ -125,7 +126,7 @@ Status WarehouseWriter::session() {
 }
 
 Result<bool> WarehouseWriter::load_batch(WarehouseBackend& db) {
-  SilverRows rows;
+  SilverRows rows(&dimensions_);
   std::vector<LogRecord> records;
   const int64_t deadline_ns = monotonic_ns() + options_.batch_interval_ms * 1'000'000;
   for (;;) {
@@ -150,6 +151,7 @@ Result<bool> WarehouseWriter::load_batch(WarehouseBackend& db) {
   txn.steps.emplace_back(set_load_offset_sql(reader_.next_offset(), now_ms()));
   if (Status s = db.apply(txn); !s) return s;
   applied_offset_ = reader_.next_offset();
+  dimensions_.merge(rows.added());
   progressed_ = true;
   std::lock_guard lock(status_mu_);
   status_.rows_loaded += n;

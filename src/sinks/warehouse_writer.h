@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 #include "log/log_tail_reader.h"
 #include "sinks/gold_snapshot.h"
+#include "sinks/silver_rows.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -67,7 +68,8 @@ class WarehouseWriter {
   GoldSnapshot gold_;
   uint64_t applied_offset_ = 0;  // the warehouse's load_state (writer thread)
   int64_t next_gold_ns_ = 0;
-  bool progressed_ = false;  // this session committed a batch
+  bool progressed_ = false;    // this session committed a batch
+  SeenDimensions dimensions_;  // dimension keys committed in this session
 
   std::thread thread_;
   std::atomic<bool> stopping_{false};
