@@ -38,11 +38,14 @@ CREATE TABLE dim_supplier (
   name TEXT NOT NULL
 );
 
--- One row per sale line. The key is the event time and the engine's idempotency identity: a
--- retried line (the same line logged again) is not loaded twice. Event time leads the key so
+-- One row per sale line. The key is the event time and the engine's idempotency identity
+-- (the 128-bit hash of type, store, product and id that the engine dedupes on, as two BIGINTs):
+-- a retried line (the same line logged again) is not loaded twice. Event time leads the key so
 -- that loads append to the index instead of touching a random page per row (docs/WAREHOUSE.md).
 CREATE TABLE fact_sales (
   event_time_ms BIGINT NOT NULL,
+  identity_hi BIGINT NOT NULL,
+  identity_lo BIGINT NOT NULL,
   store_id INTEGER NOT NULL,
   prod_id BIGINT NOT NULL,
   receipt_id TEXT NOT NULL,
@@ -58,11 +61,13 @@ CREATE TABLE fact_sales (
   source_position BIGINT NOT NULL,       -- Kafka offset, file line, line in an HTTP body
   ingest_time_ms BIGINT NOT NULL,
   log_offset BIGINT NOT NULL,            -- bronze log offset
-  PRIMARY KEY (event_time_ms, store_id, prod_id, receipt_id)
+  PRIMARY KEY (event_time_ms, identity_hi, identity_lo)
 );
 
 CREATE TABLE fact_shipments (
   event_time_ms BIGINT NOT NULL,
+  identity_hi BIGINT NOT NULL,
+  identity_lo BIGINT NOT NULL,
   store_id INTEGER NOT NULL,
   prod_id BIGINT NOT NULL,
   shipment_id TEXT NOT NULL,
@@ -74,7 +79,7 @@ CREATE TABLE fact_shipments (
   source_position BIGINT NOT NULL,
   ingest_time_ms BIGINT NOT NULL,
   log_offset BIGINT NOT NULL,
-  PRIMARY KEY (event_time_ms, store_id, prod_id, shipment_id)
+  PRIMARY KEY (event_time_ms, identity_hi, identity_lo)
 );
 
 -- Refused inputs, as logged: reason, source position and the raw bytes (base64, possibly a

@@ -25,13 +25,15 @@ std::vector<std::string> with_source(std::vector<std::string> cols) {
 
 const TableSpec kFactSales{
     "fact_sales",
-    with_source({"event_time_ms", "store_id", "prod_id", "receipt_id", "date_key", "units",
-                 "unit_price_micros", "revenue_micros", "reorder_point", "prod_name"}),
-    4, OnConflict::kIgnore};
+    with_source({"event_time_ms", "identity_hi", "identity_lo", "store_id", "prod_id", "receipt_id",
+                 "date_key", "units", "unit_price_micros", "revenue_micros", "reorder_point",
+                 "prod_name"}),
+    3, OnConflict::kIgnore};
 const TableSpec kFactShipments{
     "fact_shipments",
-    with_source({"event_time_ms", "store_id", "prod_id", "shipment_id", "date_key", "units"}), 4,
-    OnConflict::kIgnore};
+    with_source({"event_time_ms", "identity_hi", "identity_lo", "store_id", "prod_id",
+                 "shipment_id", "date_key", "units"}),
+    3, OnConflict::kIgnore};
 const TableSpec kDeadLetters{
     "dead_letters",
     {"log_offset", "reason_code", "message", "source_kind", "source_name", "source_partition",
@@ -134,12 +136,14 @@ void SilverRows::add(const LogRecord& rec) {
   const int64_t date_key = day.date_key();
   if (e.type == EventType::kSale) {
     sales_.cells.insert(sales_.cells.end(),
-                        {e.event_time_ms, int64_t(e.store_id), e.prod_id, e.id, date_key, e.units,
+                        {e.event_time_ms, int64_t(e.id_key.hi), int64_t(e.id_key.lo),
+                         int64_t(e.store_id), e.prod_id, e.id, date_key, e.units,
                          e.unit_price.micros(), line_revenue(e), e.reorder_point, e.prod_name});
     add_source(rec, &sales_.cells);
   } else {
-    shipments_.cells.insert(shipments_.cells.end(), {e.event_time_ms, int64_t(e.store_id),
-                                                     e.prod_id, e.id, date_key, e.units});
+    shipments_.cells.insert(shipments_.cells.end(),
+                            {e.event_time_ms, int64_t(e.id_key.hi), int64_t(e.id_key.lo),
+                             int64_t(e.store_id), e.prod_id, e.id, date_key, e.units});
     add_source(rec, &shipments_.cells);
   }
   ++rows_;
