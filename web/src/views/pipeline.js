@@ -1,5 +1,5 @@
 // Pipeline health: throughput, event-time watermark and lag, late events, dead letters,
-// checkpoints and queue depths.
+// checkpoints, queue depths and sinks (the warehouse).
 import { h, panel, tile, setText, esc } from '../ui/dom.js';
 import { createChart, baseOption, axisName, valueAxisStyle, categoryAxisStyle, COLORS } from '../ui/charts.js';
 import { createDataTable } from '../ui/datatable.js';
@@ -123,6 +123,11 @@ export default {
         ['Newest event (UTC)', p.max_event_time ? formatDateTime(p.max_event_time) : '—'],
         ['Uptime', formatSeconds(p.uptime_s)],
         ['Ready', p.ready ? 'yes' : 'no'],
+        // Outputs fed from the log: a degraded sink keeps its backlog in the log and catches up.
+        ...(p.sinks || []).map((s) => [
+          `Sink: ${s.name}`,
+          s.state === 'degraded' ? `degraded (${s.message}), retry in ${formatDurationMs(s.retry_in_ms)}, ${formatNumber(s.lag_records)} records behind` : `${s.state.replace('_', ' ')}, ${formatNumber(s.lag_records)} records behind`,
+        ]),
       ];
       facts.innerHTML = f.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
     }
