@@ -232,40 +232,75 @@ Result<QueryResult> PostgresBackend::query(const std::string& sql, const QueryLi
       fmt::format("DO $$ BEGIN IF pg_has_role('{0}', 'MEMBER') THEN SET LOCAL ROLE {0}; END IF; "
                   "EXCEPTION WHEN undefined_object THEN NULL; END $$",
                   kReaderRole));
-  PgResult res(PQexecParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0));
+  // PQsendQueryParams refuses more than one statement; single-row mode keeps memory at the row
+  // limit: past it the rest of the statement is cancelled.
+  if (PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) != 1) {
+    Status failed = Status::bad_input("sql_error", PQerrorMessage(conn_));
+    (void)exec("ROLLBACK");
+    return failed;
+  }
+  PQsetSingleRowMode(conn_);
   QueryResult out;
-  if (res.status() != PGRES_TUPLES_OK) {
-    std::string msg = res.status() == PGRES_COMMAND_OK ? "the statement returned no rows"
-                                                       : PQresultErrorMessage(res.r);
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    if (res.status() == PGRES_COPY_OUT || res.status() == PGRES_COPY_IN)
-      msg = "COPY is not allowed";
-    const char* state = PQresultErrorField(res.r, PG_DIAG_SQLSTATE);
-    bool timeout = state != nullptr && std::string(state) == "57014";
-    // A COPY left in progress ends with the connection: this backend is per query.
-    if (res.status() != PGRES_COPY_OUT && res.status() != PGRES_COPY_IN) (void)exec("ROLLBACK");
-    if (PQstatus(conn_) != CONNECTION_OK) return connection_error("query");
-    return Status::bad_input(timeout ? "query_timeout" : "sql_error", msg);
-  }
-  const int ncols = PQnfields(res.r);
-  for (int c = 0; c < ncols; ++c) {
-    out.columns.emplace_back(PQfname(res.r, c));
-    out.numeric.push_back(is_numeric_oid(PQftype(res.r, c)));
-  }
-  const int nrows = PQntuples(res.r);
-  for (int r = 0; r < nrows; ++r) {
-    if (out.rows.size() >= limits.max_rows) {
-      out.truncated = true;
-      break;
+  Status failed = Status::ok();
+  bool cancelled = false;
+  while (PGresult* raw = PQgetResult(conn_)) {
+    PgResult res(raw);
+    ExecStatusType st = res.status();
+    if (st == PGRES_COPY_OUT || st == PGRES_COPY_IN) {
+      // The connection stays in COPY mode; it is closed with this per-query backend.
+      return Status::bad_input("sql_error", "COPY is not allowed");
     }
-    auto& row = out.rows.emplace_back(size_t(ncols));
-    for (int c = 0; c < ncols; ++c) {
-      if (!PQgetisnull(res.r, r, c))
-        row[size_t(c)] = std::string(PQgetvalue(res.r, r, c), size_t(PQgetlength(res.r, r, c)));
+    if (st == PGRES_SINGLE_TUPLE || st == PGRES_TUPLES_OK) {
+      if (out.columns.empty()) describe_columns(res.r, &out);
+      if (st == PGRES_SINGLE_TUPLE && !cancelled)
+        cancelled = !add_row(res.r, limits.max_rows, &out);
+      if (cancelled && st == PGRES_SINGLE_TUPLE && !out.truncated) out.truncated = true;
+      if (cancelled && !cancel_sent_) cancel_sent_ = cancel();
+      continue;
     }
+    if (!cancelled && failed) failed = result_error(res.r, st);
   }
+  cancel_sent_ = false;
   (void)exec("ROLLBACK");
+  if (!failed) return PQstatus(conn_) != CONNECTION_OK ? connection_error("query") : failed;
   return out;
+}
+
+void PostgresBackend::describe_columns(const pg_result* res, QueryResult* out) {
+  const int ncols = PQnfields(res);
+  for (int c = 0; c < ncols; ++c) {
+    out->columns.emplace_back(PQfname(res, c));
+    out->numeric.push_back(is_numeric_oid(PQftype(res, c)));
+  }
+}
+
+bool PostgresBackend::add_row(const pg_result* res, size_t max_rows, QueryResult* out) {
+  if (out->rows.size() >= max_rows) return false;
+  const int ncols = PQnfields(res);
+  auto& row = out->rows.emplace_back(size_t(ncols));
+  for (int c = 0; c < ncols; ++c) {
+    if (!PQgetisnull(res, 0, c))
+      row[size_t(c)] = std::string(PQgetvalue(res, 0, c), size_t(PQgetlength(res, 0, c)));
+  }
+  return true;
+}
+
+bool PostgresBackend::cancel() {
+  PGcancel* c = PQgetCancel(conn_);
+  if (c == nullptr) return false;
+  char err[256];
+  PQcancel(c, err, sizeof err);
+  PQfreeCancel(c);
+  return true;
+}
+
+Status PostgresBackend::result_error(const pg_result* res, int status) {
+  std::string msg =
+      status == PGRES_COMMAND_OK ? "the statement returned no rows" : PQresultErrorMessage(res);
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  bool timeout = state != nullptr && std::string(state) == "57014";
+  return Status::bad_input(timeout ? "query_timeout" : "sql_error", msg);
 }
 
 }  // namespace ledgerflow::sinks

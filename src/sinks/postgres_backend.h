@@ -14,6 +14,7 @@
 #include "sinks/warehouse_backend.h"
 
 struct pg_conn;
+struct pg_result;
 
 namespace ledgerflow::sinks {
 
@@ -41,9 +42,16 @@ class PostgresBackend final : public WarehouseBackend {
   // COPY into the staging table, and the INSERT ... SELECT ... ON CONFLICT for `statements`.
   Status stage_rows(const TableRows& rows, std::string* statements);
   Status apply_steps(const WarehouseTxn& txn);
+  // Read-only queries, row by row.
+  static void describe_columns(const pg_result* res, QueryResult* out);
+  // Appends the single row of `res`; false (nothing added) once the limit is reached.
+  static bool add_row(const pg_result* res, size_t max_rows, QueryResult* out);
+  static Status result_error(const pg_result* res, int status);
+  bool cancel();
 
   pg_conn* conn_;
   std::set<std::string> staged_;  // staging tables created in this session
+  bool cancel_sent_ = false;      // the running query was cancelled at the row limit
 };
 
 }  // namespace ledgerflow::sinks
