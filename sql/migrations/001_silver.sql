@@ -1,4 +1,7 @@
 -- Silver star schema and the load state (the same SQL runs on SQLite and PostgreSQL).
+-- A comment "/*sqlite: TEXT*/" becomes TEXT on SQLite only (sinks/warehouse_schema.cpp): the
+-- facts are WITHOUT ROWID tables there, stored in their key's B-tree (one B-tree insert per row
+-- instead of two). PostgreSQL reads it as a comment.
 -- Money is stored exactly as BIGINT micro-units (10^-6 of the currency unit), the engine's own
 -- fixed-point representation; the v_* views in 003 show decimal amounts.
 
@@ -62,7 +65,7 @@ CREATE TABLE fact_sales (
   ingest_time_ms BIGINT NOT NULL,
   log_offset BIGINT NOT NULL,            -- bronze log offset
   PRIMARY KEY (event_time_ms, identity_hi, identity_lo)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE fact_shipments (
   event_time_ms BIGINT NOT NULL,
@@ -80,7 +83,7 @@ CREATE TABLE fact_shipments (
   ingest_time_ms BIGINT NOT NULL,
   log_offset BIGINT NOT NULL,
   PRIMARY KEY (event_time_ms, identity_hi, identity_lo)
-);
+) /*sqlite: WITHOUT ROWID*/;
 
 -- Refused inputs, as logged: reason, source position and the raw bytes (base64, possibly a
 -- prefix of raw_size bytes).

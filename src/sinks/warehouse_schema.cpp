@@ -19,6 +19,18 @@ int migration_number(std::string_view path) {
   return std::atoi(std::string(file.substr(0, file.find('_'))).c_str());
 }
 
+// "/*sqlite: X*/" -> "X" on SQLite; other databases read the comment as a comment.
+std::string for_dialect(std::string sql, std::string_view kind) {
+  if (kind != "sqlite") return sql;
+  constexpr std::string_view kOpen = "/*sqlite:";
+  for (size_t at = sql.find(kOpen); at != std::string::npos; at = sql.find(kOpen, at)) {
+    size_t end = sql.find("*/", at);
+    if (end == std::string::npos) break;
+    sql.replace(at, end + 2 - at, sql.substr(at + kOpen.size(), end - at - kOpen.size()));
+  }
+  return sql;
+}
+
 }  // namespace
 
 size_t WarehouseTxn::rows() const {
@@ -58,7 +70,8 @@ Status migrate(WarehouseBackend& db) {
     std::string script = fmt::format(
         "BEGIN;\n{}\n;INSERT INTO schema_version (version, name, applied_ms) VALUES ({}, '{}', "
         "{});\nCOMMIT;",
-        f.data, number, f.path.substr(kMigrationDir.size()), now_ms());
+        for_dialect(std::string(f.data), db.kind()), number, f.path.substr(kMigrationDir.size()),
+        now_ms());
     if (Status m = db.exec(script); !m) {
       (void)db.exec("ROLLBACK");
       return Status(
