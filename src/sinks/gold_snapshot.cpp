@@ -45,11 +45,10 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
 void GoldSnapshot::add_inventory(const std::vector<InventoryRow>& rows, WarehouseTxn* txn) const {
   TableRows t{&kInventoryLevels, {}};
   for (const InventoryRow& r : rows) {
-    t.cells.insert(t.cells.end(),
-                   {int64_t(r.store_id), r.prod_id, r.prod_name, r.total_sold, r.total_received,
-                    r.unit_left(), r.reorder_point, r.regular_unit_price.micros(),
-                    r.cost_price.micros(), r.revenue.micros(), r.value_at_cost().micros(),
-                    r.sale_lines, r.shipments, int64_t(r.below_reorder() ? 1 : 0)});
+    t.add(int64_t(r.store_id), r.prod_id, r.prod_name, r.total_sold, r.total_received,
+          r.unit_left(), r.reorder_point, r.regular_unit_price.micros(), r.cost_price.micros(),
+          r.revenue.micros(), r.value_at_cost().micros(), r.sale_lines, r.shipments,
+          int64_t(r.below_reorder() ? 1 : 0));
   }
   if (t.rows() > 0) txn->steps.emplace_back(std::move(t));
 }
@@ -64,8 +63,8 @@ void GoldSnapshot::add_windows(const std::vector<int64_t>& starts, WarehouseTxn*
   for (const SalesWindow& w :
        engine_->sales(kWindowMs, starts.front(), starts.back() + kWindowMs)) {
     if (!wanted.count(w.start_ms)) continue;
-    t.cells.insert(t.cells.end(), {w.start_ms, w.units_sold, w.revenue.micros(), w.sale_lines,
-                                   w.shipments, w.units_received});
+    t.add(w.start_ms, w.units_sold, w.revenue.micros(), w.sale_lines, w.shipments,
+          w.units_received);
     days.insert(floor_to(w.start_ms, kMsPerDay));
   }
   if (t.rows() == 0) return;
@@ -88,7 +87,7 @@ void GoldSnapshot::add_best_sellers(WarehouseTxn* txn) const {
   int64_t rank = 0;
   for (const BestSeller& b :
        engine_->best_sellers(std::nullopt, false, std::numeric_limits<size_t>::max())) {
-    t.cells.insert(t.cells.end(), {b.prod_id, b.units, b.revenue.micros(), ++rank});
+    t.add(b.prod_id, b.units, b.revenue.micros(), ++rank);
   }
   txn->steps.emplace_back(std::string("DELETE FROM best_sellers"));
   if (t.rows() > 0) txn->steps.emplace_back(std::move(t));

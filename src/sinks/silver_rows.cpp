@@ -52,13 +52,10 @@ const TableSpec kDimProductSeen{
     OnConflict::kIgnore};
 const TableSpec kDimProductCatalog{"dim_product", kDimProductSeen.columns, 1, OnConflict::kUpdate};
 
-void add_source(const LogRecord& rec, std::vector<SqlValue>* cells) {
-  cells->emplace_back(std::string(source_kind_name(rec.source.kind)));
-  cells->emplace_back(rec.source.name);
-  cells->emplace_back(int64_t(rec.source.partition));
-  cells->emplace_back(rec.source.position);
-  cells->emplace_back(rec.ingest_time_ms);
-  cells->emplace_back(int64_t(rec.offset));
+void add_source(const LogRecord& rec, TableRows* rows) {
+  rows->add(std::string(source_kind_name(rec.source.kind)), rec.source.name,
+            int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
+            int64_t(rec.offset));
 }
 
 CivilDay civil_day(int64_t ms) {
@@ -104,9 +101,8 @@ bool first_sight(const std::set<T>* committed, std::set<T>* added, T key) {
 void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
   const SeenDimensions* c = committed_;
   if (first_sight(c ? &c->days : nullptr, &added_.days, d.day_start_ms)) {
-    dates_.cells.insert(dates_.cells.end(),
-                        {d.date_key(), d.day_start_ms, int64_t(d.year), int64_t(d.month),
-                         int64_t(d.day), int64_t(d.iso_weekday)});
+    dates_.add(d.date_key(), d.day_start_ms, int64_t(d.year), int64_t(d.month), int64_t(d.day),
+               int64_t(d.iso_weekday));
   }
   if (first_sight(c ? &c->stores : nullptr, &added_.stores, e.store_id)) {
     stores_.cells.emplace_back(int64_t(e.store_id));
@@ -114,18 +110,16 @@ void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
   // Products not in the catalog get a row when first seen (ignored if one exists).
   if (first_sight(c ? &c->products : nullptr, &added_.products, e.prod_id)) {
     std::string name = e.prod_name.empty() ? fmt::format("product {}", e.prod_id) : e.prod_name;
-    products_.cells.insert(products_.cells.end(), {e.prod_id, std::move(name), int64_t(0),
-                                                   int64_t(0), int64_t(0), int64_t(0)});
+    products_.add(e.prod_id, std::move(name), int64_t(0), int64_t(0), int64_t(0), int64_t(0));
   }
 }
 
 void SilverRows::add(const LogRecord& rec) {
   if (rec.kind == RecordKind::kDeadLetter) {
-    auto& c = dead_letters_.cells;
-    c.insert(c.end(), {int64_t(rec.offset), rec.reason_code, rec.message});
-    c.insert(c.end(), {std::string(source_kind_name(rec.source.kind)), rec.source.name,
-                       int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
-                       int64_t(rec.raw_size), base64(rec.raw)});
+    dead_letters_.add(int64_t(rec.offset), rec.reason_code, rec.message,
+                      std::string(source_kind_name(rec.source.kind)), rec.source.name,
+                      int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
+                      int64_t(rec.raw_size), base64(rec.raw));
     ++rows_;
     return;
   }
@@ -135,16 +129,14 @@ void SilverRows::add(const LogRecord& rec) {
   add_dimensions(e, day);
   const int64_t date_key = day.date_key();
   if (e.type == EventType::kSale) {
-    sales_.cells.insert(sales_.cells.end(),
-                        {e.event_time_ms, int64_t(e.id_key.hi), int64_t(e.id_key.lo),
-                         int64_t(e.store_id), e.prod_id, e.id, date_key, e.units,
-                         e.unit_price.micros(), line_revenue(e), e.reorder_point, e.prod_name});
-    add_source(rec, &sales_.cells);
+    sales_.add(e.event_time_ms, int64_t(e.id_key.hi), int64_t(e.id_key.lo), int64_t(e.store_id),
+               e.prod_id, e.id, date_key, e.units, e.unit_price.micros(), line_revenue(e),
+               e.reorder_point, e.prod_name);
+    add_source(rec, &sales_);
   } else {
-    shipments_.cells.insert(shipments_.cells.end(),
-                            {e.event_time_ms, int64_t(e.id_key.hi), int64_t(e.id_key.lo),
-                             int64_t(e.store_id), e.prod_id, e.id, date_key, e.units});
-    add_source(rec, &shipments_.cells);
+    shipments_.add(e.event_time_ms, int64_t(e.id_key.hi), int64_t(e.id_key.lo), int64_t(e.store_id),
+                   e.prod_id, e.id, date_key, e.units);
+    add_source(rec, &shipments_);
   }
   ++rows_;
 }
@@ -159,8 +151,7 @@ void SilverRows::append_steps(WarehouseTxn* txn) {
 TableRows SilverRows::catalog_products(const Catalog& catalog) {
   TableRows t{&kDimProductCatalog, {}};
   for (const Product& p : catalog.products()) {
-    t.cells.insert(t.cells.end(), {p.id, p.name, p.price.micros(), p.cost_price.micros(),
-                                   p.reorder_point, int64_t(1)});
+    t.add(p.id, p.name, p.price.micros(), p.cost_price.micros(), p.reorder_point, int64_t(1));
   }
   return t;
 }

@@ -34,6 +34,11 @@ struct TableRows {
   const TableSpec* spec = nullptr;
   std::vector<SqlValue> cells;
   size_t rows() const { return spec->columns.empty() ? 0 : cells.size() / spec->columns.size(); }
+  // Appends cells in place (an initializer list would copy every string twice).
+  template <typename... T>
+  void add(T&&... values) {
+    (cells.emplace_back(std::forward<T>(values)), ...);
+  }
 };
 
 // One transaction: steps run in order (rows are inserted with the table's conflict rule; a
