@@ -26,6 +26,8 @@ struct PgResult {
 };
 
 // COPY text format: backslash, tab, newline and carriage return are escaped; \N is NULL.
+// PostgreSQL text cannot hold a NUL character (JSON allows "\u0000"): it becomes U+FFFD, the
+// replacement character, so that such an event cannot stop the loader (docs/WAREHOUSE.md).
 void append_copy_value(const SqlValue& v, std::string* out) {
   if (const int64_t* i = std::get_if<int64_t>(&v)) {
     fmt::format_to(std::back_inserter(*out), "{}", *i);
@@ -43,6 +45,9 @@ void append_copy_value(const SqlValue& v, std::string* out) {
           break;
         case '\r':
           *out += "\\r";
+          break;
+        case '\0':
+          *out += "\xEF\xBF\xBD";
           break;
         default:
           *out += c;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -159,6 +160,32 @@ TEST_P(WarehouseProcessTest, SigkillDuringLoadsThenCountsAndSumsAreExact) {
       << out;
   std::tie(rc, out) = run(cli("query 'SELECT 1; DROP TABLE fact_sales'"));
   EXPECT_EQ(rc, 1) << out;
+}
+
+TEST(WarehouseQueryHttp, NeedsTheBearerTokenBeyondLoopback) {
+  TempDir dir;
+  ::setenv("LEDGERFLOW_TOKEN", "s3cret-token", 1);
+  EngineProcess engine({"run", "--data-dir", dir.sub("data"), "--port", "0", "--bind", "0.0.0.0"},
+                       dir.sub("engine.log"));
+  bool started = engine.start();
+  ::unsetenv("LEDGERFLOW_TOKEN");
+  ASSERT_TRUE(started) << "see " << dir.sub("engine.log");
+  auto c = engine.client();
+  // The writer creates the warehouse right after start.
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir.sub("data") + "/warehouse.db"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto no_token = c.Post("/api/v1/query", "SELECT COUNT(*) FROM fact_sales", "text/plain");
+  ASSERT_TRUE(no_token);
+  EXPECT_EQ(no_token->status, 401) << no_token->body;
+  httplib::Headers auth = {{"Authorization", "Bearer s3cret-token"}};
+  auto with_token = c.Post("/api/v1/query", auth, "SELECT COUNT(*) FROM fact_sales", "text/plain");
+  ASSERT_TRUE(with_token);
+  EXPECT_EQ(with_token->status, 200) << with_token->body;
+  EXPECT_EQ(nlohmann::json::parse(with_token->body)["rows"][0][0].get<int>(), 0);
+  auto write = c.Post("/api/v1/query", auth, "DELETE FROM fact_sales", "text/plain");
+  ASSERT_TRUE(write);
+  EXPECT_EQ(write->status, 400) << write->body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseProcessTest,

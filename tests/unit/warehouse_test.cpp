@@ -137,6 +137,13 @@ TEST_P(WarehouseTest, LoadsEachEventOnceAndGoldEqualsItsSqlOverSilver) {
     submit(engine, lines, i, std::min(lines.size(), i + 300));
   submit(engine, lines, 0, 300);  // a retried batch: logged again, loaded once
   submit(engine, {"this is not json"}, 0, 1);
+  // A product outside the catalog whose name holds a NUL character (valid JSON; PostgreSQL text
+  // cannot store it): loaded all the same, and gold still equals silver.
+  submit(
+      engine,
+      {R"({"type":"sale_transaction","id":"nul-1","prod_id":999999,"prod_name":"a\u0000b","unit_sold":2,)"
+       R"("reorder_point":5,"regular_unit_price":1.25,"dt":"2024-05-01 12:00:00"})"},
+      0, 1);
   engine.stop();
   writer.stop();
   expect_matches_model(engine.log_end_offset());
