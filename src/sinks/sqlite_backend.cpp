@@ -51,6 +51,8 @@ std::string insert_sql(const TableSpec& spec, const std::string& values_clause) 
     }
   }
   bool update = spec.on_conflict == TableSpec::OnConflict::kUpdate && !updates.empty();
+  if (spec.key_columns == 0)
+    return fmt::format("INSERT INTO {} ({}) {}", spec.name, cols, values_clause);
   return fmt::format("INSERT INTO {} ({}) {} ON CONFLICT ({}) DO {}", spec.name, cols,
                      values_clause, keys,
                      update ? "UPDATE SET " + updates : std::string("NOTHING"));

@@ -20,7 +20,8 @@ namespace ledgerflow::sinks {
 
 using SqlValue = std::variant<std::monostate, int64_t, std::string>;  // NULL, integer, text
 
-// A table the loader writes: the first `key_columns` columns are its primary key.
+// A table the loader writes: the first `key_columns` columns are its primary key (0: no key,
+// plain inserts).
 struct TableSpec {
   enum class OnConflict { kIgnore, kUpdate };
   std::string name;

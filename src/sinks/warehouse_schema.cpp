@@ -74,10 +74,8 @@ Status migrate(WarehouseBackend& db) {
         now_ms());
     if (Status m = db.exec(script); !m) {
       (void)db.exec("ROLLBACK");
-      return Status(
-          m.error_class() == ErrorClass::kRetriable
-              ? m
-              : Status::fatal("migration_failed", fmt::format("{}: {}", f.path, m.message())));
+      if (m.error_class() == ErrorClass::kRetriable) return m;  // the database went away
+      return Status::fatal("migration_failed", fmt::format("{}: {}", f.path, m.message()));
     }
   }
   return Status::ok();
