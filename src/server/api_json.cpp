@@ -184,6 +184,12 @@ std::string prometheus_metrics(const PipelineStats& p, const KpiSnapshot& k) {
   metric("ledgerflow_log_end_offset", "gauge", "Next offset of the bronze log.", std::to_string(p.log_end_offset));
   metric("ledgerflow_applied_offset", "gauge", "Offset below which every record is applied.",
          std::to_string(p.applied_offset));
+  if (!p.sinks.empty()) {
+    out += "# HELP ledgerflow_sink_lag_records Log records not yet in the sink.\n# TYPE ledgerflow_sink_lag_records gauge\n";
+    for (const SinkStatus& s : p.sinks) out += fmt::format("ledgerflow_sink_lag_records{{sink=\"{}\"}} {}\n", s.name, s.lag_records);
+    out += "# HELP ledgerflow_sink_degraded 1 while the sink cannot write.\n# TYPE ledgerflow_sink_degraded gauge\n";
+    for (const SinkStatus& s : p.sinks) out += fmt::format("ledgerflow_sink_degraded{{sink=\"{}\"}} {}\n", s.name, s.degraded() ? 1 : 0);
+  }
   metric("ledgerflow_checkpoint_age_seconds", "gauge", "Age of the newest checkpoint (-1: none).",
          fmt::format("{:.3f}", p.checkpoint_age_ms < 0 ? -1.0 : double(p.checkpoint_age_ms) / 1000.0));
   out += "# HELP ledgerflow_queue_depth Batches waiting in a queue.\n# TYPE ledgerflow_queue_depth gauge\n";

@@ -15,9 +15,9 @@ namespace ledgerflow::sinks {
 
 WarehouseWriter::WarehouseWriter(Engine* engine, WarehouseWriterOptions options)
     : engine_(engine), options_(std::move(options)), reader_(options_.log_dir), gold_(engine) {
-  status_.name = "warehouse";
-  status_.target = describe(options_.target);
-  status_.state = "starting";
+  shared_->status.name = "warehouse";
+  shared_->status.target = describe(options_.target);
+  shared_->status.state = "starting";
 }
 
 WarehouseWriter::~WarehouseWriter() {
@@ -25,7 +25,8 @@ WarehouseWriter::~WarehouseWriter() {
 }
 
 void WarehouseWriter::start() {
-  engine_->add_sink([this] { return status(); });
+  // The provider shares the status, not the writer: it stays valid whatever outlives what.
+  engine_->add_sink([shared = shared_, engine = engine_] { return snapshot(*shared, *engine); });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "lf-warehouse");
     run();
@@ -42,18 +43,22 @@ void WarehouseWriter::stop() {
 }
 
 SinkStatus WarehouseWriter::status() const {
-  std::lock_guard lock(status_mu_);
-  SinkStatus s = status_;
-  uint64_t end = engine_->log_end_offset();
+  return snapshot(*shared_, *engine_);
+}
+
+SinkStatus WarehouseWriter::snapshot(SharedStatus& shared, const Engine& engine) {
+  std::lock_guard lock(shared.mu);
+  SinkStatus s = shared.status;
+  uint64_t end = engine.log_end_offset();
   s.lag_records = end > s.applied_offset ? end - s.applied_offset : 0;
   return s;
 }
 
 void WarehouseWriter::set_state(const std::string& state, const std::string& message) {
-  std::lock_guard lock(status_mu_);
-  status_.state = state;
-  status_.message = message;
-  status_.applied_offset = applied_offset_;
+  std::lock_guard lock(shared_->mu);
+  shared_->status.state = state;
+  shared_->status.message = message;
+  shared_->status.applied_offset = applied_offset_;
 }
 
 bool WarehouseWriter::pause(int64_t ms) {
@@ -72,11 +77,11 @@ void WarehouseWriter::run() {
       return;
     }
     if (progressed_) backoff_ms = 100;  // it worked for a while: start the backoff over
-    spdlog::warn("warehouse {} degraded, retrying in {} ms: {}", status_.target, backoff_ms,
+    spdlog::warn("warehouse {} degraded, retrying in {} ms: {}", shared_->status.target, backoff_ms,
                  s.to_string());
     {
-      std::lock_guard lock(status_mu_);
-      status_.retry_in_ms = backoff_ms;
+      std::lock_guard lock(shared_->mu);
+      shared_->status.retry_in_ms = backoff_ms;
     }
     set_state("degraded", s.to_string());
     if (!pause(backoff_ms)) return;
@@ -108,7 +113,7 @@ Status WarehouseWriter::session() {
       open_warehouse(options_.target, BackendMode::kWriter);
   if (!db) return db.status();
   if (Status s = resume(**db); !s) return s;
-  spdlog::info("warehouse {}: loading from log offset {}", status_.target, applied_offset_);
+  spdlog::info("warehouse {}: loading from log offset {}", shared_->status.target, applied_offset_);
   next_gold_ns_ = 0;
   for (;;) {
     const bool draining = stopping_.load();  // the engine has stopped: its log end is final
@@ -153,9 +158,9 @@ Result<bool> WarehouseWriter::load_batch(WarehouseBackend& db) {
   applied_offset_ = reader_.next_offset();
   dimensions_.merge(rows.added());
   progressed_ = true;
-  std::lock_guard lock(status_mu_);
-  status_.rows_loaded += n;
-  status_.retry_in_ms = 0;
+  std::lock_guard lock(shared_->mu);
+  shared_->status.rows_loaded += n;
+  shared_->status.retry_in_ms = 0;
   return true;
 }
 

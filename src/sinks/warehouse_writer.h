@@ -16,6 +16,7 @@
 // Owned by the run/demo command; start() and stop() from that thread; status() from any.
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -76,8 +77,12 @@ class WarehouseWriter {
   std::mutex wake_mu_;
   std::condition_variable wake_;
 
-  mutable std::mutex status_mu_;
-  SinkStatus status_;
+  struct SharedStatus {
+    std::mutex mu;
+    SinkStatus status;
+  };
+  static SinkStatus snapshot(SharedStatus& shared, const Engine& engine);
+  std::shared_ptr<SharedStatus> shared_ = std::make_shared<SharedStatus>();
 };
 
 }  // namespace ledgerflow::sinks
