@@ -1,6 +1,6 @@
 // ledgerflow: real-time supply-chain finance analytics in one binary.
-#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 
@@ -17,22 +17,19 @@ void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_p
   cmd->add_option("--catalog", o->engine.catalog_path, "product catalog CSV (default: built-in)");
   cmd->add_option("--shards", o->engine.shards, "processing shards")->check(CLI::Range(1, 256));
   cmd->add_option("--fsync", *fsync, "log fsync policy: batch, interval or none");
-  cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms,
-                  "checkpoint period");
-  cmd->add_option(
-      "--warehouse", o->engine.warehouse.url,
-      "warehouse: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: DATA/warehouse.db)");
+  cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms, "checkpoint period");
+  cmd->add_option("--warehouse", o->engine.warehouse.url,
+                  "warehouse: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: DATA/warehouse.db)");
 }
 
 void add_warehouse_options(CLI::App* cmd, cli::WarehouseOptions* o) {
   cmd->add_option("--warehouse", o->url, "sqlite:PATH or postgresql://USER@HOST:PORT/DB");
-  cmd->add_option("--data-dir", o->data_dir,
-                  "data directory holding warehouse.db (the default warehouse)");
+  cmd->add_option("--data-dir", o->data_dir, "data directory holding warehouse.db (the default warehouse)");
   cmd->add_option("--config", o->config_path, "TOML config file (its data_dir and warehouse.url)");
 }
 
-int finish_engine_options(cli::RunOptions* o, const std::string& config_path,
-                          const std::string& fsync, CLI::App* cmd) {
+int finish_engine_options(cli::RunOptions* o, const std::string& config_path, const std::string& fsync,
+                          CLI::App* cmd) {
   if (!config_path.empty()) {
     // Command-line flags override the file: load it over defaults, then re-apply flags.
     cli::RunOptions flags = *o;
@@ -41,8 +38,8 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path,
       spdlog::error("{}", s.to_string());
       return 2;
     }
-    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards",
-                             "--checkpoint-interval-ms", "--warehouse"}) {
+    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms",
+                             "--warehouse"}) {
       if (cmd->count(name) == 0) continue;
       std::string n(name);
       if (n == "--data-dir") o->engine.data_dir = flags.engine.data_dir;
@@ -50,8 +47,7 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path,
       if (n == "--bind") o->engine.http_bind = flags.engine.http_bind;
       if (n == "--catalog") o->engine.catalog_path = flags.engine.catalog_path;
       if (n == "--shards") o->engine.shards = flags.engine.shards;
-      if (n == "--checkpoint-interval-ms")
-        o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
+      if (n == "--checkpoint-interval-ms") o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
       if (n == "--warehouse") o->engine.warehouse.url = flags.engine.warehouse.url;
     }
   } else if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) {
@@ -81,54 +77,40 @@ int main(int argc, char** argv) {
   demo_opts.generator.rate = 200;
   demo_opts.generator.stores = 3;
   std::string demo_config, demo_fsync;
-  CLI::App* demo =
-      app.add_subcommand("demo", "run the engine, the API and the dashboard with generated data");
+  CLI::App* demo = app.add_subcommand("demo", "run the engine, the API and the dashboard with generated data");
   add_engine_options(demo, &demo_opts, &demo_config, &demo_fsync);
-  demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")
-      ->check(CLI::Range(0.1, 1e7));
+  demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")->check(CLI::Range(0.1, 1e7));
   demo->add_option("--stores", demo_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
-  auto* demo_seed =
-      demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time)");
+  auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time)");
 
   cli::GenerateOptions gen_opts;
   CLI::App* gen = app.add_subcommand("generate", "write generated events as NDJSON to stdout");
   gen->add_option("--seed", gen_opts.generator.seed, "random seed");
   gen->add_option("--stores", gen_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
-  gen->add_option("--rate", gen_opts.generator.rate,
-                  "events per second (default: as fast as possible)");
+  gen->add_option("--rate", gen_opts.generator.rate, "events per second (default: as fast as possible)");
   gen->add_option("--count", gen_opts.generator.count, "stop after this many events");
   gen->add_option("--lot", gen_opts.generator.shipment_lot, "units per replenishment shipment");
-  gen->add_option("--start-ms", gen_opts.generator.start_ms,
-                  "event time of the first event (default: now)");
+  gen->add_option("--start-ms", gen_opts.generator.start_ms, "event time of the first event (default: now)");
   gen->add_option("--catalog", gen_opts.catalog_path, "product catalog CSV");
-  gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock,
-                "skip the opening stock shipments");
+  gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock, "skip the opening stock shipments");
 
   cli::BenchOptions bench_opts;
   std::string bench_fsync = "interval";
-  CLI::App* bench =
-      app.add_subcommand("bench", "measure parse -> log -> state throughput and latency");
-  bench->add_option("--events", bench_opts.events, "events to generate and process")
-      ->check(CLI::Range(1, 1'000'000'000));
+  CLI::App* bench = app.add_subcommand("bench", "measure parse -> log -> state throughput and latency");
+  bench->add_option("--events", bench_opts.events, "events to generate and process")->check(CLI::Range(1, 1'000'000'000));
   bench->add_option("--shards", bench_opts.shards, "processing shards")->check(CLI::Range(1, 256));
   bench->add_option("--fsync", bench_fsync, "batch, interval or none");
-  bench->add_option("--batch", bench_opts.batch_lines, "lines per ingest batch")
-      ->check(CLI::Range(1, 1'000'000));
-  bench
-      ->add_option("--feeders", bench_opts.feeders,
-                   "parsing threads (concurrent ingest connections)")
-      ->check(CLI::Range(1, 64));
+  bench->add_option("--batch", bench_opts.batch_lines, "lines per ingest batch")->check(CLI::Range(1, 1'000'000));
+  bench->add_option("--feeders", bench_opts.feeders, "parsing threads (concurrent ingest connections)")->check(CLI::Range(1, 64));
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
   bench->add_option("--target", bench_opts.target, "engine, warehouse-sqlite or warehouse-postgres")
       ->check(CLI::IsMember({"engine", "warehouse-sqlite", "warehouse-postgres"}));
   bench->add_option("--warehouse", bench_opts.warehouse,
-                    "warehouse-postgres: postgresql://USER@HOST:PORT/DB (a fresh database is "
-                    "created and dropped)");
+                    "warehouse-postgres: postgresql://USER@HOST:PORT/DB (a fresh database is created and dropped)");
 
   cli::QueryOptions query_opts;
-  CLI::App* query =
-      app.add_subcommand("query", "run one read-only SQL statement against the warehouse");
+  CLI::App* query = app.add_subcommand("query", "run one read-only SQL statement against the warehouse");
   query->add_option("sql", query_opts.sql, "the SQL statement")->required();
   query->add_option("--format", query_opts.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
@@ -138,8 +120,7 @@ int main(int argc, char** argv) {
 
   cli::WarehouseOptions verify_opts;
   CLI::App* verify = app.add_subcommand(
-      "verify",
-      "recompute the gold marts from silver (sql/gold) and compare with the live gold tables");
+      "verify", "recompute the gold marts from silver (sql/gold) and compare with the live gold tables");
   add_warehouse_options(verify, &verify_opts);
 
   CLI11_PARSE(app, argc, argv);
@@ -161,8 +142,7 @@ int main(int argc, char** argv) {
       spdlog::error("--fsync must be batch, interval or none");
       return 2;
     }
-    return bench_opts.target == "engine" ? cli::bench(bench_opts)
-                                         : cli::bench_warehouse(bench_opts);
+    return bench_opts.target == "engine" ? cli::bench(bench_opts) : cli::bench_warehouse(bench_opts);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
-#include <chrono>
 #include <csignal>
+#include <chrono>
 #include <thread>
 
 #include <fmt/format.h>
@@ -15,9 +15,7 @@ namespace ledgerflow::cli {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) {
-  g_stop = 1;
-}
+void on_signal(int) { g_stop = 1; }
 
 }  // namespace
 
@@ -30,8 +28,7 @@ int run_engine(RunOptions o) {
     spdlog::error("cannot start: {}", s.to_string());
     return 2;
   }
-  Result<sinks::WarehouseTarget> warehouse =
-      sinks::parse_warehouse_url(o.engine.warehouse.url, o.engine.data_dir);
+  Result<sinks::WarehouseTarget> warehouse = sinks::parse_warehouse_url(o.engine.warehouse.url, o.engine.data_dir);
   if (!warehouse) {
     spdlog::error("{}", warehouse.status().to_string());
     engine.stop();
@@ -58,8 +55,7 @@ int run_engine(RunOptions o) {
   std::fflush(stdout);
   std::unique_ptr<GeneratorSource> gen;
   if (o.with_generator) {
-    if (!o.seed_given)
-      o.generator.seed = uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
+    if (!o.seed_given) o.generator.seed = uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
     gen = std::make_unique<GeneratorSource>(&engine, o.generator);
     gen->start();
     fmt::print("ledgerflow demo: dashboard at {}  (Ctrl-C to stop)\n", url);

@@ -171,8 +171,10 @@ TEST(WarehouseQueryHttp, NeedsTheBearerTokenBeyondLoopback) {
   ::unsetenv("LEDGERFLOW_TOKEN");
   ASSERT_TRUE(started) << "see " << dir.sub("engine.log");
   auto c = engine.client();
-  // The writer creates the warehouse right after start.
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir.sub("data") + "/warehouse.db"); ++i) {
+  // The writer creates and migrates the warehouse right after start.
+  for (int i = 0; i < 250; ++i) {
+    auto p = c.Get("/api/v1/pipeline");
+    if (p && nlohmann::json::parse(p->body)["sinks"][0]["state"] == "ok") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   auto no_token = c.Post("/api/v1/query", "SELECT COUNT(*) FROM fact_sales", "text/plain");
