@@ -16,6 +16,7 @@
 #include "ingest/catalog.h"
 #include "sinks/warehouse_backend.h"
 #include "sources/generator.h"
+#include "support/generated_events.h"
 #include "support/postgres_cluster.h"
 #include "support/warehouse_model.h"
 
@@ -41,20 +42,11 @@ std::pair<int, std::string> run(const std::string& cmd) {
 }
 
 std::vector<std::string> bodies(size_t batches, size_t per_batch, WarehouseModel* model) {
-  GeneratorOptions g;
-  g.seed = 42;
-  g.stores = 3;
-  g.count = batches * per_batch;
-  g.start_ms = 1714564800000;
-  g.clock_rate = 1000;
-  Generator gen(&Catalog::builtin(), g);
-  GeneratedLine line;
   std::vector<std::string> out(1);
   size_t in_body = 0;
-  while (gen.next(&line)) {
-    model->add(line.json);
-    out.back() += "{\"type\":\"" + std::string(event_type_topic(line.type)) + "\"," +
-                  line.json.substr(1) + "\n";
+  for (const std::string& line : ledgerflow::testing::generated_lines(batches * per_batch, 42)) {
+    model->add(line);
+    out.back() += line + "\n";
     if (++in_body % per_batch == 0) out.emplace_back();
   }
   if (out.back().empty()) out.pop_back();

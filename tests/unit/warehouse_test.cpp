@@ -15,6 +15,7 @@
 #include "sinks/warehouse_verify.h"
 #include "sinks/warehouse_writer.h"
 #include "sources/generator.h"
+#include "support/generated_events.h"
 #include "support/postgres_cluster.h"
 #include "support/warehouse_model.h"
 #include "test_util.h"
@@ -30,19 +31,7 @@ namespace {
 enum class Kind { kSqlite, kPostgres };
 
 std::vector<std::string> generated(size_t n, uint64_t seed) {
-  GeneratorOptions g;
-  g.seed = seed;
-  g.count = n;
-  g.stores = 3;
-  g.start_ms = 1714564800000;
-  g.clock_rate = 1000;  // spread over several minutes and windows
-  Generator gen(&Catalog::builtin(), g);
-  std::vector<std::string> out;
-  GeneratedLine l;
-  while (gen.next(&l))
-    out.push_back("{\"type\":\"" + std::string(event_type_topic(l.type)) + "\"," +
-                  l.json.substr(1));
-  return out;
+  return ledgerflow::testing::generated_lines(n, seed);
 }
 
 class WarehouseTest : public ::testing::TestWithParam<Kind> {
@@ -73,6 +62,7 @@ class WarehouseTest : public ::testing::TestWithParam<Kind> {
     EngineConfig c;
     c.data_dir = dir_.sub("data");
     c.checkpoint_interval_ms = 3'600'000;
+    c.segment_bytes = 1 << 16;  // small segments: the writer's reader crosses many of them
     return c;
   }
 
