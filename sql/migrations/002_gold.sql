@@ -2,7 +2,7 @@
 -- computes the same rows from silver; `ledgerflow verify` compares the two.
 
 CREATE TABLE inventory_levels (
-  store_id INTEGER NOT NULL,
+  store_id BIGINT NOT NULL,
   prod_id BIGINT NOT NULL,
   prod_name TEXT NOT NULL,
   total_sold BIGINT NOT NULL,
@@ -15,7 +15,7 @@ CREATE TABLE inventory_levels (
   value_at_cost_micros BIGINT NOT NULL,
   sale_lines BIGINT NOT NULL,
   shipments BIGINT NOT NULL,
-  below_reorder INTEGER NOT NULL,
+  below_reorder BIGINT NOT NULL,
   PRIMARY KEY (store_id, prod_id)
 );
 
