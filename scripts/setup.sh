@@ -2,10 +2,11 @@
 # Installs what ledgerflow needs to build and test, skipping what is already there.
 # Idempotent and quiet when nothing is missing. Needs root (or sudo) only when a package is missing.
 set -euo pipefail
+# postgresql: the warehouse tests start a throwaway PostgreSQL 15 cluster (tests/support).
 here="$(cd "$(dirname "$0")/.." && pwd)"
 
 debs=(build-essential cmake ninja-build pkg-config zlib1g-dev
-      librdkafka-dev kcat libsimdjson-dev libsqlite3-dev sqlite3 libpq-dev
+      librdkafka-dev kcat libsimdjson-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libcpp-httplib-dev libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev
       nlohmann-json3-dev libxxhash-dev libisal-dev libjemalloc-dev libzstd-dev liblz4-dev libssl-dev libbrotli-dev
       libgtest-dev libgmock-dev libbenchmark-dev nodejs chromium)

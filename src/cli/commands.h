@@ -44,9 +44,31 @@ struct BenchOptions {
   std::string dir;  // empty: a temporary directory, removed afterwards
   std::string source = "memory";  // memory | kafka (a mock cluster, topics pre-loaded)
   int partitions = 8;             // kafka: partitions per topic
+  std::string target = "engine";  // engine, warehouse-sqlite, warehouse-postgres
+  std::string warehouse;          // warehouse-postgres: a server URL (a fresh database is made)
 };
 // The Kafka variant of bench (source = kafka).
 int bench_kafka(const BenchOptions& options);
 int bench(const BenchOptions& options);
+// Rows/s loaded into a warehouse backend (warehouse_bench.cpp).
+int bench_warehouse(const BenchOptions& options);
+
+// Where `query` and `verify` find the warehouse: --warehouse, else the config file's
+// warehouse.url, else DATA/warehouse.db (--data-dir, else the config's data_dir).
+struct WarehouseOptions {
+  std::string url;
+  std::string data_dir;
+  std::string config_path;
+};
+
+struct QueryOptions {
+  WarehouseOptions warehouse;
+  std::string sql;
+  std::string format = "table";  // table, csv, json
+  size_t max_rows = 10'000;
+  int64_t timeout_ms = 30'000;
+};
+int query(const QueryOptions& options);
+int verify(const WarehouseOptions& options);
 
 }  // namespace ledgerflow::cli

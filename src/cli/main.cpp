@@ -22,6 +22,14 @@ void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_p
   cmd->add_option("--kafka", o->engine.kafka.brokers,
                   "consume from (and publish to) Kafka at these brokers (kafka.brokers; docs/KAFKA.md)");
   cmd->add_option("--kafka-group", o->engine.kafka.group_id, "Kafka consumer group id (kafka.group_id)");
+  cmd->add_option("--warehouse", o->engine.warehouse.url,
+                  "warehouse: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: DATA/warehouse.db)");
+}
+
+void add_warehouse_options(CLI::App* cmd, cli::WarehouseOptions* o) {
+  cmd->add_option("--warehouse", o->url, "sqlite:PATH or postgresql://USER@HOST:PORT/DB");
+  cmd->add_option("--data-dir", o->data_dir, "data directory holding warehouse.db (the default warehouse)");
+  cmd->add_option("--config", o->config_path, "TOML config file (its data_dir and warehouse.url)");
 }
 
 int finish_engine_options(cli::RunOptions* o, const std::string& config_path, const std::string& fsync,
@@ -35,7 +43,7 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       return 2;
     }
     for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms",
-                             "--kafka", "--kafka-group"}) {
+                             "--kafka", "--kafka-group", "--warehouse"}) {
       if (cmd->count(name) == 0) continue;
       std::string n(name);
       if (n == "--data-dir") o->engine.data_dir = flags.engine.data_dir;
@@ -46,6 +54,7 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       if (n == "--checkpoint-interval-ms") o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
       if (n == "--kafka") o->engine.kafka.brokers = flags.engine.kafka.brokers;
       if (n == "--kafka-group") o->engine.kafka.group_id = flags.engine.kafka.group_id;
+      if (n == "--warehouse") o->engine.warehouse.url = flags.engine.warehouse.url;
     }
   } else if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) {
     o->engine.http_token = token;
@@ -119,6 +128,24 @@ int main(int argc, char** argv) {
                     "memory (parse -> log -> state) or kafka (a mock cluster, topics pre-loaded, consume -> log -> state)")
       ->check(CLI::IsMember({"memory", "kafka"}));
   bench->add_option("--partitions", bench_opts.partitions, "kafka: partitions per topic")->check(CLI::Range(1, 1024));
+  bench->add_option("--target", bench_opts.target, "engine, warehouse-sqlite or warehouse-postgres")
+      ->check(CLI::IsMember({"engine", "warehouse-sqlite", "warehouse-postgres"}));
+  bench->add_option("--warehouse", bench_opts.warehouse,
+                    "warehouse-postgres: postgresql://USER@HOST:PORT/DB (a fresh database is created and dropped)");
+
+  cli::QueryOptions query_opts;
+  CLI::App* query = app.add_subcommand("query", "run one read-only SQL statement against the warehouse");
+  query->add_option("sql", query_opts.sql, "the SQL statement")->required();
+  query->add_option("--format", query_opts.format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  query->add_option("--max-rows", query_opts.max_rows, "rows printed at most");
+  query->add_option("--timeout-ms", query_opts.timeout_ms, "statement time limit");
+  add_warehouse_options(query, &query_opts.warehouse);
+
+  cli::WarehouseOptions verify_opts;
+  CLI::App* verify = app.add_subcommand(
+      "verify", "recompute the gold marts from silver (sql/gold) and compare with the live gold tables");
+  add_warehouse_options(verify, &verify_opts);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -133,12 +160,15 @@ int main(int argc, char** argv) {
   }
   if (*gen) return cli::generate(gen_opts);
   if (*ingest) return cli::ingest(ingest_opts);
+  if (*query) return cli::query(query_opts);
+  if (*verify) return cli::verify(verify_opts);
   if (*bench) {
     if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
       spdlog::error("--fsync must be batch, interval or none");
       return 2;
     }
-    return bench_opts.source == "kafka" ? cli::bench_kafka(bench_opts) : cli::bench(bench_opts);
+    if (bench_opts.source == "kafka") return cli::bench_kafka(bench_opts);
+    return bench_opts.target == "engine" ? cli::bench(bench_opts) : cli::bench_warehouse(bench_opts);
   }
   return 0;
 }

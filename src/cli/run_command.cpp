@@ -9,6 +9,7 @@
 #include "engine/engine.h"
 #include "server/http_server.h"
 #include "sinks/kafka_upsert_sink.h"
+#include "sinks/warehouse_writer.h"
 #include "sources/generator_source.h"
 #include "sources/kafka_source.h"
 
@@ -18,48 +19,70 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
+// Kafka in and out (off unless kafka.brokers is set); the hook reports their figures.
+Status start_kafka(Engine* engine, const KafkaConfig& k, std::unique_ptr<KafkaSource>* in,
+                   std::unique_ptr<KafkaUpsertSink>* out) {
+  if (!k.enabled()) return Status::ok();
+  *in = std::make_unique<KafkaSource>(engine, k);
+  if (Status s = (*in)->start(); !s) return s;
+  if (!k.inventory_topic.empty() || !k.alerts_topic.empty()) {
+    *out = std::make_unique<KafkaUpsertSink>(engine, k);
+    if (Status s = (*out)->start(); !s) return s;
+  }
+  engine->set_pipeline_hook([src = in->get(), sink = out->get()](PipelineStats* p) {
+    src->fill_stats(&p->kafka);
+    if (sink) sink->fill_stats(&p->kafka);
+  });
+  return Status::ok();
+}
+
 }  // namespace
 
 int run_engine(RunOptions o) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
+  Result<sinks::WarehouseTarget> warehouse = sinks::parse_warehouse_url(o.engine.warehouse.url, o.engine.data_dir);
+  if (!warehouse) {
+    spdlog::error("{}", warehouse.status().to_string());
+    return 2;
+  }
   Engine engine(o.engine);
   if (Status s = engine.start(); !s) {
     spdlog::error("cannot start: {}", s.to_string());
     return 2;
   }
-  // Kafka in and out (off unless kafka.brokers is set).
+  std::unique_ptr<sinks::WarehouseWriter> writer;
+  if (o.engine.warehouse.enabled) {
+    const WarehouseConfig& w = o.engine.warehouse;
+    writer = std::make_unique<sinks::WarehouseWriter>(
+        &engine, sinks::WarehouseWriterOptions{*warehouse, o.engine.data_dir + "/log", w.batch_rows,
+                                               w.batch_interval_ms, w.gold_interval_ms});
+    writer->start();
+  }
   std::unique_ptr<KafkaSource> kafka_in;
   std::unique_ptr<KafkaUpsertSink> kafka_out;
-  if (o.engine.kafka.enabled()) {
-    kafka_in = std::make_unique<KafkaSource>(&engine, o.engine.kafka);
-    if (Status s = kafka_in->start(); !s) {
-      spdlog::error("cannot consume from Kafka: {}", s.to_string());
-      engine.stop();
-      return 2;
-    }
-    if (!o.engine.kafka.inventory_topic.empty() || !o.engine.kafka.alerts_topic.empty()) {
-      kafka_out = std::make_unique<KafkaUpsertSink>(&engine, o.engine.kafka);
-      if (Status s = kafka_out->start(); !s) {
-        spdlog::error("cannot produce to Kafka: {}", s.to_string());
-        kafka_in->stop();
-        engine.stop();
-        return 2;
-      }
-    }
-    engine.set_pipeline_hook([in = kafka_in.get(), out = kafka_out.get()](PipelineStats* p) {
-      in->fill_stats(&p->kafka);
-      if (out) out->fill_stats(&p->kafka);
-    });
-  }
   server::HttpServer http(&engine);
-  if (Status s = http.start(o.engine.http_bind, o.engine.http_port); !s) {
-    spdlog::error("cannot serve HTTP: {}", s.to_string());
+  // One shutdown order for every path. The consumer first (it logs, commits and leaves the
+  // group), then the Kafka sink publishes the last changes; after the engine, the warehouse
+  // writer drains silver to the final log end and upserts gold once more.
+  auto stop_all = [&] {
     if (kafka_in) kafka_in->stop();
+    http.stop();
     if (kafka_out) kafka_out->stop();
     engine.set_pipeline_hook(nullptr);
     engine.stop();
+    if (writer) writer->stop();
+  };
+  if (Status s = start_kafka(&engine, o.engine.kafka, &kafka_in, &kafka_out); !s) {
+    spdlog::error("cannot start Kafka: {}", s.to_string());
+    stop_all();
+    return 2;
+  }
+  http.enable_sql(*warehouse);
+  if (Status s = http.start(o.engine.http_bind, o.engine.http_port); !s) {
+    spdlog::error("cannot serve HTTP: {}", s.to_string());
+    stop_all();
     return 2;
   }
   std::string url = fmt::format("http://{}:{}/", o.engine.http_bind, http.port());
@@ -77,13 +100,7 @@ int run_engine(RunOptions o) {
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("stopping");
   if (gen) gen->stop();
-  // The consumer first (it logs, commits and leaves the group), then the sink publishes the
-  // last changes.
-  if (kafka_in) kafka_in->stop();
-  http.stop();
-  if (kafka_out) kafka_out->stop();
-  engine.set_pipeline_hook(nullptr);
-  engine.stop();
+  stop_all();
   return 0;
 }
 

@@ -647,7 +647,19 @@ PipelineStats Engine::pipeline() const {
     std::lock_guard lock(hook_mu_);
     if (pipeline_hook_) pipeline_hook_(&p);
   }
+  std::lock_guard lock(sinks_mu_);
+  for (const auto& provider : sinks_) p.sinks.push_back(provider());
   return p;
+}
+
+uint64_t Engine::log_end_offset() const {
+  std::lock_guard lock(router_mu_);
+  return router_.next_offset();
+}
+
+void Engine::add_sink(std::function<SinkStatus()> provider) {
+  std::lock_guard lock(sinks_mu_);
+  sinks_.push_back(std::move(provider));
 }
 
 KpiSnapshot Engine::kpis() const {

@@ -30,6 +30,7 @@
 #include "engine/engine_config.h"
 #include "engine/kafka_stats.h"
 #include "engine/router_state.h"
+#include "engine/sink_status.h"
 #include "engine/shard_worker.h"
 #include "ingest/catalog.h"
 #include "log/bronze_log.h"
@@ -82,6 +83,7 @@ struct PipelineStats {
   bool ready = false;
   std::string fsync;
   KafkaStats kafka;  // filled by the pipeline hook when Kafka runs
+  std::vector<SinkStatus> sinks;  // outputs fed from the log (warehouse)
 };
 
 struct KpiSnapshot {
@@ -171,6 +173,12 @@ class Engine {
   bool ready() const { return ready_.load() && !failed_.load(); }
   std::string failure() const;
 
+  // The offset the next record will get: every record below it is completely in the log.
+  uint64_t log_end_offset() const;
+  // Outputs register how they are doing; pipeline() reports it. Call before start() or from
+  // the owning thread; the provider is called from reader threads and must be thread-safe.
+  void add_sink(std::function<SinkStatus()> provider);
+
   // Bench support: per-batch latency samples from all shards.
   void record_latency(bool on);
   std::vector<LatencySample> take_latency_samples();
@@ -233,6 +241,8 @@ class Engine {
   std::vector<std::pair<int64_t, uint64_t>> rate_samples_;  // (monotonic ns, events logged)
 
   RecoveryReport recovery_;
+  mutable std::mutex sinks_mu_;
+  std::vector<std::function<SinkStatus()>> sinks_;
 };
 
 }  // namespace ledgerflow

@@ -70,6 +70,15 @@ Setter string_list_setter(std::vector<std::string>* field, std::string key) {
   };
 }
 
+Setter bool_setter(bool* field, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    auto v = n.value<bool>();
+    if (!v) return Status::bad_input("invalid_config", key + " must be true or false");
+    *field = *v;
+    return Status::ok();
+  };
+}
+
 Setter choice_setter(std::string* field, std::string key, std::vector<std::string> choices) {
   return [=](const toml::node& n) -> Status {
     auto v = n.value<std::string>();
@@ -171,6 +180,11 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       {"kafka.sink.alerts_topic", string_setter(&c->kafka.alerts_topic, "kafka.sink.alerts_topic")},
       {"kafka.sink.interval_ms", int_setter(&c->kafka.sink_interval_ms, 10, 3'600'000, "kafka.sink.interval_ms")},
       {"kafka.sink.key_store_id", choice_setter(&c->kafka.sink_key_store_id, "kafka.sink.key_store_id", {"auto", "always"})},
+      {"warehouse.url", string_setter(&c->warehouse.url, "warehouse.url")},
+      {"warehouse.enabled", bool_setter(&c->warehouse.enabled, "warehouse.enabled")},
+      {"warehouse.batch_rows", int_setter(&c->warehouse.batch_rows, 1, 10'000'000, "warehouse.batch_rows")},
+      {"warehouse.batch_interval_ms", int_setter(&c->warehouse.batch_interval_ms, 1, 3'600'000, "warehouse.batch_interval_ms")},
+      {"warehouse.gold_interval_ms", int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
   };
   std::string fsync_name;
   setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");

@@ -40,6 +40,15 @@ struct KafkaConfig {
   bool enabled() const { return !brokers.empty(); }
 };
 
+// The SQL warehouse the log is loaded into (docs/WAREHOUSE.md).
+struct WarehouseConfig {
+  std::string url;                  // "sqlite:PATH" or "postgresql://..."; empty: DATA/warehouse.db
+  bool enabled = true;
+  size_t batch_rows = 1'000;        // a silver transaction holds at most this many rows
+  int64_t batch_interval_ms = 1'000;  // ... or what arrived within this time
+  int64_t gold_interval_ms = 1'000;   // changed gold rows are upserted this often
+};
+
 struct EngineConfig {
   std::string data_dir = "ledgerflow-data";
   std::string catalog_path;  // empty: the built-in catalog
@@ -77,6 +86,7 @@ struct EngineConfig {
   std::string http_token;  // required for writes when bound beyond loopback (LEDGERFLOW_TOKEN)
 
   KafkaConfig kafka;
+  WarehouseConfig warehouse;
 };
 
 // Replaces every "${NAME}" in `value` with the environment variable NAME; an unset variable is

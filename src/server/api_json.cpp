@@ -1,8 +1,8 @@
 #include "server/api_json.h"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
+#include "core/base64.h"
 #include "core/event_time.h"
 
 namespace ledgerflow::server {
@@ -15,15 +15,6 @@ void time_field(JsonWriter& w, std::string_view key, int64_t ms) {
   } else {
     w.value(format_iso8601(ms));
   }
-}
-
-// The exact raw bytes of a dead letter, base64 (OpenSSL's encoder; `raw` is the lossy view).
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()), int(in.size()));
-  out.resize(size_t(n));
-  return out;
 }
 
 // -1 means "not known": null.
@@ -175,6 +166,14 @@ void write_pipeline(JsonWriter& w, const PipelineStats& p) {
       .field("ingest", uint64_t(p.ingest_queue_capacity))
       .field("shard", uint64_t(p.shard_queue_capacity))
       .end_object();
+  w.key("sinks").begin_array();
+  for (const SinkStatus& s : p.sinks) {
+    w.begin_object().field("name", s.name).field("target", s.target).field("state", s.state)
+        .field("message", s.message).field("applied_offset", s.applied_offset)
+        .field("lag_records", s.lag_records).field("rows_loaded", s.rows_loaded)
+        .field("retry_in_ms", s.retry_in_ms).end_object();
+  }
+  w.end_array();
   w.key("dead_letters_by_reason").begin_object();
   for (const auto& [code, n] : p.dead_letters_by_reason) w.field(code, n);
   w.end_object();
@@ -239,6 +238,12 @@ std::string prometheus_metrics(const PipelineStats& p, const KpiSnapshot& k) {
   metric("ledgerflow_log_end_offset", "gauge", "Next offset of the bronze log.", std::to_string(p.log_end_offset));
   metric("ledgerflow_applied_offset", "gauge", "Offset below which every record is applied.",
          std::to_string(p.applied_offset));
+  if (!p.sinks.empty()) {
+    out += "# HELP ledgerflow_sink_lag_records Log records not yet in the sink.\n# TYPE ledgerflow_sink_lag_records gauge\n";
+    for (const SinkStatus& s : p.sinks) out += fmt::format("ledgerflow_sink_lag_records{{sink=\"{}\"}} {}\n", s.name, s.lag_records);
+    out += "# HELP ledgerflow_sink_degraded 1 while the sink cannot write.\n# TYPE ledgerflow_sink_degraded gauge\n";
+    for (const SinkStatus& s : p.sinks) out += fmt::format("ledgerflow_sink_degraded{{sink=\"{}\"}} {}\n", s.name, s.degraded() ? 1 : 0);
+  }
   metric("ledgerflow_checkpoint_age_seconds", "gauge", "Age of the newest checkpoint (-1: none).",
          fmt::format("{:.3f}", p.checkpoint_age_ms < 0 ? -1.0 : double(p.checkpoint_age_ms) / 1000.0));
   out += "# HELP ledgerflow_queue_depth Batches waiting in a queue.\n# TYPE ledgerflow_queue_depth gauge\n";

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "core/event_time.h"
@@ -227,6 +228,38 @@ void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& r
                   kJson);
 }
 
+// Each query opens its own read-only connection: the database enforces read-only, the writer's
+// connection stays with the writer thread, and handlers run concurrently.
+void HttpServer::handle_query(const httplib::Request& req, httplib::Response& res) const {
+  if (!authorized(req, res)) return;
+  if (!sql_target_) {
+    send_error(res, 404, "no_warehouse", "this server has no warehouse");
+    return;
+  }
+  std::string sql = req.body;
+  if (req.get_header_value("Content-Type").rfind("application/json", 0) == 0) {
+    nlohmann::json body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object() || !body.contains("sql") || !body["sql"].is_string()) {
+      send_error(res, 400, "bad_request", "send {\"sql\": \"SELECT ...\"} or the SQL text itself");
+      return;
+    }
+    sql = body["sql"].get<std::string>();
+  }
+  auto db = sinks::open_warehouse(*sql_target_, sinks::BackendMode::kReadOnly);
+  if (!db) {
+    res.set_header("Retry-After", "1");
+    send_error(res, 503, db.status().code(), db.status().message());
+    return;
+  }
+  Result<sinks::QueryResult> r = (*db)->query(sql, sinks::QueryLimits{10'000, 10'000});
+  if (!r) {
+    bool retry = r.status().error_class() == ErrorClass::kRetriable;
+    send_error(res, retry ? 503 : 400, r.status().code(), r.status().message());
+    return;
+  }
+  res.set_content(sinks::format_json(*r), kJson);
+}
+
 void HttpServer::routes() {
   httplib::Server& s = *server_;
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
@@ -238,6 +271,16 @@ void HttpServer::routes() {
     JsonWriter w;
     w.begin_object().field("ready", ok);
     if (!ok && !engine_->failure().empty()) w.field("reason", engine_->failure());
+    // A degraded sink does not make the engine unready: ingest goes on into the log.
+    std::vector<std::string> degraded;
+    for (const SinkStatus& sink : engine_->pipeline().sinks) {
+      if (sink.degraded()) degraded.push_back(sink.name);
+    }
+    if (!degraded.empty()) {
+      w.key("degraded").begin_array();
+      for (const std::string& name : degraded) w.value(name);
+      w.end_array();
+    }
     w.end_object();
     res.set_content(w.take(), kJson);
   });
@@ -363,6 +406,7 @@ void HttpServer::routes() {
   s.Post("/api/v1/events/sale_transaction", ingest(EventType::kSale));
   s.Post("/api/v1/events/inventory_shipment", ingest(EventType::kShipment));
   s.Post("/api/v1/events", ingest(std::nullopt));
+  s.Post("/api/v1/query", [this](const httplib::Request& req, httplib::Response& res) { handle_query(req, res); });
   s.Post("/api/v1/checkpoint", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     Status st = engine_->checkpoint_now();

@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "engine/engine.h"
+#include "sinks/warehouse_backend.h"
 
 namespace httplib {
 class Server;
@@ -31,18 +32,22 @@ class HttpServer {
   Status start(const std::string& bind, int port);
   void stop();
   int port() const { return port_; }
+  // Serves POST /api/v1/query (read-only SQL) against this warehouse. Call before start().
+  void enable_sql(sinks::WarehouseTarget target) { sql_target_ = std::move(target); }
 
  private:
   void routes();
   void handle_ingest(const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader, std::optional<EventType> type);
   bool authorized(const httplib::Request& req, httplib::Response& res) const;
+  void handle_query(const httplib::Request& req, httplib::Response& res) const;
 
   Engine* engine_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
   bool require_token_ = false;
+  std::optional<sinks::WarehouseTarget> sql_target_;
   std::atomic<bool> stopping_{false};
 };
 

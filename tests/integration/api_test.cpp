@@ -939,7 +939,7 @@ json snapshot(int port) {
     s[path] = get_json(port, path);
   }
   for (const char* k : {"events_per_s", "uptime_s", "watermark_lag_ms", "checkpoint_age_s", "checkpoint_offset",
-                        "log_bytes_written"}) {
+                        "log_bytes_written", "sinks"}) {
     s["/api/v1/pipeline"].erase(k);
   }
   s["/api/v1/kpis"].erase("events_per_s");

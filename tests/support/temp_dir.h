@@ -1,7 +1,9 @@
 #pragma once
-// A directory under the system temp dir, removed with everything in it when the test ends.
+// A directory under the system temp dir, removed with everything in it when the test ends
+// (kept when LEDGERFLOW_KEEP_TEST_DIRS is set, to read engine logs after a failure).
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -17,6 +19,7 @@ class TempDir {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
+    if (std::getenv("LEDGERFLOW_KEEP_TEST_DIRS")) return;
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
   }

@@ -35,6 +35,11 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(loaded.http_max_body_bytes, defaults.http_max_body_bytes);
   EXPECT_EQ(loaded.http_max_lines, defaults.http_max_lines);
   EXPECT_EQ(loaded.http_threads, defaults.http_threads);
+  EXPECT_EQ(loaded.warehouse.url, defaults.warehouse.url);
+  EXPECT_EQ(loaded.warehouse.enabled, defaults.warehouse.enabled);
+  EXPECT_EQ(loaded.warehouse.batch_rows, defaults.warehouse.batch_rows);
+  EXPECT_EQ(loaded.warehouse.batch_interval_ms, defaults.warehouse.batch_interval_ms);
+  EXPECT_EQ(loaded.warehouse.gold_interval_ms, defaults.warehouse.gold_interval_ms);
 }
 
 TEST(Config, RefusesUnknownKeysAndBadValues) {

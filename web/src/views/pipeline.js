@@ -1,5 +1,5 @@
 // Pipeline health: throughput, event-time watermark and lag, late events, dead letters,
-// checkpoints and queue depths.
+// checkpoints, queue depths and sinks (the warehouse).
 import { h, panel, tile, setText, esc } from '../ui/dom.js';
 import { createChart, baseOption, axisName, valueAxisStyle, categoryAxisStyle, COLORS } from '../ui/charts.js';
 import { createDataTable } from '../ui/datatable.js';
@@ -125,6 +125,11 @@ export default {
         ['Uptime', formatSeconds(p.uptime_s)],
         ['Ready', p.ready ? 'yes' : 'no'],
         ...kafkaFacts(p.kafka),
+        // Outputs fed from the log: a degraded sink keeps its backlog in the log and catches up.
+        ...(p.sinks || []).map((s) => [
+          `Sink: ${s.name}`,
+          s.state === 'degraded' ? `degraded (${s.message}), retry in ${formatDurationMs(s.retry_in_ms)}, ${formatNumber(s.lag_records)} records behind` : `${s.state.replace('_', ' ')}, ${formatNumber(s.lag_records)} records behind`,
+        ]),
       ];
       facts.innerHTML = f.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
     }

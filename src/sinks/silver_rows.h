@@ -1,0 +1,57 @@
+#pragma once
+// Turns bronze log records into silver rows: a sale line into fact_sales, a shipment into
+// fact_shipments, a dead letter into dead_letters, plus the dimension rows they reference
+// (dim_date, dim_store, dim_product for products not in the catalog) unless the session has
+// already committed them. Batch markers carry no fact. Facts are keyed by event time and the
+// engine's idempotency identity (store, product, id) and inserted with ON CONFLICT DO NOTHING
+// in log order, so a retried line (the same line sent again) is loaded once.
+//
+// Owned by the WarehouseWriter thread (one builder per micro-batch).
+#include <cstdint>
+#include <set>
+
+#include "ingest/catalog.h"
+#include "log/log_record.h"
+#include "sinks/warehouse_backend.h"
+
+namespace ledgerflow::sinks {
+
+// A UTC day as dim_date describes it.
+struct CivilDay {
+  int64_t day_start_ms;
+  int year, month, day, iso_weekday;  // ISO weekday: 1 = Monday
+  int64_t date_key() const { return int64_t(year) * 10000 + month * 100 + day; }
+};
+
+// Dimension keys already in the warehouse (committed in this writer session).
+struct SeenDimensions {
+  std::set<int64_t> days;  // day start, ms
+  std::set<int32_t> stores;
+  std::set<int64_t> products;
+  void merge(const SeenDimensions& o);
+};
+
+class SilverRows {
+ public:
+  explicit SilverRows(const SeenDimensions* committed = nullptr);
+  void add(const LogRecord& rec);
+  // Rows added so far (facts and dead letters).
+  size_t rows() const { return rows_; }
+  // The transaction steps: dimensions first, then facts.
+  void append_steps(WarehouseTxn* txn);
+  // The dimension keys this batch adds (merge them into the session's once committed).
+  const SeenDimensions& added() const { return added_; }
+
+  // The catalog as dim_product rows (upserted when the writer starts).
+  static TableRows catalog_products(const Catalog& catalog);
+
+ private:
+  void add_dimensions(const Event& e, const CivilDay& day);
+
+  TableRows sales_, shipments_, dead_letters_, dates_, stores_, products_;
+  const SeenDimensions* committed_;
+  SeenDimensions added_;
+  size_t rows_ = 0;
+};
+
+}  // namespace ledgerflow::sinks
