@@ -34,8 +34,12 @@ Engine::Engine(EngineConfig config)
 
 Engine::~Engine() { stop(); }
 
-size_t Engine::shard_for(int32_t store_id, int64_t prod_id) const {
-  uint64_t k = inventory_key(store_id, prod_id) * 0x9E3779B97F4A7C15ull;
+// Sales and shipments by product x store; order lines by customer, so that a customer's orders
+// and months (fraud, retention) live in one shard and shard partials merge exactly.
+size_t Engine::shard_for(const Event& e) const {
+  uint64_t key = e.type == EventType::kOrderLine ? uint64_t(e.order_line->customer_id) ^ (uint64_t(3) << 60)
+                                                 : inventory_key(e.store_id, e.prod_id);
+  uint64_t k = key * 0x9E3779B97F4A7C15ull;
   return size_t((k >> 32) % shards_.size());
 }
 
@@ -98,7 +102,7 @@ Status Engine::recover() {
     if (!router_.deserialize(rr)) return Status::fatal("checkpoint_corrupt", "router state unreadable");
     for (size_t i = 0; i < shards_.size(); ++i) {
       ByteReader sr(loaded.data->shard_states[i]);
-      if (!shards_[i]->state_unlocked().deserialize(sr)) {
+      if (!shards_[i]->state_unlocked().deserialize(sr, loaded.data->version)) {
         return Status::fatal("checkpoint_corrupt", fmt::format("shard {} state unreadable", i));
       }
     }
@@ -143,7 +147,7 @@ void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns
       if (rec.kind == RecordKind::kEvent) {
         rec.event.offset = rec.offset;
         rec.event.ingest_time_ms = rec.ingest_time_ms;
-        size_t shard = shard_for(rec.event.store_id, rec.event.prod_id);
+        size_t shard = shard_for(rec.event);
         batches[shard].events.push_back(RoutedEvent{std::move(rec.event), wm});
       }
     }
@@ -536,6 +540,17 @@ std::vector<LateEvent> Engine::late_events(size_t limit) const {
 std::optional<std::string> Engine::idempotent_summary(const std::string& key) const {
   std::lock_guard lock(router_mu_);
   return router_.idempotent_summary(key);
+}
+
+DatacoSummary Engine::dataco_summary() const {
+  DatacoSummary out;
+  for (const auto& shard : shards_) {
+    shard->read([&](const ShardState& s) {
+      s.dataco().summarize(&out);
+      return 0;
+    });
+  }
+  return out;
 }
 
 std::vector<int32_t> Engine::stores() const {

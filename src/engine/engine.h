@@ -6,7 +6,8 @@
 //   the log writer thread                     group-commits them to the bronze log, acknowledges
 //                                             them once durable per the fsync policy, then routes
 //                                             them (watermark, dead letters, idempotency keys,
-//                                             events to shards by product x store);
+//                                             events to shards by product x store, order lines
+//                                             by customer);
 //   one thread per shard                      applies events in log order (ShardWorker);
 //   the checkpoint thread                     every interval asks the writer for a barrier and
 //                                             writes the shard snapshots it collects.
@@ -148,6 +149,8 @@ class Engine {
   std::vector<DeadLetter> dead_letters(size_t limit) const;
   std::vector<LateEvent> late_events(size_t limit) const;
   std::optional<std::string> idempotent_summary(const std::string& key) const;
+  // The DataCo order-line marts merged over all shards (docs/MARTS.md).
+  DatacoSummary dataco_summary() const;
   std::vector<int32_t> stores() const;
   PipelineStats pipeline() const;
   KpiSnapshot kpis() const;
@@ -194,7 +197,7 @@ class Engine {
   PendingCheckpoint begin_checkpoint();
   Status finish_checkpoint(PendingCheckpoint pending);
   void fail(const Status& s);
-  size_t shard_for(int32_t store_id, int64_t prod_id) const;
+  size_t shard_for(const Event& e) const;
   void sample_rate();
 
   EngineConfig config_;

@@ -16,6 +16,12 @@ CsvReader::CsvReader(std::string_view data, size_t max_record_bytes)
   if (data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
+std::string_view CsvReader::last_raw() const {
+  std::string_view raw = data_.substr(record_start_, pos_ - record_start_);
+  while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+  return raw;
+}
+
 bool CsvReader::next(std::vector<std::string>* fields, Status* error) {
   fields->clear();
   *error = Status::ok();
@@ -26,6 +32,7 @@ bool CsvReader::next(std::vector<std::string>* fields, Status* error) {
   }
   if (pos_ >= data_.size()) return false;
   record_line_ = line_;
+  record_start_ = pos_;
   size_t start = pos_;
   std::string field;
   bool in_quotes = false;

@@ -20,12 +20,17 @@ class CsvReader {
   bool next(std::vector<std::string>* fields, Status* error);
   // 1-based line number where the last record returned started.
   size_t line() const { return record_line_; }
+  // The bytes of the last record returned, as in the input, without its line end.
+  std::string_view last_raw() const;
+  // Bytes consumed so far (progress).
+  size_t position() const { return pos_; }
 
  private:
   std::string_view data_;
   size_t pos_ = 0;
   size_t line_ = 1;
   size_t record_line_ = 0;
+  size_t record_start_ = 0;
   size_t max_record_bytes_;
 };
 

@@ -35,6 +35,12 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(loaded.http_max_body_bytes, defaults.http_max_body_bytes);
   EXPECT_EQ(loaded.http_max_lines, defaults.http_max_lines);
   EXPECT_EQ(loaded.http_threads, defaults.http_threads);
+  EXPECT_EQ(loaded.marts_as_of, defaults.marts_as_of);
+  EXPECT_EQ(loaded.kafka.sale_topic, defaults.kafka.sale_topic);
+  EXPECT_EQ(loaded.kafka.shipment_topic, defaults.kafka.shipment_topic);
+  EXPECT_EQ(loaded.kafka.order_line_topic, defaults.kafka.order_line_topic);
+  EXPECT_EQ(loaded.kafka.order_line_topic, "supply_chain_data");
+  EXPECT_EQ(loaded.kafka.event_topics, defaults.kafka.event_topics);
 }
 
 TEST(Config, RefusesUnknownKeysAndBadValues) {
@@ -52,4 +58,6 @@ TEST(Config, RefusesUnknownKeysAndBadValues) {
   EXPECT_FALSE(try_load("[log]\nfsync = \"sometimes\"\n"));
   EXPECT_FALSE(try_load("this is not toml"));
   EXPECT_TRUE(try_load("[log]\nfsync = \"batch\"\n"));
+  EXPECT_FALSE(try_load("[marts]\nas_of = \"31/01/2018\"\n"));
+  EXPECT_TRUE(try_load("[marts]\nas_of = \"2018-01-31\"\n"));
 }
