@@ -25,14 +25,24 @@ struct GenerateOptions {
 };
 int generate(const GenerateOptions& options);
 
-// Sends CSV rows to Kafka as JSON objects keyed by the header names, all values strings.
+// Sends CSV rows to Kafka as JSON objects keyed by the header names, all values strings; or
+// (--format dataco) loads DataCo order lines into a running engine over HTTP or into an
+// embedded engine in a data directory.
 struct IngestOptions {
   std::string file;
-  std::string to;  // kafka://HOST:PORT/TOPIC
-  std::string key_column;  // message key from this column (default: no key)
+  std::string format = "csv";  // csv (any header) | dataco (order lines, header checked)
+  std::string to;              // kafka://HOST:PORT/TOPIC or http://HOST:PORT; empty with data_dir
+  std::string data_dir;        // embedded engine (no server)
+  int shards = 2;              // embedded engine
+  size_t batch_rows = 5000;    // rows per HTTP request / engine batch
+  std::string key_column;      // message key from this column (default: no key)
   std::vector<std::string> properties;
 };
 int ingest(const IngestOptions& options);
+// --format dataco --to http://... or --data-dir DIR (dataco_ingest.cpp).
+int ingest_dataco(const IngestOptions& options);
+// Lines in a text (a last line without a line end counts).
+uint64_t count_lines(std::string_view data);
 
 struct BenchOptions {
   uint64_t events = 1'000'000;

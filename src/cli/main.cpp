@@ -99,9 +99,16 @@ int main(int argc, char** argv) {
   gen->add_option("-X", gen_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
   cli::IngestOptions ingest_opts;
-  CLI::App* ingest = app.add_subcommand("ingest", "send a CSV file's rows to Kafka as JSON objects keyed by the header names");
+  CLI::App* ingest = app.add_subcommand(
+      "ingest", "send a CSV file's rows to Kafka as JSON objects keyed by the header names, or load DataCo order "
+                "lines into an engine (--format dataco --to http://HOST:PORT | --data-dir DIR)");
   ingest->add_option("file", ingest_opts.file, "CSV file (UTF-8 with or without BOM, or Latin-1)")->required();
-  ingest->add_option("--to", ingest_opts.to, "kafka://HOST:PORT/TOPIC")->required();
+  ingest->add_option("--format", ingest_opts.format, "csv (any header; Kafka only) or dataco (DataCo order lines)")
+      ->check(CLI::IsMember({"csv", "dataco"}));
+  ingest->add_option("--to", ingest_opts.to, "kafka://HOST:PORT/TOPIC or (dataco) http://HOST:PORT of a running engine");
+  ingest->add_option("--data-dir", ingest_opts.data_dir, "(dataco) load into an embedded engine in this directory");
+  ingest->add_option("--shards", ingest_opts.shards, "(dataco, --data-dir) processing shards")->check(CLI::Range(1, 256));
+  ingest->add_option("--batch", ingest_opts.batch_rows, "(dataco) rows per request or batch")->check(CLI::Range(1, 1'000'000));
   ingest->add_option("--key-column", ingest_opts.key_column, "message key from this column (default: no key)");
   ingest->add_option("-X", ingest_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
@@ -132,7 +139,13 @@ int main(int argc, char** argv) {
     return cli::run_engine(demo_opts);
   }
   if (*gen) return cli::generate(gen_opts);
-  if (*ingest) return cli::ingest(ingest_opts);
+  if (*ingest) {
+    if (ingest_opts.to.empty() && ingest_opts.data_dir.empty()) {
+      spdlog::error("ingest: give --to (kafka:// or http://) or --data-dir");
+      return 2;
+    }
+    return cli::ingest(ingest_opts);
+  }
   if (*bench) {
     if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
       spdlog::error("--fsync must be batch, interval or none");
