@@ -52,11 +52,14 @@ struct BenchOptions {
   size_t batch_lines = 1000;
   int feeders = 2;  // threads parsing and submitting, like concurrent HTTP connections
   std::string dir;  // empty: a temporary directory, removed afterwards
-  std::string source = "memory";  // memory | kafka (a mock cluster, topics pre-loaded)
+  std::string source = "memory";  // memory | kafka (a mock cluster, topics pre-loaded) | dataco
+  std::string file;               // dataco: the CSV file
   int partitions = 8;             // kafka: partitions per topic
 };
 // The Kafka variant of bench (source = kafka).
 int bench_kafka(const BenchOptions& options);
 int bench(const BenchOptions& options);
+// The DataCo variant (source = dataco): rows/s from a CSV file to the marts.
+int bench_dataco(const BenchOptions& options);
 
 }  // namespace ledgerflow::cli

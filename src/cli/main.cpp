@@ -123,8 +123,10 @@ int main(int argc, char** argv) {
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
   bench->add_option("--source", bench_opts.source,
-                    "memory (parse -> log -> state) or kafka (a mock cluster, topics pre-loaded, consume -> log -> state)")
-      ->check(CLI::IsMember({"memory", "kafka"}));
+                    "memory (parse -> log -> state), kafka (a mock cluster, topics pre-loaded, consume -> log -> state) "
+                    "or dataco (a DataCo CSV file -> log -> marts; --file)")
+      ->check(CLI::IsMember({"memory", "kafka", "dataco"}));
+  bench->add_option("--file", bench_opts.file, "dataco: the CSV file (e.g. from tests/data/dataco/make_fixture.py --big)");
   bench->add_option("--partitions", bench_opts.partitions, "kafka: partitions per topic")->check(CLI::Range(1, 1024));
 
   CLI11_PARSE(app, argc, argv);
@@ -150,6 +152,14 @@ int main(int argc, char** argv) {
     if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
       spdlog::error("--fsync must be batch, interval or none");
       return 2;
+    }
+    if (bench_opts.source == "dataco") {
+      if (bench_opts.file.empty()) {
+        spdlog::error("bench --source dataco needs --file FILE.csv");
+        return 2;
+      }
+      if (bench->count("--batch") == 0) bench_opts.batch_lines = 5000;
+      return cli::bench_dataco(bench_opts);
     }
     return bench_opts.source == "kafka" ? cli::bench_kafka(bench_opts) : cli::bench(bench_opts);
   }

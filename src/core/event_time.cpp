@@ -58,13 +58,17 @@ Result<int64_t> parse_date_days(std::string_view s) {
 Result<int64_t> parse_us_datetime_ms(std::string_view s) {
   size_t p = 0;
   int month, day, year, hour, minute, second = 0;
+  // Minutes and seconds take exactly two digits; month, day and hour one or two.
+  auto two_digits = [&](int* out) {
+    size_t start = p;
+    return read_number(s, &p, 2, out) && p - start == 2;
+  };
   if (!read_number(s, &p, 2, &month) || !expect(s, &p, '/') || !read_number(s, &p, 2, &day) ||
       !expect(s, &p, '/') || !read_number(s, &p, 4, &year) || p != s.find(' ') ||
-      !expect(s, &p, ' ') || !read_number(s, &p, 2, &hour) || !expect(s, &p, ':') ||
-      !read_number(s, &p, 2, &minute) || p - s.rfind(':') != 3) {
+      !expect(s, &p, ' ') || !read_number(s, &p, 2, &hour) || !expect(s, &p, ':') || !two_digits(&minute)) {
     return bad_time(s, "expected M/D/YYYY H:MM");
   }
-  if (p < s.size() && (!expect(s, &p, ':') || !read_number(s, &p, 2, &second) || p - s.rfind(':') != 3)) {
+  if (p < s.size() && (!expect(s, &p, ':') || !two_digits(&second))) {
     return bad_time(s, "expected M/D/YYYY H:MM[:SS]");
   }
   if (p != s.size()) return bad_time(s, "expected M/D/YYYY H:MM[:SS]");

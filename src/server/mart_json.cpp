@@ -91,6 +91,7 @@ void overall_performance(JsonWriter& w, const DatacoSummary& s) {
   for (const auto& [month, a] : s.lines.by_month) {
     w.begin_object().field("month", month_label(month)).field("lines", a.lines);
     w.field("sales", a.sales).field("profit", a.profit).field("avg_profit_per_line", average_money(a.profit, a.lines));
+    w.field("days_real_sum", a.days_real_sum).field("days_scheduled_sum", a.days_scheduled_sum);
     w.field("avg_days_real", ratio(a.days_real_sum, a.lines));
     w.field("avg_days_scheduled", ratio(a.days_scheduled_sum, a.lines)).end_object();
   }

@@ -6,6 +6,8 @@
   fixture_bom.csv     the same rows shuffled differently, UTF-8 with a BOM, columns in another
                       order plus an unknown extra column
 
+`make_fixture.py --big N FILE` writes N good rows to FILE instead (for the benchmark).
+
 Every payment Type, Order Status, Delivery Status, Market, Shipping Mode and Customer Segment
 occurs; money has up to 8 fraction digits like the real file; some values carry trailing
 spaces, some optional columns are empty, some values hold quoted commas and non-ASCII letters.
@@ -15,6 +17,7 @@ column the engine does not read) so that the SQL in expected_marts.sql can leave
 import csv
 import io
 import random
+import sys
 
 COLUMNS = [
     "Type", "Days for shipping (real)", "Days for shipment (scheduled)", "Benefit per order",
@@ -63,8 +66,8 @@ def date_text(rng, year, month):
     return f"{month}/{rng.randint(1, 28)}/{year} {rng.randint(0, 23)}:{rng.randint(0, 59):02d}"
 
 
-def make_rows():
-    rng = random.Random(20261128)
+def make_rows(orders=150, seed=20261128):
+    rng = random.Random(seed)
     customers = [(1000 + i, rng.choice(SEGMENTS)) for i in range(60)]
     # Make sure every segment occurs.
     customers[0] = (customers[0][0], "Consumer")
@@ -73,7 +76,7 @@ def make_rows():
     rows = []
     item_id = 100
     months = [(y, m) for y in (2015, 2016, 2017) for m in range(1, 13)] + [(2018, 1)]
-    for n in range(150):
+    for n in range(orders):
         order_id = 5000 + n
         cust_id, segment = customers[rng.randrange(len(customers))] if n >= 9 else customers[n % 3]
         year, month = months[rng.randrange(len(months))]
@@ -162,7 +165,17 @@ def to_csv(rows, columns, extra=False):
     return out.getvalue()
 
 
+def big(path, lines):
+    """A large file for `ledgerflow bench --source dataco` (about 2.5 lines per order)."""
+    rows = make_rows(orders=lines * 2 // 5 + 1, seed=7)[:lines]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(to_csv(rows, COLUMNS))
+    print(f"{len(rows)} rows in {path}")
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--big":
+        return big(sys.argv[3], int(sys.argv[2]))
     good = make_rows()
     def key(r):
         mdy, hm = r["order date (DateOrders)"].split(" ")
