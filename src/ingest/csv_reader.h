@@ -26,6 +26,10 @@ class CsvReader {
   size_t position() const { return pos_; }
 
  private:
+  enum class FieldEnd { kComma, kLine, kInput, kUnterminated };
+  FieldEnd read_field(std::string* field);
+  bool read_quoted(std::string* field);
+
   std::string_view data_;
   size_t pos_ = 0;
   size_t line_ = 1;
