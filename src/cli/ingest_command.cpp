@@ -58,7 +58,8 @@ int ingest(const IngestOptions& o) {
     return 2;
   }
   CsvReader csv(data);
-  std::vector<std::string> header, fields;
+  std::vector<std::string> header;
+  std::vector<std::string_view> fields;
   Status err;
   if (!csv.next(&header, &err) || !err) {
     spdlog::error("{}: no header row{}", o.file, err ? "" : ": " + err.message());

@@ -114,8 +114,36 @@ CsvReader::FieldEnd CsvReader::read_field(std::string* field) {
   }
 }
 
-bool CsvReader::next(std::vector<std::string>* fields, Status* error) {
+// An unquoted field is a view of the input; one with a quote goes through the copying path
+// into a buffer that lives until the next record.
+CsvReader::FieldEnd CsvReader::read_field(std::string_view* field) {
+  const size_t start = pos_;
+  const size_t end = scan_run(data_, pos_);
+  if (end < data_.size() && data_[end] == '"') {
+    if (quoted_used_ == quoted_.size()) quoted_.emplace_back();
+    std::string& buffer = quoted_[quoted_used_++];
+    FieldEnd e = read_field(&buffer);
+    *field = buffer;
+    return e;
+  }
+  *field = data_.substr(start, end - start);
+  pos_ = end;
+  if (pos_ >= data_.size()) return FieldEnd::kInput;
+  char c = data_[pos_++];
+  if (c == ',') return FieldEnd::kComma;
+  if (c == '\r' && pos_ < data_.size() && data_[pos_] == '\n') ++pos_;
+  ++line_;
+  return FieldEnd::kLine;
+}
+
+bool CsvReader::next(std::vector<std::string>* fields, Status* error) { return next_record(fields, error); }
+
+bool CsvReader::next(std::vector<std::string_view>* fields, Status* error) { return next_record(fields, error); }
+
+template <typename Field>
+bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
   *error = Status::ok();
+  quoted_used_ = 0;
   // Skip blank lines between records.
   while (pos_ < data_.size() && (data_[pos_] == '\n' || data_[pos_] == '\r')) {
     if (data_[pos_] == '\n') ++line_;

@@ -3,6 +3,7 @@
 // quotes; CRLF or LF line ends. A record longer than the limit is refused, not truncated.
 // Not thread-safe; one reader per input.
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,9 @@ class CsvReader {
   // Reads the next record into *fields. Returns false at the end of input. A malformed record
   // (unterminated quote, oversized) yields a bad-input status in *error and is skipped.
   bool next(std::vector<std::string>* fields, Status* error);
+  // The same without copying: each field is a view into the input, or (quoted fields) into a
+  // buffer of the reader. The views stay valid until the next call.
+  bool next(std::vector<std::string_view>* fields, Status* error);
   // 1-based line number where the last record returned started.
   size_t line() const { return record_line_; }
   // The bytes of the last record returned, as in the input, without its line end.
@@ -27,7 +31,10 @@ class CsvReader {
 
  private:
   enum class FieldEnd { kComma, kLine, kInput, kUnterminated };
+  template <typename Field>
+  bool next_record(std::vector<Field>* fields, Status* error);
   FieldEnd read_field(std::string* field);
+  FieldEnd read_field(std::string_view* field);
   bool read_quoted(std::string* field);
 
   std::string_view data_;
@@ -36,6 +43,8 @@ class CsvReader {
   size_t record_line_ = 0;
   size_t record_start_ = 0;
   size_t max_record_bytes_;
+  std::deque<std::string> quoted_;  // quoted fields of the current record (stable addresses)
+  size_t quoted_used_ = 0;
 };
 
 // Trims ASCII spaces and tabs at both ends.

@@ -13,7 +13,7 @@ CsvRowJson::CsvRowJson(const std::vector<std::string>& header) {
   }
 }
 
-void CsvRowJson::append(const std::vector<std::string>& fields, std::string* out) const {
+void CsvRowJson::append(const std::vector<std::string_view>& fields, std::string* out) const {
   LF_ASSERT(fields.size() == keys_.size());
   *out += '{';
   for (size_t i = 0; i < fields.size(); ++i) {

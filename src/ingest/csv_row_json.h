@@ -4,6 +4,7 @@
 // /api/v1/events/order_line accepts. Built once per header; not thread-safe (use one per
 // thread).
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ledgerflow {
@@ -12,7 +13,7 @@ class CsvRowJson {
  public:
   explicit CsvRowJson(const std::vector<std::string>& header);
   // Appends {"<name>":"<value>",...} to *out. `fields` has as many values as the header.
-  void append(const std::vector<std::string>& fields, std::string* out) const;
+  void append(const std::vector<std::string_view>& fields, std::string* out) const;
 
  private:
   std::vector<std::string> keys_;  // "\"name\":" pre-escaped

@@ -20,7 +20,7 @@ namespace ledgerflow {
 struct DatacoCsvRecord {
   size_t line = 0;            // 1-based line where the record starts
   std::string_view raw;       // the record's bytes without its line end
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;  // valid until the reader's next record
   Status error;               // bad input: not a row (the fields are then meaningless)
 };
 

@@ -161,7 +161,7 @@ Result<DatacoHeader> OrderLineParser::map_header(const std::vector<std::string>&
   return h;
 }
 
-DatacoRow OrderLineParser::row_of(const DatacoHeader& header, const std::vector<std::string>& fields) {
+DatacoRow OrderLineParser::row_of(const DatacoHeader& header, const std::vector<std::string_view>& fields) {
   LF_ASSERT(fields.size() == header.fields);
   DatacoRow row;
   for (size_t i = 0; i < kDatacoColumns; ++i) row[i] = fields[header.index[i]];

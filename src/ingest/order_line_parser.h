@@ -78,7 +78,7 @@ class OrderLineParser {
   // "missing_columns" naming them all. Duplicate required names: "duplicate_column".
   static Result<DatacoHeader> map_header(const std::vector<std::string>& header);
   // The row of a CSV record under `header` (the record must have header.fields fields).
-  static DatacoRow row_of(const DatacoHeader& header, const std::vector<std::string>& fields);
+  static DatacoRow row_of(const DatacoHeader& header, const std::vector<std::string_view>& fields);
 
   // Validates and converts one row into an order-line event.
   Status parse_row(const DatacoRow& row, Event* out) const;

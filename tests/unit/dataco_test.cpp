@@ -76,7 +76,8 @@ std::vector<std::string> row(std::vector<std::pair<DatacoColumn, std::string>> c
 
 Status parse(const std::vector<std::string>& fields, Event* e) {
   DatacoHeader h = OrderLineParser::map_header(header()).value();
-  return OrderLineParser().parse_row(OrderLineParser::row_of(h, fields), e);
+  std::vector<std::string_view> views(fields.begin(), fields.end());
+  return OrderLineParser().parse_row(OrderLineParser::row_of(h, views), e);
 }
 
 }  // namespace
@@ -162,7 +163,8 @@ TEST(Dataco, HeaderKeyedJsonGivesTheSameEventAsTheCsvRow) {
   Event from_csv, from_json;
   ASSERT_TRUE(parse(row(), &from_csv));
   std::string json;
-  CsvRowJson(header()).append(row(), &json);
+  std::vector<std::string> fields = row();
+  CsvRowJson(header()).append(std::vector<std::string_view>(fields.begin(), fields.end()), &json);
   EventParser parser;
   ASSERT_TRUE(parser.parse(json, EventType::kOrderLine, &from_json));
   EXPECT_EQ(from_json.id_key, from_csv.id_key);

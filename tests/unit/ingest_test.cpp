@@ -49,6 +49,26 @@ TEST(CsvReader, LongFieldsAndReusedBuffersSplitLikeShortOnes) {
   }
 }
 
+// The copying and the viewing reader split every input alike.
+TEST(CsvReader, ViewsEqualCopies) {
+  for (std::string csv : {std::string("a,\"b,\"\"c\"\"\" d,e\r\n\n\"multi\nline\",x\"y,\n,"),
+                          std::string(40, 'z') + ",\"" + std::string(30, 'q') + "\"\n\"open"}) {
+    CsvReader copies(csv), views(csv);
+    std::vector<std::string> f;
+    std::vector<std::string_view> v;
+    Status e1, e2;
+    for (;;) {
+      bool more = copies.next(&f, &e1);
+      ASSERT_EQ(views.next(&v, &e2), more);
+      if (!more) break;
+      EXPECT_EQ(e1.code(), e2.code());
+      EXPECT_EQ(std::vector<std::string>(v.begin(), v.end()), f);
+      EXPECT_EQ(copies.line(), views.line());
+      EXPECT_EQ(copies.last_raw(), views.last_raw());
+    }
+  }
+}
+
 TEST(CsvReader, ReportsUnterminatedQuotesAndLongRecords) {
   std::vector<std::string> f;
   Status err;
