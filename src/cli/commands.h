@@ -25,14 +25,24 @@ struct GenerateOptions {
 };
 int generate(const GenerateOptions& options);
 
-// Sends CSV rows to Kafka as JSON objects keyed by the header names, all values strings.
+// Sends CSV rows to Kafka as JSON objects keyed by the header names, all values strings; or
+// (--format dataco) loads DataCo order lines into a running engine over HTTP or into an
+// embedded engine in a data directory.
 struct IngestOptions {
   std::string file;
-  std::string to;  // kafka://HOST:PORT/TOPIC
-  std::string key_column;  // message key from this column (default: no key)
+  std::string format = "csv";  // csv (any header) | dataco (order lines, header checked)
+  std::string to;              // kafka://HOST:PORT/TOPIC or http://HOST:PORT; empty with data_dir
+  std::string data_dir;        // embedded engine (no server)
+  int shards = 2;              // embedded engine
+  size_t batch_rows = 5000;    // rows per HTTP request / engine batch
+  std::string key_column;      // message key from this column (default: no key)
   std::vector<std::string> properties;
 };
 int ingest(const IngestOptions& options);
+// --format dataco --to http://... or --data-dir DIR (dataco_ingest.cpp).
+int ingest_dataco(const IngestOptions& options);
+// Lines in a text (a last line without a line end counts).
+uint64_t count_lines(std::string_view data);
 
 struct BenchOptions {
   uint64_t events = 1'000'000;
@@ -42,7 +52,8 @@ struct BenchOptions {
   size_t batch_lines = 1000;
   int feeders = 2;  // threads parsing and submitting, like concurrent HTTP connections
   std::string dir;  // empty: a temporary directory, removed afterwards
-  std::string source = "memory";  // memory | kafka (a mock cluster, topics pre-loaded)
+  std::string source = "memory";  // memory | kafka (a mock cluster, topics pre-loaded) | dataco
+  std::string file;               // dataco: the CSV file
   int partitions = 8;             // kafka: partitions per topic
   std::string target = "engine";  // engine, warehouse-sqlite, warehouse-postgres
   std::string warehouse;          // warehouse-postgres: a server URL (a fresh database is made)
@@ -70,5 +81,7 @@ struct QueryOptions {
 };
 int query(const QueryOptions& options);
 int verify(const WarehouseOptions& options);
+// The DataCo variant (source = dataco): rows/s from a CSV file to the marts.
+int bench_dataco(const BenchOptions& options);
 
 }  // namespace ledgerflow::cli

@@ -1,43 +1,41 @@
 // `ledgerflow ingest FILE.csv --to kafka://HOST:PORT/TOPIC`: each CSV row becomes a JSON object
 // keyed by the header names with every value a string (what the DataCo dataset producer sent),
-// one message per row.
+// one message per row. With --format dataco the header must hold the DataCo columns, and
+// --to http://HOST:PORT or --data-dir DIR load the rows into an engine (dataco_ingest.cpp).
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <map>
-#include <sstream>
 
-#include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 #include "cli/kafka_tool_producer.h"
 #include "cli/progress.h"
-#include "core/json_escape.h"
 #include "ingest/csv_reader.h"
+#include "ingest/csv_row_json.h"
+#include "ingest/order_line_parser.h"
+#include "ingest/text_file.h"
 
 namespace ledgerflow::cli {
-namespace {
 
-// Latin-1 (ISO 8859-1) to UTF-8: every byte is the code point of the same value.
-std::string latin1_to_utf8(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() + in.size() / 8);
-  for (char ch : in) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c < 0x80) {
-      out += char(c);
-    } else {
-      out += char(0xC0 | (c >> 6));
-      out += char(0x80 | (c & 0x3F));
-    }
-  }
-  return out;
+uint64_t count_lines(std::string_view data) {
+  uint64_t lines = uint64_t(std::count(data.begin(), data.end(), '\n'));
+  if (!data.empty() && data.back() != '\n') ++lines;
+  return lines;
 }
 
-}  // namespace
-
 int ingest(const IngestOptions& o) {
+  if (o.format != "csv" && o.format != "dataco") {
+    spdlog::error("--format must be csv or dataco");
+    return 2;
+  }
+  if (o.to.rfind("kafka://", 0) != 0) {
+    if (o.format != "dataco") {
+      spdlog::error("--to http:// and --data-dir take --format dataco");
+      return 2;
+    }
+    return ingest_dataco(o);
+  }
   Result<KafkaUrl> url = parse_kafka_url(o.to);
   if (!url) {
     spdlog::error("{}", url.status().to_string());
@@ -47,33 +45,31 @@ int ingest(const IngestOptions& o) {
     spdlog::error("--to {}: name the topic, e.g. kafka://localhost:9092/supply_chain_data", o.to);
     return 2;
   }
-  std::string data;
-  {
-    std::ifstream in(o.file, std::ios::binary);
-    if (!in) {
-      spdlog::error("cannot read {}", o.file);
-      return 2;
-    }
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    data = std::move(ss).str();
+  Result<TextFile> file = read_text_file_utf8(o.file);
+  if (!file) {
+    spdlog::error("{}", file.status().message());
+    return 2;
   }
-  // UTF-8 (with or without BOM) as it is; anything else is taken as Latin-1.
-  if (!simdjson::validate_utf8(data.data(), data.size())) {
-    spdlog::info("{} is not UTF-8: reading it as Latin-1", o.file);
-    data = latin1_to_utf8(data);
-  }
+  if (file->encoding == TextEncoding::kLatin1) spdlog::info("{} is not UTF-8: reading it as Latin-1", o.file);
+  const std::string& data = file->data;
   std::map<std::string, std::string> props;
   if (Status s = parse_properties(o.properties, &props); !s) {
     spdlog::error("{}", s.to_string());
     return 2;
   }
   CsvReader csv(data);
-  std::vector<std::string> header, fields;
+  std::vector<std::string> header;
+  std::vector<std::string_view> fields;
   Status err;
   if (!csv.next(&header, &err) || !err) {
     spdlog::error("{}: no header row{}", o.file, err ? "" : ": " + err.message());
     return 2;
+  }
+  if (o.format == "dataco") {
+    if (Result<DatacoHeader> h = OrderLineParser::map_header(header); !h) {
+      spdlog::error("{}: refused: {}", o.file, h.status().message());
+      return 2;
+    }
   }
   size_t key_index = header.size();
   if (!o.key_column.empty()) {
@@ -85,19 +81,13 @@ int ingest(const IngestOptions& o) {
       return 2;
     }
   }
-  std::vector<std::string> names;
-  for (const std::string& h : header) {
-    std::string quoted;
-    append_json_string(&quoted, h);
-    names.push_back(quoted + ":");
-  }
+  CsvRowJson to_json(header);
   KafkaToolProducer producer;
   if (Status s = producer.start(url->brokers, props); !s) {
     spdlog::error("{}", s.to_string());
     return 2;
   }
-  uint64_t lines = uint64_t(std::count(data.begin(), data.end(), '\n'));
-  if (!data.empty() && data.back() != '\n') ++lines;
+  uint64_t lines = count_lines(data);
   Progress progress("ingest (lines)", lines);
   auto counts = [&] { return fmt::format("delivered {} failed {}", producer.delivered(), producer.failed()); };
   uint64_t rows = 0, malformed = 0;
@@ -117,13 +107,7 @@ int ingest(const IngestOptions& o) {
       continue;
     }
     json.clear();
-    json += '{';
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i) json += ',';
-      json += names[i];
-      append_json_string(&json, fields[i]);
-    }
-    json += '}';
+    to_json.append(fields, &json);
     std::string_view key = key_index < fields.size() ? std::string_view(fields[key_index]) : std::string_view();
     producer.produce(url->topic, key, json);
     if ((++rows & 1023) == 0) {

@@ -108,9 +108,16 @@ int main(int argc, char** argv) {
   gen->add_option("-X", gen_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
   cli::IngestOptions ingest_opts;
-  CLI::App* ingest = app.add_subcommand("ingest", "send a CSV file's rows to Kafka as JSON objects keyed by the header names");
+  CLI::App* ingest = app.add_subcommand(
+      "ingest", "send a CSV file's rows to Kafka as JSON objects keyed by the header names, or load DataCo order "
+                "lines into an engine (--format dataco --to http://HOST:PORT | --data-dir DIR)");
   ingest->add_option("file", ingest_opts.file, "CSV file (UTF-8 with or without BOM, or Latin-1)")->required();
-  ingest->add_option("--to", ingest_opts.to, "kafka://HOST:PORT/TOPIC")->required();
+  ingest->add_option("--format", ingest_opts.format, "csv (any header; Kafka only) or dataco (DataCo order lines)")
+      ->check(CLI::IsMember({"csv", "dataco"}));
+  ingest->add_option("--to", ingest_opts.to, "kafka://HOST:PORT/TOPIC or (dataco) http://HOST:PORT of a running engine");
+  ingest->add_option("--data-dir", ingest_opts.data_dir, "(dataco) load into an embedded engine in this directory");
+  ingest->add_option("--shards", ingest_opts.shards, "(dataco, --data-dir) processing shards")->check(CLI::Range(1, 256));
+  ingest->add_option("--batch", ingest_opts.batch_rows, "(dataco) rows per request or batch")->check(CLI::Range(1, 1'000'000));
   ingest->add_option("--key-column", ingest_opts.key_column, "message key from this column (default: no key)");
   ingest->add_option("-X", ingest_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
@@ -125,8 +132,10 @@ int main(int argc, char** argv) {
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
   bench->add_option("--source", bench_opts.source,
-                    "memory (parse -> log -> state) or kafka (a mock cluster, topics pre-loaded, consume -> log -> state)")
-      ->check(CLI::IsMember({"memory", "kafka"}));
+                    "memory (parse -> log -> state), kafka (a mock cluster, topics pre-loaded, consume -> log -> state) "
+                    "or dataco (a DataCo CSV file -> log -> marts; --file)")
+      ->check(CLI::IsMember({"memory", "kafka", "dataco"}));
+  bench->add_option("--file", bench_opts.file, "dataco: the CSV file (e.g. from tests/data/dataco/make_fixture.py --big)");
   bench->add_option("--partitions", bench_opts.partitions, "kafka: partitions per topic")->check(CLI::Range(1, 1024));
   bench->add_option("--target", bench_opts.target, "engine, warehouse-sqlite or warehouse-postgres")
       ->check(CLI::IsMember({"engine", "warehouse-sqlite", "warehouse-postgres"}));
@@ -159,13 +168,27 @@ int main(int argc, char** argv) {
     return cli::run_engine(demo_opts);
   }
   if (*gen) return cli::generate(gen_opts);
-  if (*ingest) return cli::ingest(ingest_opts);
+  if (*ingest) {
+    if (ingest_opts.to.empty() && ingest_opts.data_dir.empty()) {
+      spdlog::error("ingest: give --to (kafka:// or http://) or --data-dir");
+      return 2;
+    }
+    return cli::ingest(ingest_opts);
+  }
   if (*query) return cli::query(query_opts);
   if (*verify) return cli::verify(verify_opts);
   if (*bench) {
     if (!fsync_policy_from_name(bench_fsync, &bench_opts.fsync)) {
       spdlog::error("--fsync must be batch, interval or none");
       return 2;
+    }
+    if (bench_opts.source == "dataco") {
+      if (bench_opts.file.empty()) {
+        spdlog::error("bench --source dataco needs --file FILE.csv");
+        return 2;
+      }
+      if (bench->count("--batch") == 0) bench_opts.batch_lines = 5000;
+      return cli::bench_dataco(bench_opts);
     }
     if (bench_opts.source == "kafka") return cli::bench_kafka(bench_opts);
     return bench_opts.target == "engine" ? cli::bench(bench_opts) : cli::bench_warehouse(bench_opts);

@@ -8,6 +8,8 @@ std::string_view event_type_topic(EventType t) {
       return "sale_transaction";
     case EventType::kShipment:
       return "inventory_shipment";
+    case EventType::kOrderLine:
+      return "supply_chain_data";
   }
   return "unknown";
 }
@@ -19,6 +21,10 @@ bool event_type_from_name(std::string_view name, EventType* out) {
   }
   if (name == "inventory_shipment" || name == "shipment") {
     *out = EventType::kShipment;
+    return true;
+  }
+  if (name == "supply_chain_data" || name == "order_line") {
+    *out = EventType::kOrderLine;
     return true;
   }
   return false;

@@ -2,11 +2,13 @@
 // Business events after parsing and validation. Values are plain data, owned by whoever holds
 // them (an ingest batch, then a shard queue, then a shard).
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/checksum.h"
 #include "core/money.h"
+#include "core/order_line.h"
 
 namespace ledgerflow {
 
@@ -14,10 +16,12 @@ namespace ledgerflow {
 enum class EventType : uint8_t {
   kSale = 1,      // topic sale_transaction
   kShipment = 2,  // topic inventory_shipment
+  kOrderLine = 3, // topic supply_chain_data (DataCo order lines, header-keyed JSON objects)
 };
 
 std::string_view event_type_topic(EventType t);
-// "sale_transaction" / "sale" -> kSale, "inventory_shipment" / "shipment" -> kShipment.
+// "sale_transaction" / "sale" -> kSale, "inventory_shipment" / "shipment" -> kShipment,
+// "supply_chain_data" / "order_line" -> kOrderLine.
 bool event_type_from_name(std::string_view name, EventType* out);
 
 enum class SourceKind : uint8_t {
@@ -50,13 +54,17 @@ struct Event {
   int64_t event_time_ms = 0;
   std::string id;              // receipt id (sale) or shipment id
   std::string prod_name;       // sale only
+  // Order lines only (type kOrderLine): the DataCo fields. id is the Order Item Id and
+  // event_time_ms the order date; store_id, prod_id, units and unit_price stay at defaults.
+  std::shared_ptr<const OrderLine> order_line;
   IdKey id_key;                // identity for idempotent retries (event_identity)
   // Filled when the record is in the log.
   uint64_t offset = 0;
   int64_t ingest_time_ms = 0;
 };
 
-// The identity used for idempotent retries: (type, store_id, prod_id, id), see event.cpp.
+// The identity used for idempotent retries: (type, store_id, prod_id, id), see event.cpp. For an
+// order line that is (type, Order Item Id).
 IdKey event_identity(const Event& e);
 
 }  // namespace ledgerflow

@@ -24,7 +24,60 @@ Status bad_time(std::string_view text, const char* why) {
   return Status::bad_input("invalid_time", fmt::format("{}: \"{}\"", why, shown));
 }
 
+// Reads 1..max_digits digits at *pos and advances it; false if there is none.
+bool read_number(std::string_view s, size_t* pos, size_t max_digits, int* out) {
+  size_t start = *pos;
+  int v = 0;
+  while (*pos < s.size() && *pos - start < max_digits && s[*pos] >= '0' && s[*pos] <= '9') {
+    v = v * 10 + (s[*pos] - '0');
+    ++*pos;
+  }
+  *out = v;
+  return *pos > start;
+}
+
+bool expect(std::string_view s, size_t* pos, char c) {
+  if (*pos >= s.size() || s[*pos] != c) return false;
+  ++*pos;
+  return true;
+}
+
 }  // namespace
+
+Result<int64_t> parse_date_days(std::string_view s) {
+  int year, month, day;
+  if (s.size() != 10 || !read_digits(s, 0, 4, &year) || s[4] != '-' || !read_digits(s, 5, 2, &month) ||
+      s[7] != '-' || !read_digits(s, 8, 2, &day)) {
+    return bad_time(s, "expected YYYY-MM-DD");
+  }
+  int64_t days;
+  if (year < 1970 || year > 2199 || !civil_to_days(year, month, day, &days)) return bad_time(s, "no such date");
+  return days;
+}
+
+Result<int64_t> parse_us_datetime_ms(std::string_view s) {
+  size_t p = 0;
+  int month, day, year, hour, minute, second = 0;
+  // Minutes and seconds take exactly two digits; month, day and hour one or two.
+  auto two_digits = [&](int* out) {
+    size_t start = p;
+    return read_number(s, &p, 2, out) && p - start == 2;
+  };
+  if (!read_number(s, &p, 2, &month) || !expect(s, &p, '/') || !read_number(s, &p, 2, &day) ||
+      !expect(s, &p, '/') || !read_number(s, &p, 4, &year) || p != s.find(' ') ||
+      !expect(s, &p, ' ') || !read_number(s, &p, 2, &hour) || !expect(s, &p, ':') || !two_digits(&minute)) {
+    return bad_time(s, "expected M/D/YYYY H:MM");
+  }
+  if (p < s.size() && (!expect(s, &p, ':') || !two_digits(&second))) {
+    return bad_time(s, "expected M/D/YYYY H:MM[:SS]");
+  }
+  if (p != s.size()) return bad_time(s, "expected M/D/YYYY H:MM[:SS]");
+  if (year < 1970 || year > 2199) return bad_time(s, "year out of range 1970..2199");
+  if (hour > 23 || minute > 59 || second > 59) return bad_time(s, "time of day out of range");
+  int64_t days;
+  if (!civil_to_days(year, month, day, &days)) return bad_time(s, "no such date");
+  return days * kMsPerDay + hour * kMsPerHour + minute * kMsPerMinute + second * kMsPerSecond;
+}
 
 bool civil_to_days(int year, int month, int day, int64_t* days) {
   using namespace std::chrono;

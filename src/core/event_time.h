@@ -17,6 +17,13 @@ inline constexpr int64_t kMsPerDay = 24 * kMsPerHour;
 // Accepted years are 1970..2199: anything else is almost certainly a unit or typing error.
 Result<int64_t> parse_event_time_ms(std::string_view text);
 
+// The DataCo date format "M/D/YYYY H:MM[:SS]" (US month first, one or two digits for month,
+// day and hour; UTC). Years 1970..2199.
+Result<int64_t> parse_us_datetime_ms(std::string_view text);
+
+// "YYYY-MM-DD" to days since 1970-01-01 (years 1970..2199).
+Result<int64_t> parse_date_days(std::string_view text);
+
 // Days since 1970-01-01 for a civil date; false if the date does not exist.
 bool civil_to_days(int year, int month, int day, int64_t* days);
 

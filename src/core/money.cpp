@@ -4,7 +4,11 @@
 
 namespace ledgerflow {
 
-Result<Money> Money::parse(std::string_view text) {
+Result<Money> Money::parse(std::string_view text) { return parse_impl(text, false); }
+
+Result<Money> Money::parse_rounded(std::string_view text) { return parse_impl(text, true); }
+
+Result<Money> Money::parse_impl(std::string_view text, bool round_extra_digits) {
   if (text.empty()) return Status::bad_input("invalid_money", "empty amount");
   size_t i = 0;
   bool negative = false;
@@ -24,15 +28,19 @@ Result<Money> Money::parse(std::string_view text) {
   }
   int64_t frac = 0;
   int frac_digits = 0;
+  int dropped = 0;  // fraction digits past the sixth
+  bool round_up = false;  // the first dropped digit is 5 or more: round half away from zero
   if (i < text.size() && text[i] == '.') {
     ++i;
     for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
       if (frac_digits == kScaleDigits) {
-        // Extra zeros are harmless ("2.7500000"); any other digit would be lost.
-        if (text[i] != '0') {
+        // Extra zeros are harmless ("2.7500000"); any other digit would be lost unless the
+        // caller asked for rounding.
+        if (text[i] != '0' && !round_extra_digits) {
           return Status::bad_input("too_many_decimals",
                                    "amount has more than 6 fraction digits: " + std::string(text));
         }
+        if (dropped++ == 0) round_up = text[i] >= '5';
         continue;
       }
       frac = frac * 10 + (text[i] - '0');
@@ -46,7 +54,7 @@ Result<Money> Money::parse(std::string_view text) {
     return Status::bad_input("invalid_money", "not a decimal amount: " + std::string(text));
   }
   for (int k = frac_digits; k < kScaleDigits; ++k) frac *= 10;
-  int64_t micros = whole * kScale + frac;
+  int64_t micros = whole * kScale + frac + (round_up ? 1 : 0);
   return Money(negative ? -micros : micros);
 }
 

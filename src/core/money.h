@@ -22,6 +22,10 @@ class Money {
   // Parses a plain decimal ("12", "-0.5", "2.75", "1e2" is refused). At most 6 fraction digits;
   // more are refused rather than rounded, so no input is silently changed.
   static Result<Money> parse(std::string_view text);
+  // Like parse(), but digits past the sixth fraction digit are rounded half away from zero
+  // (for sources whose amounts went through binary floating point, e.g. DataCo's
+  // "314.6400146"); the rounding rule is part of their documented format.
+  static Result<Money> parse_rounded(std::string_view text);
 
   constexpr int64_t micros() const { return micros_; }
 
@@ -46,6 +50,7 @@ class Money {
   constexpr auto operator<=>(const Money&) const = default;
 
  private:
+  static Result<Money> parse_impl(std::string_view text, bool round_extra_digits);
   constexpr explicit Money(int64_t m) : micros_(m) {}
   int64_t micros_ = 0;
 };

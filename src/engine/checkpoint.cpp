@@ -42,7 +42,7 @@ std::string encode_checkpoint(const CheckpointData& data) {
   std::string out;
   ByteWriter w(&out);
   w.bytes(std::string_view(kMagic, 8));
-  w.u32(1);
+  w.u32(kCheckpointVersion);
   w.u32(uint32_t(data.shard_states.size()));
   w.u64(data.next_offset);
   w.i64(data.created_ms);
@@ -65,7 +65,8 @@ Result<CheckpointData> decode_checkpoint(std::string_view bytes) {
     return bad("short header");
   }
   if (header_crc != crc32(bytes.substr(0, 44))) return bad("header checksum mismatch");
-  if (version != 1) return bad("unsupported version");
+  if (version < 1 || version > kCheckpointVersion) return bad("unsupported version");
+  d.version = version;
   if (body_len != bytes.size() - kHeaderBytes) return bad("body length mismatch");
   std::string_view body = bytes.substr(kHeaderBytes);
   if (body_crc != crc32(body)) return bad("body checksum mismatch");

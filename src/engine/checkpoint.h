@@ -3,9 +3,9 @@
 // the log records below `next_offset`. Written atomically (temp file, fsync, rename, fsync of
 // the directory); the newest few are kept; a damaged one is skipped for the next older.
 //
-// File "checkpoint-<next_offset, 20 digits>.ckpt", format version 1, little-endian:
+// File "checkpoint-<next_offset, 20 digits>.ckpt", format version 2, little-endian:
 //   0   8  magic "LFCKPT01"
-//   8   4  u32 format version (1)
+//   8   4  u32 format version (2; version 1 files are still loaded)
 //   12  4  u32 shard count
 //   16  8  u64 next offset (records below it are reflected)
 //   24  8  i64 created at, ms since the Unix epoch
@@ -13,6 +13,9 @@
 //   40  4  u32 CRC-32 (zlib) of the body
 //   44  4  u32 CRC-32 (zlib) of bytes 0..43
 //   48  .. body: str router state, then per shard: str shard state (str = u32 length + bytes)
+// Version 2 appends the DataCo order-line marts (DatacoMarts::serialize) to each shard state;
+// a version 1 shard state ends before them and loads with empty marts, which is exact since
+// the binaries that wrote version 1 could not log order lines.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,7 +25,10 @@
 
 namespace ledgerflow {
 
+inline constexpr uint32_t kCheckpointVersion = 2;
+
 struct CheckpointData {
+  uint32_t version = kCheckpointVersion;  // of the file it was read from
   uint64_t next_offset = 0;
   int64_t created_ms = 0;
   std::string router_state;

@@ -34,8 +34,12 @@ Engine::Engine(EngineConfig config)
 
 Engine::~Engine() { stop(); }
 
-size_t Engine::shard_for(int32_t store_id, int64_t prod_id) const {
-  uint64_t k = inventory_key(store_id, prod_id) * 0x9E3779B97F4A7C15ull;
+// Sales and shipments by product x store; order lines by customer, so that a customer's orders
+// and months (fraud, retention) live in one shard and shard partials merge exactly.
+size_t Engine::shard_for(const Event& e) const {
+  uint64_t key = e.type == EventType::kOrderLine ? uint64_t(e.order_line->customer_id) ^ (uint64_t(3) << 60)
+                                                 : inventory_key(e.store_id, e.prod_id);
+  uint64_t k = key * 0x9E3779B97F4A7C15ull;
   return size_t((k >> 32) % shards_.size());
 }
 
@@ -98,7 +102,7 @@ Status Engine::recover() {
     if (!router_.deserialize(rr)) return Status::fatal("checkpoint_corrupt", "router state unreadable");
     for (size_t i = 0; i < shards_.size(); ++i) {
       ByteReader sr(loaded.data->shard_states[i]);
-      if (!shards_[i]->state_unlocked().deserialize(sr)) {
+      if (!shards_[i]->state_unlocked().deserialize(sr, loaded.data->version)) {
         return Status::fatal("checkpoint_corrupt", fmt::format("shard {} state unreadable", i));
       }
     }
@@ -143,7 +147,7 @@ void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns
       if (rec.kind == RecordKind::kEvent) {
         rec.event.offset = rec.offset;
         rec.event.ingest_time_ms = rec.ingest_time_ms;
-        size_t shard = shard_for(rec.event.store_id, rec.event.prod_id);
+        size_t shard = shard_for(rec.event);
         batches[shard].events.push_back(RoutedEvent{std::move(rec.event), wm});
       }
     }
@@ -326,17 +330,24 @@ Status Engine::finish_checkpoint(PendingCheckpoint pending) {
   return s;
 }
 
+// Asks the writer for a barrier; nullopt once the engine is stopping (stop() fails any request
+// made before it looked, under the same lock). Callers hold checkpoint_run_mu_.
+std::optional<std::future<Engine::PendingCheckpoint>> Engine::request_checkpoint() {
+  std::lock_guard lock(checkpoint_mu_);
+  if (stopping_) return std::nullopt;
+  LF_ASSERT(!checkpoint_request_);
+  checkpoint_request_.emplace();
+  checkpoint_wanted_ = true;
+  return checkpoint_request_->get_future();
+}
+
 Status Engine::checkpoint_now() {
   if (!started_ || stopping_) return Status::retriable("not_running", "the engine is not running");
-  std::future<PendingCheckpoint> f;
-  {
-    std::lock_guard lock(checkpoint_mu_);
-    if (!checkpoint_request_) checkpoint_request_.emplace();
-    f = checkpoint_request_->get_future();
-    checkpoint_wanted_ = true;
-  }
+  std::lock_guard run(checkpoint_run_mu_);
+  std::optional<std::future<PendingCheckpoint>> f = request_checkpoint();
+  if (!f) return Status::retriable("not_running", "the engine is stopping");
   try {
-    return finish_checkpoint(f.get());
+    return finish_checkpoint(f->get());
   } catch (const std::exception&) {
     return Status::retriable("not_running", "the engine stopped before the checkpoint");
   }
@@ -364,18 +375,21 @@ void Engine::checkpoint_loop() {
       next_sample_ns = now + 1'000'000'000;
     }
     if (now >= next_ckpt_ns && !stopping_) {
+      // A checkpoint_now() in progress is as good as this one (and waiting for it here could
+      // hold up stop(), which joins this thread before it fails an unserved request).
+      std::unique_lock run(checkpoint_run_mu_, std::try_to_lock);
+      if (!run.owns_lock()) continue;
+      std::optional<std::future<PendingCheckpoint>> f = request_checkpoint();
+      if (!f) return;
       // A request that races with stop() may never be served by the writer; wait in slices.
-      std::future<PendingCheckpoint> f;
-      {
-        std::lock_guard lock(checkpoint_mu_);
-        if (!checkpoint_request_) checkpoint_request_.emplace();
-        f = checkpoint_request_->get_future();
-        checkpoint_wanted_ = true;
-      }
-      while (f.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
+      while (f->wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
         if (stopping_) return;
       }
-      (void)finish_checkpoint(f.get());
+      try {
+        (void)finish_checkpoint(f->get());
+      } catch (const std::exception&) {
+        return;
+      }
       next_ckpt_ns = monotonic_ns() + config_.checkpoint_interval_ms * 1'000'000;
     }
   }
@@ -536,6 +550,17 @@ std::vector<LateEvent> Engine::late_events(size_t limit) const {
 std::optional<std::string> Engine::idempotent_summary(const std::string& key) const {
   std::lock_guard lock(router_mu_);
   return router_.idempotent_summary(key);
+}
+
+DatacoSummary Engine::dataco_summary() const {
+  DatacoSummary out;
+  for (const auto& shard : shards_) {
+    shard->read([&](const ShardState& s) {
+      s.dataco().summarize(&out);
+      return 0;
+    });
+  }
+  return out;
 }
 
 std::vector<int32_t> Engine::stores() const {

@@ -6,7 +6,8 @@
 //   the log writer thread                     group-commits them to the bronze log, acknowledges
 //                                             them once durable per the fsync policy, then routes
 //                                             them (watermark, dead letters, idempotency keys,
-//                                             events to shards by product x store);
+//                                             events to shards by product x store, order lines
+//                                             by customer);
 //   one thread per shard                      applies events in log order (ShardWorker);
 //   the checkpoint thread                     every interval asks the writer for a barrier and
 //                                             writes the shard snapshots it collects.
@@ -150,6 +151,8 @@ class Engine {
   std::vector<DeadLetter> dead_letters(size_t limit) const;
   std::vector<LateEvent> late_events(size_t limit) const;
   std::optional<std::string> idempotent_summary(const std::string& key) const;
+  // The DataCo order-line marts merged over all shards (docs/MARTS.md).
+  DatacoSummary dataco_summary() const;
   std::vector<int32_t> stores() const;
   PipelineStats pipeline() const;
   KpiSnapshot kpis() const;
@@ -200,9 +203,10 @@ class Engine {
   // pushes to shard queues; otherwise applies on the calling thread (recovery).
   void route(std::vector<LogRecord>& records, bool live, int64_t submit_ns);
   PendingCheckpoint begin_checkpoint();
+  std::optional<std::future<PendingCheckpoint>> request_checkpoint();
   Status finish_checkpoint(PendingCheckpoint pending);
   void fail(const Status& s);
-  size_t shard_for(int32_t store_id, int64_t prod_id) const;
+  size_t shard_for(const Event& e) const;
   void sample_rate();
 
   EngineConfig config_;
@@ -225,6 +229,9 @@ class Engine {
 
   // Checkpoint requests from the checkpoint thread to the writer.
   std::mutex checkpoint_mu_;
+  // Held from a checkpoint's request to its file: the periodic one and checkpoint_now() (Kafka
+  // revoke and shutdown) take turns, so a request promise is never shared.
+  std::mutex checkpoint_run_mu_;
   std::condition_variable checkpoint_cv_;
   std::optional<std::promise<PendingCheckpoint>> checkpoint_request_;
   std::atomic<bool> checkpoint_wanted_{false};

@@ -1,5 +1,7 @@
 #include "engine/engine_config.h"
 
+#include "core/event_time.h"
+
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -164,6 +166,7 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       {"dead_letters.raw_bytes", int_setter(&c->dead_letter_raw_bytes, 0, 1 << 20, "dead_letters.raw_bytes")},
       {"ingest.idempotency_keys", int_setter(&c->idempotency_keys_kept, 0, 10'000'000, "ingest.idempotency_keys")},
       {"ingest.max_line_bytes", int_setter(&c->limits.max_line_bytes, 64, 1 << 30, "ingest.max_line_bytes")},
+      {"marts.as_of", string_setter(&c->marts_as_of, "marts.as_of")},
       {"http.bind", string_setter(&c->http_bind, "http.bind")},
       {"http.port", int_setter(&c->http_port, 0, 65535, "http.port")},
       {"http.max_body_bytes", int_setter(&c->http_max_body_bytes, 1024, int64_t(1) << 32, "http.max_body_bytes")},
@@ -175,6 +178,7 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       {"kafka.max_batch_records", int_setter(&c->kafka.max_batch_records, 1, 1'000'000, "kafka.max_batch_records")},
       {"kafka.topics.sale", string_setter(&c->kafka.sale_topic, "kafka.topics.sale")},
       {"kafka.topics.shipment", string_setter(&c->kafka.shipment_topic, "kafka.topics.shipment")},
+      {"kafka.topics.order_line", string_setter(&c->kafka.order_line_topic, "kafka.topics.order_line")},
       {"kafka.topics.events", string_list_setter(&c->kafka.event_topics, "kafka.topics.events")},
       {"kafka.sink.inventory_topic", string_setter(&c->kafka.inventory_topic, "kafka.sink.inventory_topic")},
       {"kafka.sink.alerts_topic", string_setter(&c->kafka.alerts_topic, "kafka.sink.alerts_topic")},
@@ -215,6 +219,11 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
   if (!result) return result;
   if (!fsync_name.empty() && !fsync_policy_from_name(fsync_name, &c->fsync)) {
     return Status::bad_input("invalid_config", "log.fsync must be batch, interval or none");
+  }
+  if (!c->marts_as_of.empty()) {
+    if (Result<int64_t> d = parse_date_days(c->marts_as_of); !d) {
+      return Status::bad_input("invalid_config", "marts.as_of: " + d.status().message());
+    }
   }
   if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) c->http_token = token;
   std::string brokers;

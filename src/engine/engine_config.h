@@ -26,6 +26,7 @@ struct KafkaConfig {
   // whose JSON names its type in a "type" field. An empty name leaves that topic out.
   std::string sale_topic = "sale_transaction";
   std::string shipment_topic = "inventory_shipment";
+  std::string order_line_topic = "supply_chain_data";  // DataCo rows as header-keyed JSON objects
   std::vector<std::string> event_topics;
   size_t max_batch_records = 10'000;  // records per ingest batch from the consumer
   // Output topics (empty: not produced).
@@ -76,6 +77,10 @@ struct EngineConfig {
   size_t idempotency_keys_kept = 100'000;
 
   ParseLimits limits;
+
+  // DataCo marts: the as-of date ("YYYY-MM-DD") order-value aging is measured from; empty: the
+  // day of the newest order date (docs/MARTS.md).
+  std::string marts_as_of;
 
   // HTTP
   std::string http_bind = "127.0.0.1";

@@ -16,6 +16,7 @@ ApplyOutcome ShardState::apply(const RoutedEvent& re) {
   }
   ++change_seq_;
   counters_.applied += 1;
+  if (e.type == EventType::kOrderLine) return apply_order_line(e);
   inventory_.apply(e, change_seq_);
   const bool has_watermark = re.watermark_ms != WatermarkTracker::kNone;
   const int64_t cutoff = has_watermark ? re.watermark_ms - options_.window_retention_ms : INT64_MIN;
@@ -35,6 +36,14 @@ ApplyOutcome ShardState::apply(const RoutedEvent& re) {
     windows_.evict_before(cutoff);
     evicted_through_ms_ = cutoff;
   }
+  return ApplyOutcome::kApplied;
+}
+
+// Order lines feed only the DataCo marts: whole-history running aggregates, so neither the
+// watermark nor windows are involved and their arrival order does not matter.
+ApplyOutcome ShardState::apply_order_line(const Event& e) {
+  LF_ASSERT(e.order_line != nullptr);
+  dataco_.apply(*e.order_line);
   return ApplyOutcome::kApplied;
 }
 
@@ -68,9 +77,10 @@ void ShardState::serialize(ByteWriter& w) const {
     w.i64(l.event_time_ms);
     w.i64(l.watermark_ms);
   }
+  dataco_.serialize(w);
 }
 
-bool ShardState::deserialize(ByteReader& r) {
+bool ShardState::deserialize(ByteReader& r, uint32_t version) {
   if (!r.u64(&next_offset_) || !r.u64(&change_seq_) || !r.i64(&evicted_through_ms_) ||
       !r.u64(&counters_.applied) || !r.u64(&counters_.duplicates) ||
       !r.u64(&counters_.late_updates) || !r.u64(&counters_.late_dropped) ||
@@ -101,7 +111,7 @@ bool ShardState::deserialize(ByteReader& r) {
     l.type = EventType(type);
     late_.push_back(l);
   }
-  return true;
+  return version < 2 || dataco_.deserialize(r);
 }
 
 }  // namespace ledgerflow

@@ -1,6 +1,6 @@
 #pragma once
-// Everything one shard knows: live inventory for its keys, sales windows, the idempotency
-// window, late events, recent shipments. A pure, deterministic function of the events applied
+// Everything one shard knows: live inventory for its keys, sales windows, the DataCo order-line
+// marts for its customers, the idempotency window, late events, recent shipments. A pure, deterministic function of the events applied
 // to it in log order, which is what makes checkpoint + replay exact.
 //
 // Owned by a ShardWorker; mutated only on that worker's thread, read by others under the
@@ -9,6 +9,7 @@
 #include <deque>
 #include <string>
 
+#include "analytics/dataco_marts.h"
 #include "analytics/inventory_state.h"
 #include "analytics/sales_windows.h"
 #include "core/bytes.h"
@@ -57,6 +58,7 @@ class ShardState {
 
   const InventoryState& inventory() const { return inventory_; }
   const SalesWindows& windows() const { return windows_; }
+  const DatacoMarts& dataco() const { return dataco_; }
   const ShardCounters& counters() const { return counters_; }
   const std::deque<Event>& recent_shipments() const { return recent_shipments_; }
   const std::deque<LateEvent>& late_events() const { return late_; }
@@ -68,13 +70,18 @@ class ShardState {
     if (next_offset > next_offset_) next_offset_ = next_offset;
   }
 
+  // `version` is the checkpoint format version the bytes come from (checkpoint.h): version 1
+  // predates order lines, so its shards have empty DataCo marts.
   void serialize(ByteWriter& w) const;
-  bool deserialize(ByteReader& r);
+  bool deserialize(ByteReader& r, uint32_t version);
 
  private:
+  ApplyOutcome apply_order_line(const Event& e);
+
   ShardOptions options_;
   InventoryState inventory_;
   SalesWindows windows_;
+  DatacoMarts dataco_;
   DedupeWindow dedupe_;
   ShardCounters counters_;
   std::deque<Event> recent_shipments_;

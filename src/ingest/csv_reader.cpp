@@ -1,5 +1,12 @@
 #include "ingest/csv_reader.h"
 
+#include <algorithm>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 namespace ledgerflow {
@@ -16,70 +23,161 @@ CsvReader::CsvReader(std::string_view data, size_t max_record_bytes)
   if (data_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
 }
 
-bool CsvReader::next(std::vector<std::string>* fields, Status* error) {
-  fields->clear();
+std::string_view CsvReader::last_raw() const {
+  std::string_view raw = data_.substr(record_start_, pos_ - record_start_);
+  while (!raw.empty() && (raw.back() == '\n' || raw.back() == '\r')) raw.remove_suffix(1);
+  return raw;
+}
+
+namespace {
+
+// Bytes that end an unquoted run: field and record separators, and the quote.
+struct SpecialBytes {
+  bool is[256] = {};
+  constexpr SpecialBytes() { is[uint8_t(',')] = is[uint8_t('\n')] = is[uint8_t('\r')] = is[uint8_t('"')] = true; }
+};
+constexpr SpecialBytes kSpecial;
+
+// The position of the first special byte at or after `pos` (or the end). 16 bytes at a time
+// with SSE2 where available: DataCo rows have 53 short fields, and this scan was a quarter of
+// the time from CSV file to marts.
+size_t scan_run(std::string_view data, size_t pos) {
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
+  while (pos + 16 <= data.size()) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + pos));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
+    if (int mask = _mm_movemask_epi8(hit); mask != 0) return pos + size_t(__builtin_ctz(unsigned(mask)));
+    pos += 16;
+  }
+#endif
+  while (pos < data.size() && !kSpecial.is[uint8_t(data[pos])]) ++pos;
+  return pos;
+}
+
+}  // namespace
+
+// The body of a quoted field after its opening quote: up to the closing quote, with doubled
+// quotes unescaped and line breaks kept (counted for line numbers). False if it never closes.
+bool CsvReader::read_quoted(std::string* field) {
+  for (;;) {
+    const char* q = static_cast<const char*>(std::memchr(data_.data() + pos_, '"', data_.size() - pos_));
+    size_t end = q ? size_t(q - data_.data()) : data_.size();
+    std::string_view chunk = data_.substr(pos_, end - pos_);
+    line_ += size_t(std::count(chunk.begin(), chunk.end(), '\n'));
+    field->append(chunk);
+    if (!q) {
+      pos_ = data_.size();
+      return false;
+    }
+    pos_ = end + 1;
+    if (pos_ < data_.size() && data_[pos_] == '"') {
+      field->push_back('"');
+      ++pos_;
+      continue;
+    }
+    return true;
+  }
+}
+
+// One field into *field (cleared first). Unquoted runs are copied in one go; a quote opens a
+// quoted section only at the start of a field (after optional blanks), elsewhere it is literal.
+CsvReader::FieldEnd CsvReader::read_field(std::string* field) {
+  field->clear();
+  bool quoted = false;
+  size_t start = pos_;
+  for (;;) {
+    pos_ = scan_run(data_, pos_);
+    if (pos_ >= data_.size()) {
+      field->append(data_.substr(start, pos_ - start));
+      return FieldEnd::kInput;
+    }
+    char c = data_[pos_];
+    if (c == '"') {
+      if (!quoted && field->empty() && trim(data_.substr(start, pos_ - start)).empty()) {
+        quoted = true;
+        ++pos_;
+        if (!read_quoted(field)) return FieldEnd::kUnterminated;
+        start = pos_;
+      } else {
+        ++pos_;  // a literal quote: part of the run
+      }
+      continue;
+    }
+    field->append(data_.substr(start, pos_ - start));
+    ++pos_;
+    if (c == ',') return FieldEnd::kComma;
+    if (c == '\r' && pos_ < data_.size() && data_[pos_] == '\n') ++pos_;
+    ++line_;
+    return FieldEnd::kLine;
+  }
+}
+
+// An unquoted field is a view of the input; one with a quote goes through the copying path
+// into a buffer that lives until the next record.
+CsvReader::FieldEnd CsvReader::read_field(std::string_view* field) {
+  const size_t start = pos_;
+  const size_t end = scan_run(data_, pos_);
+  if (end < data_.size() && data_[end] == '"') {
+    if (quoted_used_ == quoted_.size()) quoted_.emplace_back();
+    std::string& buffer = quoted_[quoted_used_++];
+    FieldEnd e = read_field(&buffer);
+    *field = buffer;
+    return e;
+  }
+  *field = data_.substr(start, end - start);
+  pos_ = end;
+  if (pos_ >= data_.size()) return FieldEnd::kInput;
+  char c = data_[pos_++];
+  if (c == ',') return FieldEnd::kComma;
+  if (c == '\r' && pos_ < data_.size() && data_[pos_] == '\n') ++pos_;
+  ++line_;
+  return FieldEnd::kLine;
+}
+
+bool CsvReader::next(std::vector<std::string>* fields, Status* error) { return next_record(fields, error); }
+
+bool CsvReader::next(std::vector<std::string_view>* fields, Status* error) { return next_record(fields, error); }
+
+template <typename Field>
+bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
   *error = Status::ok();
+  quoted_used_ = 0;
   // Skip blank lines between records.
   while (pos_ < data_.size() && (data_[pos_] == '\n' || data_[pos_] == '\r')) {
     if (data_[pos_] == '\n') ++line_;
     ++pos_;
   }
-  if (pos_ >= data_.size()) return false;
+  if (pos_ >= data_.size()) {
+    fields->clear();
+    return false;
+  }
   record_line_ = line_;
-  size_t start = pos_;
-  std::string field;
-  bool in_quotes = false;
-  bool quoted_field = false;
+  record_start_ = pos_;
+  // Field strings are reused from record to record: their buffers stay allocated.
+  size_t n = 0;
   for (;;) {
-    if (pos_ - start > max_record_bytes_) {
-      // Skip to the end of this physical line and report.
-      while (pos_ < data_.size() && data_[pos_] != '\n') ++pos_;
-      *error = Status::bad_input("line_too_long",
-                                 fmt::format("record longer than {} bytes", max_record_bytes_));
+    if (n == fields->size()) fields->emplace_back();
+    FieldEnd end = read_field(&(*fields)[n++]);
+    if (end == FieldEnd::kUnterminated) {
+      *error = Status::bad_input("unterminated_quote", "a quoted field is not closed");
       fields->clear();
       return true;
     }
-    if (pos_ >= data_.size()) {
-      if (in_quotes) {
-        *error = Status::bad_input("unterminated_quote", "a quoted field is not closed");
-        fields->clear();
-        return true;
+    if (pos_ - record_start_ > max_record_bytes_) {
+      // Skip to the end of this physical line and report.
+      if (end != FieldEnd::kLine) {
+        while (pos_ < data_.size() && data_[pos_] != '\n') ++pos_;
       }
-      fields->push_back(std::move(field));
+      *error = Status::bad_input("line_too_long", fmt::format("record longer than {} bytes", max_record_bytes_));
+      fields->clear();
       return true;
     }
-    char c = data_[pos_++];
-    if (in_quotes) {
-      if (c == '"') {
-        if (pos_ < data_.size() && data_[pos_] == '"') {
-          field.push_back('"');
-          ++pos_;
-        } else {
-          in_quotes = false;
-        }
-      } else {
-        if (c == '\n') ++line_;
-        field.push_back(c);
-      }
-      continue;
-    }
-    if (c == '"' && !quoted_field && trim(field).empty()) {
-      field.clear();
-      in_quotes = true;
-      quoted_field = true;
-    } else if (c == ',') {
-      fields->push_back(std::move(field));
-      field.clear();
-      quoted_field = false;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && pos_ < data_.size() && data_[pos_] == '\n') ++pos_;
-      ++line_;
-      fields->push_back(std::move(field));
-      return true;
-    } else {
-      field.push_back(c);
-    }
+    if (end != FieldEnd::kComma) break;
   }
+  fields->resize(n);
+  return true;
 }
 
 }  // namespace ledgerflow

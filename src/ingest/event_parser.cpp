@@ -132,6 +132,7 @@ Status EventParser::parse(std::string_view line, std::optional<EventType> type, 
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
     return Status::bad_input("empty_line", "the line is empty");
   }
+  if (type == EventType::kOrderLine) return order_lines_.parse_json(line, out);
   scratch_.assign(line);
   scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::ondemand::document doc;
@@ -217,6 +218,11 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
     if (!event_type_from_name(type_name, &named)) {
       return Status::bad_input("unknown_type", fmt::format("unknown event type \"{}\"",
                                                            std::string_view(type_name).substr(0, 64)));
+    }
+    if (named == EventType::kOrderLine) {
+      return Status::bad_input("unknown_type",
+                               "order lines are DataCo header-keyed objects: send them to "
+                               "/api/v1/events/order_line or topic supply_chain_data");
     }
     if (type && *type != named) {
       return Status::bad_input("type_mismatch",

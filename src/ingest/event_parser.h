@@ -16,6 +16,7 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "ingest/order_line_parser.h"
 
 namespace ledgerflow {
 
@@ -38,7 +39,8 @@ class EventParser {
   explicit EventParser(ParseLimits limits = {});
 
   // `type` is the event type implied by the topic or endpoint; when absent the line must carry
-  // a "type" field. A present "type" field must agree with `type`.
+  // a "type" field. A present "type" field must agree with `type`. kOrderLine lines are DataCo
+  // header-keyed objects (OrderLineParser), which have no "type" field.
   Status parse(std::string_view line, std::optional<EventType> type, Event* out);
 
   const ParseLimits& limits() const { return limits_; }
@@ -49,6 +51,7 @@ class EventParser {
   ParseLimits limits_;
   simdjson::ondemand::parser parser_;
   std::string scratch_;  // the line plus simdjson's required padding
+  OrderLineParser order_lines_;
 };
 
 }  // namespace ledgerflow

@@ -60,6 +60,10 @@ void encode_record(const LogRecord& rec, std::string* out) {
       w.i64(e.event_time_ms);
       w.str(e.id);
       w.str(e.prod_name);
+      if (e.type == EventType::kOrderLine) {
+        LF_ASSERT(e.order_line != nullptr);
+        e.order_line->encode(w);
+      }
       break;
     }
     case RecordKind::kDeadLetter:
@@ -95,13 +99,18 @@ bool decode_body(ByteReader& r, LogRecord* rec) {
       Event& e = rec->event;
       uint8_t type;
       int64_t price;
-      if (!r.u8(&type) || (type != uint8_t(EventType::kSale) && type != uint8_t(EventType::kShipment)) ||
+      if (!r.u8(&type) || type < uint8_t(EventType::kSale) || type > uint8_t(EventType::kOrderLine) ||
           !r.i32(&e.store_id) || !r.i64(&e.prod_id) || !r.i64(&e.units) ||
           !r.i64(&e.reorder_point) || !r.i64(&price) || !r.i64(&e.event_time_ms) || !r.str(&e.id) ||
           !r.str(&e.prod_name)) {
         return false;
       }
       e.type = EventType(type);
+      if (e.type == EventType::kOrderLine) {
+        auto line = std::make_shared<OrderLine>();
+        if (!line->decode(r)) return false;
+        e.order_line = std::move(line);
+      }
       e.unit_price = Money::from_micros(price);
       e.id_key = event_identity(e);
       e.offset = rec->offset;

@@ -1,5 +1,7 @@
 #pragma once
 // Byte layout of the bronze log (format version 1). All integers little-endian.
+// Event type 3 (order lines) was added within version 1: older logs stay readable as they are;
+// a binary from before it refuses a log holding type 3 records as corrupt (it cannot know them).
 //
 // Segment file "<base offset, 20 digits>.seg":
 //   segment header, 32 bytes
@@ -27,6 +29,15 @@
 //        kind 1 (event):        u8 event type, i32 store id, i64 prod_id, i64 units,
 //                               i64 reorder point (-1 absent), i64 unit price (micros),
 //                               i64 event time ms, str id, str prod_name
+//                               event type 3 (order_line) then adds the OrderLine fields
+//                               (core/order_line.cpp OrderLine::encode): i64 order item id,
+//                               i64 order id, i64 customer id, i64 order time ms, i64 shipping
+//                               time ms, i32 days real, i32 days scheduled, u8 late risk,
+//                               i32 quantity, i64 product id, 6 x i64 money micros (sales, item
+//                               total, profit, benefit, product price, discount), 13 x str
+//                               (payment type, delivery status, order status, shipping mode,
+//                               customer segment, market, region, country, state, city,
+//                               department, category, product name)
 //        kind 2 (dead letter):  str reason code, str message
 //        kind 3 (batch marker): str idempotency key, str summary JSON
 //

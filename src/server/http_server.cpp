@@ -15,6 +15,7 @@
 #include "ingest/ndjson_batch.h"
 #include "server/api_json.h"
 #include "server/embedded_assets.h"
+#include "server/mart_json.h"
 
 namespace ledgerflow::server {
 namespace {
@@ -63,6 +64,20 @@ bool time_param(const httplib::Request& req, httplib::Response& res, const char*
     return false;
   }
   *out = *t;
+  return true;
+}
+
+// ?as_of=YYYY-MM-DD, else the configured marts.as_of (validated at load), else unset.
+bool as_of_param(const httplib::Request& req, httplib::Response& res, const std::string& configured,
+                 int64_t* day) {
+  std::string v = req.has_param("as_of") ? req.get_param_value("as_of") : configured;
+  if (v.empty()) return true;
+  Result<int64_t> d = parse_date_days(v);
+  if (!d) {
+    send_error(res, 400, "bad_parameter", fmt::format("as_of: {}", d.status().message()));
+    return false;
+  }
+  *day = *d;
   return true;
 }
 
@@ -347,6 +362,25 @@ void HttpServer::routes() {
     w.end_array();
     res.set_content(w.take(), kJson);
   });
+  s.Get("/api/v1/marts", [](const httplib::Request&, httplib::Response& res) {
+    JsonWriter w;
+    w.begin_array();
+    for (std::string_view name : dataco_mart_names()) w.value(name);
+    w.end_array();
+    res.set_content(w.take(), kJson);
+  });
+  s.Get(R"(/api/v1/marts/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
+    MartQuery q;
+    int64_t limit = int64_t(q.limit);
+    if (!int_param(req, res, "limit", 1, 10'000'000, &limit) || !as_of_param(req, res, engine_->config().marts_as_of, &q.as_of_day)) return;
+    q.limit = size_t(limit);
+    Result<std::string> body = dataco_mart_json(engine_->dataco_summary(), req.matches[1].str(), q);
+    if (!body) {
+      send_error(res, 404, body.status().code(), body.status().message());
+      return;
+    }
+    res.set_content(std::move(body.value()), kJson);
+  });
   s.Get("/api/v1/pipeline", [this](const httplib::Request&, httplib::Response& res) {
     JsonWriter w;
     write_pipeline(w, engine_->pipeline());
@@ -405,6 +439,8 @@ void HttpServer::routes() {
   };
   s.Post("/api/v1/events/sale_transaction", ingest(EventType::kSale));
   s.Post("/api/v1/events/inventory_shipment", ingest(EventType::kShipment));
+  s.Post("/api/v1/events/order_line", ingest(EventType::kOrderLine));
+  s.Post("/api/v1/events/supply_chain_data", ingest(EventType::kOrderLine));
   s.Post("/api/v1/events", ingest(std::nullopt));
   s.Post("/api/v1/query", [this](const httplib::Request& req, httplib::Response& res) { handle_query(req, res); });
   s.Post("/api/v1/checkpoint", [this](const httplib::Request& req, httplib::Response& res) {

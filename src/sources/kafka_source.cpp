@@ -35,6 +35,7 @@ KafkaSource::KafkaSource(Engine* engine, KafkaConfig config)
     : engine_(engine), config_(std::move(config)), parser_(engine->config().limits) {
   if (!config_.sale_topic.empty()) topics_.emplace_back(config_.sale_topic, EventType::kSale);
   if (!config_.shipment_topic.empty()) topics_.emplace_back(config_.shipment_topic, EventType::kShipment);
+  if (!config_.order_line_topic.empty()) topics_.emplace_back(config_.order_line_topic, EventType::kOrderLine);
   for (const std::string& t : config_.event_topics) {
     if (!t.empty()) topics_.emplace_back(t, std::nullopt);
   }

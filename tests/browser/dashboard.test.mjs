@@ -347,6 +347,28 @@ test('pipeline: health figures and dead letters with reasons', async () => {
   await shot('pipeline', page, { full: true });
 });
 
+test('deliveries: DataCo marts while a file streams in', async () => {
+  await gotoView('deliveries');
+  const fixture = new URL('../data/dataco/fixture.csv', import.meta.url).pathname;
+  const code = await new Promise((resolve) => {
+    const proc = spawn(BINARY, ['ingest', fixture, '--format', 'dataco', '--to', engine.base, '--batch', '50'], { stdio: 'ignore' });
+    proc.on('exit', resolve);
+  });
+  assert.equal(code, 1, 'the fixture has bad rows: exit status 1, the rest loaded');
+  const marts = await api('/api/v1/marts/payment_delays');
+  assert.equal(marts.lines, 378);
+  await page.waitForFunction(() => document.querySelector('[data-kpi="dataco_lines"]')?.textContent === '378', null, { timeout: 5000 });
+  const fraud = await api('/api/v1/marts/fraud_detection');
+  const orders = fraud.by_payment_type.reduce((a, r) => a + r.orders, 0);
+  const suspect = fraud.by_payment_type.reduce((a, r) => a + r.suspected_fraud_orders, 0);
+  assert.equal(await page.textContent('[data-kpi="dataco_fraud_share"] + .tile-sub'), `${suspect} of ${orders} orders`);
+  for (const id of ['late_mode', 'late_market', 'delay', 'fraud', 'commitments', 'monthly', 'retention']) {
+    assert.ok(await page.$(`#dataco-${id}-chart canvas`), `${id} chart drawn`);
+  }
+  assert.equal(await page.isHidden('#dataco-empty'), true);
+  await shot('deliveries', page, { full: true });
+});
+
 test('keyboard: skip link, navigation and visible focus', async () => {
   await gotoView('overview');
   await page.reload();
@@ -355,18 +377,18 @@ test('keyboard: skip link, navigation and visible focus', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
   await page.keyboard.press('Tab'); // brand
   const seen = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     seen.push(await page.evaluate(() => document.activeElement.dataset.route));
   }
-  assert.deepEqual(seen, ['overview', 'inventory', 'sales', 'pipeline']);
+  assert.deepEqual(seen, ['overview', 'inventory', 'sales', 'deliveries', 'pipeline']);
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle + getComputedStyle(document.activeElement).boxShadow);
   assert.notEqual(outline, 'nonenone', 'focused link is visibly marked');
   await page.keyboard.down('Shift');
   await page.keyboard.press('Tab');
   await page.keyboard.up('Shift');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('#view[data-view="sales"]');
+  await page.waitForSelector('#view[data-view="deliveries"]');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'view-title');
 });
 

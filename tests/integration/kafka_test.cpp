@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/money.h"
+#include "dataco_expected.h"
 #include "engine_process.h"
 #include "ingest/catalog.h"
 #include "sources/generator.h"
@@ -29,6 +30,8 @@ using nlohmann::json;
 namespace {
 
 constexpr int kPartitions = 8;
+// supply_chain_data (DataCo order lines) has 2 partitions and is subscribed by default too.
+constexpr int kAllPartitions = 2 * kPartitions + 2;
 const char* kSale = "sale_transaction";
 const char* kShipment = "inventory_shipment";
 
@@ -54,7 +57,7 @@ class MockCluster {
                                        "--topic", std::string(kShipment) + ":" + std::to_string(kPartitions),
                                        "--topic", "sale_info:4",
                                        "--topic", "alerts:1",
-                                       "--topic", "supply_chain_data:2"};
+                                       "--topic", "supply_chain_data:" + std::to_string(kAllPartitions - 2 * kPartitions)};
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -472,7 +475,7 @@ TEST(Kafka, ConsumesKeyedEventsIntoExactInventory) {
   // Lag per partition: all 16 partitions assigned, caught up.
   ASSERT_TRUE(wait_for([&] {
     json k = pipeline(engine.port())["kafka"];
-    if (k["partitions"].size() != 2 * kPartitions) return false;
+    if (k["partitions"].size() != kAllPartitions) return false;
     for (const json& part : k["partitions"]) {
       if (part["lag"] != 0) return false;
     }
@@ -490,7 +493,7 @@ TEST(Kafka, ConsumesKeyedEventsIntoExactInventory) {
   ASSERT_EQ(engine.stop(), 0);
   EngineProcess again(run_args(dir.sub("c.toml"), dir.sub("data")), dir.sub("engine.log"));
   ASSERT_TRUE(again.start());
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(again.port()) == 2 * kPartitions; }, 30000));
+  ASSERT_TRUE(wait_for([&] { return assigned_partitions(again.port()) == kAllPartitions; }, 30000));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   expect_totals(inventory_totals(again.port()), want);
   EXPECT_EQ(pipeline(again.port())["events_accepted"].get<uint64_t>(), events.size());
@@ -560,7 +563,7 @@ TEST(Kafka, BrokerDownAndBackMidStreamNoLossNoDuplicates) {
   EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-broker"), dir.sub("data")),
                        dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(engine.port()) == 2 * kPartitions; }, 30000));
+  ASSERT_TRUE(wait_for([&] { return assigned_partitions(engine.port()) == kAllPartitions; }, 30000));
   Producer p(mock.bootstrap());
   size_t half = events.size() / 2;
   for (size_t i = 0; i < half; ++i) p.send(events[i].topic, events[i].key, events[i].value);
@@ -594,7 +597,7 @@ TEST(Kafka, TwoInstancesSplitPartitionsAndTakeOver) {
   ASSERT_TRUE(a->start());
   ASSERT_TRUE(b->start());
   ASSERT_TRUE(wait_for([&] {
-    return assigned_partitions(a->port()) == kPartitions && assigned_partitions(b->port()) == kPartitions;
+    return assigned_partitions(a->port()) == kAllPartitions / 2 && assigned_partitions(b->port()) == kAllPartitions / 2;
   }, 40000)) << "assignments: " << assigned_partitions(a->port()) << " and " << assigned_partitions(b->port());
 
   Totals want;
@@ -618,7 +621,7 @@ TEST(Kafka, TwoInstancesSplitPartitionsAndTakeOver) {
 
   // B leaves cleanly (it commits what it logged before leaving); A takes its partitions over.
   ASSERT_EQ(b->stop(), 0);
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(a->port()) == 2 * kPartitions; }, 40000));
+  ASSERT_TRUE(wait_for([&] { return assigned_partitions(a->port()) == kAllPartitions; }, 40000));
   std::vector<KEvent> second = make_events(14, 6000, &want, first.size());
   for (const KEvent& e : second) p.send(e.topic, e.key, e.value);
   ASSERT_TRUE(p.flush());
@@ -638,7 +641,7 @@ TEST(Kafka, TwoInstancesSplitPartitionsAndTakeOver) {
                                   "");  // same group: B gets every partition, and A's commits
   EngineProcess b2(run_args(solo, dir.sub("b")), dir.sub("b.log"));
   ASSERT_TRUE(b2.start());
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(b2.port()) == 2 * kPartitions; }, 40000));
+  ASSERT_TRUE(wait_for([&] { return assigned_partitions(b2.port()) == kAllPartitions; }, 40000));
   std::this_thread::sleep_for(std::chrono::seconds(1));
   // Everything after B left was consumed and committed by A: B reads none of it.
   Totals tb2 = inventory_totals(b2.port());
@@ -703,7 +706,7 @@ TEST(Kafka, KcatProducesAndReadsAgainstTheEngine) {
   EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-kcat"), dir.sub("data")),
                        dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(engine.port()) == 2 * kPartitions; }, 30000));
+  ASSERT_TRUE(wait_for([&] { return assigned_partitions(engine.port()) == kAllPartitions; }, 30000));
   // Product 17 at store 1 gets 100 units (its catalog reorder point is 50), then sells 60 of
   // them: 40 left, below the reorder point, so an alert follows. Product 7 at store 2 stays
   // above.
@@ -811,4 +814,30 @@ TEST(Kafka, IngestCsvRowsAsJsonObjects) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+// DataCo rows on topic supply_chain_data (header-keyed JSON objects, values all strings), here
+// from the BOM copy of the fixture (columns reordered, an unknown column, rows shuffled) sent by
+// `ingest --to kafka://`: the engine's marts equal the SQL over the raw CSV exactly.
+TEST(Kafka, DatacoRowsOnSupplyChainDataMatchSql) {
+  TempDir dir;
+  MockCluster mock;
+  ASSERT_FALSE(mock.bootstrap().empty());
+  std::string out;
+  // The short row is not sent (exit status 1); the other bad rows go and become dead letters.
+  ASSERT_EQ(run_command({LEDGERFLOW_BINARY, "ingest", ledgerflow::testing::dataco_fixture("fixture_bom.csv"), "--format",
+                         "dataco", "--to", "kafka://" + mock.bootstrap() + "/supply_chain_data", "--key-column",
+                         "Order Customer Id"},
+                        &out),
+            1);
+  EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-dataco"), dir.sub("data")),
+                       dir.sub("engine.log"));
+  ASSERT_TRUE(engine.start()) << dir.sub("engine.log");
+  ASSERT_TRUE(ledgerflow::testing::wait_mart_lines(engine.port(), 378));
+  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()), ledgerflow::testing::dataco_expected_lines());
+  json p;
+  for (int i = 0; i < 100 && (p = pipeline(engine.port()))["dead_letters"] != 11; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(p["dead_letters"], 11) << p.dump();
 }

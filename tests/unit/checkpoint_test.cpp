@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
+#include "core/checksum.h"
 #include "engine/checkpoint.h"
+#include "engine/shard_state.h"
+#include "ingest/catalog.h"
 #include "test_util.h"
 
 using namespace ledgerflow;
@@ -64,4 +68,41 @@ TEST(Checkpoint, NoneIsNotAnError) {
   auto loaded = load_latest_checkpoint(tmp.sub("missing"));
   EXPECT_FALSE(loaded.data.has_value());
   EXPECT_TRUE(loaded.skipped.empty());
+}
+
+// Format 1 (before DataCo order lines) still loads: the file is read as version 1 and a shard
+// state without the marts section loads with empty marts.
+TEST(Checkpoint, Version1FilesStillLoad) {
+  ledgerflow::ShardState empty(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
+  std::string v2;
+  ledgerflow::ByteWriter w(&v2);
+  empty.serialize(w);
+  std::string marts;
+  ledgerflow::ByteWriter mw(&marts);
+  ledgerflow::DatacoMarts().serialize(mw);
+  ASSERT_GT(v2.size(), marts.size());
+  std::string v1_shard = v2.substr(0, v2.size() - marts.size());
+  CheckpointData d;
+  d.next_offset = 5;
+  d.router_state = "r";
+  d.shard_states = {v1_shard};
+  std::string bytes = encode_checkpoint(d);
+  uint32_t one = 1;
+  std::memcpy(bytes.data() + 8, &one, 4);  // the version field
+  uint32_t header_crc = ledgerflow::crc32(std::string_view(bytes).substr(0, 44));
+  std::memcpy(bytes.data() + 44, &header_crc, 4);
+  Result<CheckpointData> back = decode_checkpoint(bytes);
+  ASSERT_TRUE(back) << back.status().to_string();
+  EXPECT_EQ(back->version, 1u);
+  ledgerflow::ShardState restored(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
+  ledgerflow::ByteReader r(back->shard_states[0]);
+  ASSERT_TRUE(restored.deserialize(r, back->version));
+  EXPECT_EQ(r.remaining(), 0u);
+  ledgerflow::ByteReader r2(back->shard_states[0]);
+  EXPECT_FALSE(restored.deserialize(r2, kCheckpointVersion));  // read as v2 it is short
+  uint32_t three = 3;
+  std::memcpy(bytes.data() + 8, &three, 4);
+  header_crc = ledgerflow::crc32(std::string_view(bytes).substr(0, 44));
+  std::memcpy(bytes.data() + 44, &header_crc, 4);
+  EXPECT_EQ(decode_checkpoint(bytes).status().message(), "unsupported version");
 }

@@ -40,6 +40,12 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(loaded.warehouse.batch_rows, defaults.warehouse.batch_rows);
   EXPECT_EQ(loaded.warehouse.batch_interval_ms, defaults.warehouse.batch_interval_ms);
   EXPECT_EQ(loaded.warehouse.gold_interval_ms, defaults.warehouse.gold_interval_ms);
+  EXPECT_EQ(loaded.marts_as_of, defaults.marts_as_of);
+  EXPECT_EQ(loaded.kafka.sale_topic, defaults.kafka.sale_topic);
+  EXPECT_EQ(loaded.kafka.shipment_topic, defaults.kafka.shipment_topic);
+  EXPECT_EQ(loaded.kafka.order_line_topic, defaults.kafka.order_line_topic);
+  EXPECT_EQ(loaded.kafka.order_line_topic, "supply_chain_data");
+  EXPECT_EQ(loaded.kafka.event_topics, defaults.kafka.event_topics);
 }
 
 TEST(Config, RefusesUnknownKeysAndBadValues) {
@@ -57,4 +63,6 @@ TEST(Config, RefusesUnknownKeysAndBadValues) {
   EXPECT_FALSE(try_load("[log]\nfsync = \"sometimes\"\n"));
   EXPECT_FALSE(try_load("this is not toml"));
   EXPECT_TRUE(try_load("[log]\nfsync = \"batch\"\n"));
+  EXPECT_FALSE(try_load("[marts]\nas_of = \"31/01/2018\"\n"));
+  EXPECT_TRUE(try_load("[marts]\nas_of = \"2018-01-31\"\n"));
 }

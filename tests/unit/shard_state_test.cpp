@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "engine/checkpoint.h"
 #include "engine/shard_state.h"
 #include "engine/watermark.h"
 #include "test_util.h"
@@ -179,7 +180,7 @@ TEST(ShardState, CheckpointRoundTripReproducesState) {
   part.serialize(w);
   ShardState restored(&Catalog::builtin(), ShardOptions{});
   ByteReader r(blob);
-  ASSERT_TRUE(restored.deserialize(r));
+  ASSERT_TRUE(restored.deserialize(r, kCheckpointVersion));
   EXPECT_EQ(r.remaining(), 0u);
   // Re-serializing gives identical bytes (maps are ordered by key where it matters).
   std::string again;
@@ -187,7 +188,7 @@ TEST(ShardState, CheckpointRoundTripReproducesState) {
   restored.serialize(w2);
   ShardState check(&Catalog::builtin(), ShardOptions{});
   ByteReader r2(again);
-  ASSERT_TRUE(check.deserialize(r2));
+  ASSERT_TRUE(check.deserialize(r2, kCheckpointVersion));
   EXPECT_EQ(check.inventory().rows().size(), part.inventory().rows().size());
   // Retrying the first half after restore is recognised as duplicates.
   WatermarkTracker wm;
@@ -209,6 +210,6 @@ TEST(ShardState, TruncatedSnapshotIsRefused) {
   for (size_t cut : {size_t(0), size_t(10), blob.size() / 2, blob.size() - 1}) {
     ShardState r(&Catalog::builtin(), ShardOptions{});
     ByteReader br(std::string_view(blob).substr(0, cut));
-    EXPECT_FALSE(r.deserialize(br)) << cut;
+    EXPECT_FALSE(r.deserialize(br, kCheckpointVersion)) << cut;
   }
 }

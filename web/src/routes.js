@@ -5,6 +5,7 @@ import overview from './views/overview.js';
 import inventory from './views/inventory.js';
 import sales from './views/sales.js';
 import pipeline from './views/pipeline.js';
+import deliveries from './views/deliveries.js';
 
-export const ROUTES = [overview, inventory, sales, pipeline];
+export const ROUTES = [overview, inventory, sales, deliveries, pipeline];
 export const DEFAULT_ROUTE = 'overview';

@@ -1,0 +1,241 @@
+#include "analytics/dataco_marts.h"
+
+#include <algorithm>
+#include <chrono>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "analytics/inventory_state.h"
+#include "core/event_time.h"
+
+namespace ledgerflow {
+namespace {
+
+bool fulfilled(const std::string& status) { return status == "COMPLETE" || status == "CLOSED"; }
+
+void add(DelayAgg& a, const DelayAgg& b) {
+  a.delay_days_sum += b.delay_days_sum;
+  a.lines += b.lines;
+}
+void add(LateAgg& a, const LateAgg& b) {
+  a.late += b.late;
+  a.lines += b.lines;
+}
+void add(CommitmentAgg& a, const CommitmentAgg& b) {
+  a.committed = saturating_add(a.committed, b.committed);
+  a.lines += b.lines;
+  a.fulfilled += b.fulfilled;
+}
+void add(MonthAgg& a, const MonthAgg& b) {
+  a.sales = saturating_add(a.sales, b.sales);
+  a.profit = saturating_add(a.profit, b.profit);
+  a.order_value = saturating_add(a.order_value, b.order_value);
+  a.lines += b.lines;
+  a.days_real_sum += b.days_real_sum;
+  a.days_scheduled_sum += b.days_scheduled_sum;
+}
+void add(DayAgg& a, const DayAgg& b) {
+  a.order_value = saturating_add(a.order_value, b.order_value);
+  a.lines += b.lines;
+}
+
+template <typename K, typename V>
+void merge_map(std::map<K, V>& into, const std::map<K, V>& from) {
+  for (const auto& [k, v] : from) add(into[k], v);
+}
+
+// Checkpoint encoding: every aggregate as its integer fields (money as micros).
+void put(ByteWriter& w, const DelayAgg& a) { w.i64(a.delay_days_sum), w.i64(a.lines); }
+void put(ByteWriter& w, const LateAgg& a) { w.i64(a.late), w.i64(a.lines); }
+void put(ByteWriter& w, const CommitmentAgg& a) { w.i64(a.committed.micros()), w.i64(a.lines), w.i64(a.fulfilled); }
+void put(ByteWriter& w, const MonthAgg& a) {
+  for (Money m : {a.sales, a.profit, a.order_value}) w.i64(m.micros());
+  for (int64_t v : {a.lines, a.days_real_sum, a.days_scheduled_sum}) w.i64(v);
+}
+void put(ByteWriter& w, const DayAgg& a) { w.i64(a.order_value.micros()), w.i64(a.lines); }
+void put_key(ByteWriter& w, const std::string& k) { w.str(k); }
+void put_key(ByteWriter& w, int64_t k) { w.i64(k); }
+void put_key(ByteWriter& w, int32_t k) { w.i32(k); }
+void put_key(ByteWriter& w, const CommitmentKey& k) {
+  w.str(std::get<0>(k)), w.str(std::get<1>(k)), w.str(std::get<2>(k));
+}
+
+bool get_money(ByteReader& r, Money* m) {
+  int64_t micros;
+  if (!r.i64(&micros)) return false;
+  *m = Money::from_micros(micros);
+  return true;
+}
+bool get(ByteReader& r, DelayAgg* a) { return r.i64(&a->delay_days_sum) && r.i64(&a->lines); }
+bool get(ByteReader& r, LateAgg* a) { return r.i64(&a->late) && r.i64(&a->lines); }
+bool get(ByteReader& r, CommitmentAgg* a) { return get_money(r, &a->committed) && r.i64(&a->lines) && r.i64(&a->fulfilled); }
+bool get(ByteReader& r, MonthAgg* a) {
+  return get_money(r, &a->sales) && get_money(r, &a->profit) && get_money(r, &a->order_value) &&
+         r.i64(&a->lines) && r.i64(&a->days_real_sum) && r.i64(&a->days_scheduled_sum);
+}
+bool get(ByteReader& r, DayAgg* a) { return get_money(r, &a->order_value) && r.i64(&a->lines); }
+bool get_key(ByteReader& r, std::string* k) { return r.str(k, 1u << 16); }
+bool get_key(ByteReader& r, int64_t* k) { return r.i64(k); }
+bool get_key(ByteReader& r, int32_t* k) { return r.i32(k); }
+bool get_key(ByteReader& r, CommitmentKey* k) {
+  return r.str(&std::get<0>(*k), 1u << 16) && r.str(&std::get<1>(*k), 1u << 16) && r.str(&std::get<2>(*k), 1u << 16);
+}
+
+template <typename K, typename V>
+void put_map(ByteWriter& w, const std::map<K, V>& m) {
+  w.u64(m.size());
+  for (const auto& [k, v] : m) {
+    put_key(w, k);
+    put(w, v);
+  }
+}
+
+template <typename K, typename V>
+bool get_map(ByteReader& r, std::map<K, V>* m) {
+  uint64_t n;
+  if (!r.u64(&n) || n > r.remaining()) return false;
+  m->clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    K k;
+    V v;
+    if (!get_key(r, &k) || !get(r, &v)) return false;
+    m->emplace(std::move(k), v);
+  }
+  return true;
+}
+
+}  // namespace
+
+int32_t month_index(int64_t ms) {
+  using namespace std::chrono;
+  year_month_day ymd{sys_days(days(floor_div(ms, kMsPerDay)))};
+  return int32_t(int(ymd.year()) * 12 + int(unsigned(ymd.month())) - 1);
+}
+
+std::string month_label(int32_t m) { return fmt::format("{:04}-{:02}", floor_div(m, 12), m - floor_div(m, 12) * 12 + 1); }
+
+template <typename A, typename B, size_t... I>
+void merge_maps(A into, B from, std::index_sequence<I...>) {
+  (merge_map(std::get<I>(into), std::get<I>(from)), ...);
+}
+
+void LineAggregates::merge(const LineAggregates& o) {
+  merge_maps(maps(), o.maps(), std::make_index_sequence<std::tuple_size_v<decltype(maps())>>());
+  lines += o.lines;
+  max_order_time_ms = std::max(max_order_time_ms, o.max_order_time_ms);
+}
+
+void DatacoMarts::apply(const OrderLine& l) {
+  LateAgg late{l.late_delivery_risk ? 1 : 0, 1};
+  add(lines_.delay_by_status[l.delivery_status], DelayAgg{l.days_real - l.days_scheduled, 1});
+  add(lines_.late_by_mode[l.shipping_mode], late);
+  add(lines_.late_by_market[l.market], late);
+  add(lines_.commitments[CommitmentKey{l.department, l.market, l.category}],
+      CommitmentAgg{l.item_total, 1, fulfilled(l.order_status) ? 1 : 0});
+  const int32_t month = month_index(l.order_time_ms);
+  add(lines_.by_month[month], MonthAgg{l.sales, l.profit, l.item_total, 1, l.days_real, l.days_scheduled});
+  add(lines_.by_day[floor_div(l.order_time_ms, kMsPerDay)], DayAgg{l.item_total, 1});
+  lines_.lines += 1;
+  lines_.max_order_time_ms = std::max(lines_.max_order_time_ms, l.order_time_ms);
+
+  OrderAgg& o = orders_[l.order_id];
+  o.total = saturating_add(o.total, l.item_total);
+  if (l.order_item_id < o.first_item_id) {
+    o.first_item_id = l.order_item_id;
+    o.customer_id = l.customer_id;
+    o.month = month;
+    o.payment_type = l.payment_type;
+    o.market = l.market;
+    o.status = l.order_status;
+  }
+  std::vector<int32_t>& months = customer_months_[l.customer_id];
+  auto it = std::lower_bound(months.begin(), months.end(), month);
+  if (it == months.end() || *it != month) months.insert(it, month);
+}
+
+void DatacoMarts::summarize(DatacoSummary* out) const {
+  out->lines.merge(lines_);
+  summarize_orders(out);
+  summarize_retention(out);
+}
+
+void DatacoMarts::summarize_orders(DatacoSummary* out) const {
+  for (const auto& [id, o] : orders_) {
+    const int64_t fraud = o.status == "SUSPECTED_FRAUD" ? 1 : 0;
+    CustomerAgg& c = out->customers[o.customer_id];
+    c.orders += 1;
+    c.fraud_orders += fraud;
+    c.order_total = saturating_add(c.order_total, o.total);
+    for (FraudAgg* f : {&out->fraud_by_type[o.payment_type], &out->fraud_by_market[o.market]}) {
+      f->orders += 1;
+      f->fraud_orders += fraud;
+    }
+    out->orders_by_month[o.month] += 1;
+  }
+}
+
+// Retention is computed here, at read time, from each customer's set of months: "returning"
+// means an order in an earlier month, whatever order the lines arrived in.
+void DatacoMarts::summarize_retention(DatacoSummary* out) const {
+  for (const auto& [customer, months] : customer_months_) {
+    for (size_t i = 0; i < months.size(); ++i) {
+      RetentionAgg& r = out->retention[months[i]];
+      r.customers += 1;
+      r.returning += i > 0 ? 1 : 0;
+    }
+  }
+}
+
+void DatacoMarts::serialize(ByteWriter& w) const {
+  std::apply([&](const auto&... m) { (put_map(w, m), ...); }, lines_.maps());
+  w.i64(lines_.lines);
+  w.i64(lines_.max_order_time_ms);
+  w.u64(orders_.size());
+  for (const auto& [id, o] : orders_) {
+    w.i64(id), w.i64(o.customer_id), w.i64(o.first_item_id), w.i32(o.month), w.i64(o.total.micros());
+    w.str(o.payment_type), w.str(o.market), w.str(o.status);
+  }
+  w.u64(customer_months_.size());
+  for (const auto& [customer, months] : customer_months_) {
+    w.i64(customer);
+    w.u32(uint32_t(months.size()));
+    for (int32_t m : months) w.i32(m);
+  }
+}
+
+bool DatacoMarts::deserialize(ByteReader& r) {
+  bool maps_ok = std::apply([&](auto&... m) { return (get_map(r, &m) && ...); }, lines_.maps());
+  if (!maps_ok || !r.i64(&lines_.lines) || !r.i64(&lines_.max_order_time_ms)) {
+    return false;
+  }
+  uint64_t n;
+  if (!r.u64(&n) || n > r.remaining()) return false;
+  orders_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t id;
+    OrderAgg o;
+    if (!r.i64(&id) || !r.i64(&o.customer_id) || !r.i64(&o.first_item_id) || !r.i32(&o.month) ||
+        !get_money(r, &o.total) || !r.str(&o.payment_type, 1u << 16) || !r.str(&o.market, 1u << 16) ||
+        !r.str(&o.status, 1u << 16)) {
+      return false;
+    }
+    orders_.emplace(id, std::move(o));
+  }
+  if (!r.u64(&n) || n > r.remaining()) return false;
+  customer_months_.clear();
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t customer;
+    uint32_t count;
+    if (!r.i64(&customer) || !r.u32(&count) || count > r.remaining()) return false;
+    std::vector<int32_t>& months = customer_months_[customer];
+    months.resize(count);
+    for (int32_t& m : months) {
+      if (!r.i32(&m)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace ledgerflow

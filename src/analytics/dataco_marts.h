@@ -1,0 +1,125 @@
+#pragma once
+// The DataCo order-line marts of one shard (docs/MARTS.md): payment delays, financial
+// commitments, fraud detection, overall performance, customer retention, order value by month
+// and aging. Every figure is a sum or a count (or a set of months per customer) so that it does
+// not depend on the order in which lines arrive, and shard partials merge exactly at read time:
+// order lines are routed by customer, so an order and a customer live in one shard.
+//
+// Owned by one ShardState (single-threaded); summarize() runs under the shard lock and adds
+// this shard's partial into a DatacoSummary owned by the reader.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/money.h"
+#include "core/order_line.h"
+
+namespace ledgerflow {
+
+struct DelayAgg {
+  int64_t delay_days_sum = 0;  // sum of (real - scheduled) shipping days
+  int64_t lines = 0;
+};
+struct LateAgg {
+  int64_t late = 0;  // lines with Late_delivery_risk = 1
+  int64_t lines = 0;
+};
+struct CommitmentAgg {
+  Money committed;         // sum of Order Item Total
+  int64_t lines = 0;
+  int64_t fulfilled = 0;   // lines whose Order Status is COMPLETE or CLOSED
+};
+struct MonthAgg {
+  Money sales;             // sum of Sales
+  Money profit;            // sum of Order Profit Per Order
+  Money order_value;       // sum of Order Item Total
+  int64_t lines = 0;
+  int64_t days_real_sum = 0;
+  int64_t days_scheduled_sum = 0;
+};
+struct DayAgg {
+  Money order_value;
+  int64_t lines = 0;
+};
+struct FraudAgg {
+  int64_t orders = 0;
+  int64_t fraud_orders = 0;  // orders whose status is SUSPECTED_FRAUD
+};
+struct CustomerAgg {
+  int64_t orders = 0;
+  int64_t fraud_orders = 0;
+  Money order_total;       // sum of Order Item Total over the customer's lines
+};
+struct RetentionAgg {
+  int64_t customers = 0;   // distinct customers with an order in the month
+  int64_t returning = 0;   // of those, customers with an order in an earlier month
+};
+
+using CommitmentKey = std::tuple<std::string, std::string, std::string>;  // department, market, category
+
+// Line-level aggregates: updated per line, merged by addition.
+struct LineAggregates {
+  std::map<std::string, DelayAgg> delay_by_status;
+  std::map<std::string, LateAgg> late_by_mode;
+  std::map<std::string, LateAgg> late_by_market;
+  std::map<CommitmentKey, CommitmentAgg> commitments;
+  std::map<int32_t, MonthAgg> by_month;  // month index: year * 12 + month - 1
+  std::map<int64_t, DayAgg> by_day;      // days since 1970-01-01 of the order date
+  int64_t lines = 0;
+  int64_t max_order_time_ms = INT64_MIN;
+
+  // Every map above, once: merge and the checkpoint encoding walk this list, so a map added
+  // here cannot be forgotten by one of them.
+  auto maps() { return std::tie(delay_by_status, late_by_mode, late_by_market, commitments, by_month, by_day); }
+  auto maps() const { return std::tie(delay_by_status, late_by_mode, late_by_market, commitments, by_month, by_day); }
+  void merge(const LineAggregates& o);
+};
+
+// Everything the marts show, merged over shards (built by the reader).
+struct DatacoSummary {
+  LineAggregates lines;
+  std::map<int64_t, CustomerAgg> customers;
+  std::map<std::string, FraudAgg> fraud_by_type;
+  std::map<std::string, FraudAgg> fraud_by_market;
+  std::map<int32_t, int64_t> orders_by_month;
+  std::map<int32_t, RetentionAgg> retention;  // by month index
+};
+
+// Month index of a time (year * 12 + month - 1, UTC) and back ("2018-01").
+int32_t month_index(int64_t ms);
+std::string month_label(int32_t month_index);
+
+class DatacoMarts {
+ public:
+  void apply(const OrderLine& line);
+  // Adds this shard's figures into *out.
+  void summarize(DatacoSummary* out) const;
+
+  void serialize(ByteWriter& w) const;
+  bool deserialize(ByteReader& r);
+
+ private:
+  // Order-level attributes come from the order's line with the smallest Order Item Id, so they
+  // do not depend on arrival order when (against the format) lines of one order disagree.
+  struct OrderAgg {
+    int64_t customer_id = 0;
+    int64_t first_item_id = INT64_MAX;
+    int32_t month = 0;
+    Money total;
+    std::string payment_type;
+    std::string market;
+    std::string status;
+  };
+  void summarize_orders(DatacoSummary* out) const;
+  void summarize_retention(DatacoSummary* out) const;
+
+  LineAggregates lines_;
+  std::unordered_map<int64_t, OrderAgg> orders_;  // by Order Id
+  std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;  // sorted, distinct
+};
+
+}  // namespace ledgerflow

@@ -1,0 +1,44 @@
+#include "core/order_line.h"
+
+namespace ledgerflow {
+
+void OrderLine::encode(ByteWriter& w) const {
+  w.i64(order_item_id);
+  w.i64(order_id);
+  w.i64(customer_id);
+  w.i64(order_time_ms);
+  w.i64(shipping_time_ms);
+  w.i32(days_real);
+  w.i32(days_scheduled);
+  w.boolean(late_delivery_risk);
+  w.i32(quantity);
+  w.i64(product_id);
+  for (Money m : {sales, item_total, profit, benefit, product_price, discount}) w.i64(m.micros());
+  for (const std::string* s : {&payment_type, &delivery_status, &order_status, &shipping_mode,
+                               &customer_segment, &market, &order_region, &order_country,
+                               &order_state, &order_city, &department, &category, &product_name}) {
+    w.str(*s);
+  }
+}
+
+bool OrderLine::decode(ByteReader& r) {
+  if (!r.i64(&order_item_id) || !r.i64(&order_id) || !r.i64(&customer_id) ||
+      !r.i64(&order_time_ms) || !r.i64(&shipping_time_ms) || !r.i32(&days_real) ||
+      !r.i32(&days_scheduled) || !r.boolean(&late_delivery_risk) || !r.i32(&quantity) ||
+      !r.i64(&product_id)) {
+    return false;
+  }
+  for (Money* m : {&sales, &item_total, &profit, &benefit, &product_price, &discount}) {
+    int64_t micros;
+    if (!r.i64(&micros)) return false;
+    *m = Money::from_micros(micros);
+  }
+  for (std::string* s : {&payment_type, &delivery_status, &order_status, &shipping_mode,
+                         &customer_segment, &market, &order_region, &order_country, &order_state,
+                         &order_city, &department, &category, &product_name}) {
+    if (!r.str(s, 1u << 16)) return false;
+  }
+  return true;
+}
+
+}  // namespace ledgerflow

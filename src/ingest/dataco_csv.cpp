@@ -1,0 +1,48 @@
+#include "ingest/dataco_csv.h"
+
+#include <fmt/format.h>
+
+namespace ledgerflow {
+
+Status DatacoCsvReader::open() {
+  Status err;
+  if (!csv_.next(&header_, &err)) return Status::bad_input("no_header", "the file is empty: no header row");
+  if (!err) return Status::bad_input("no_header", "the header row is malformed: " + err.message());
+  Result<DatacoHeader> columns = OrderLineParser::map_header(header_);
+  if (!columns) return columns.status();
+  columns_ = *columns;
+  return Status::ok();
+}
+
+bool DatacoCsvReader::next(DatacoCsvRecord* rec) {
+  if (!csv_.next(&rec->fields, &rec->error)) return false;
+  rec->line = csv_.line();
+  rec->raw = csv_.last_raw();
+  if (rec->error && rec->fields.size() != columns_.fields) {
+    rec->error = Status::bad_input("wrong_field_count", fmt::format("{} fields, the header has {}",
+                                                                    rec->fields.size(), columns_.fields));
+  }
+  return true;
+}
+
+void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoHeader& columns,
+                       SourcePosition at, const OrderLineParser& parser, size_t dead_letter_raw_bytes) {
+  ++out->lines;
+  at.position = int64_t(rec.line);
+  LogRecord lr;
+  Status s = rec.error;
+  if (s) s = parser.parse_row(OrderLineParser::row_of(columns, rec.fields), &lr.event);
+  if (!s) {
+    out->batch.records.push_back(make_dead_letter(at, rec.raw, s, dead_letter_raw_bytes));
+    out->rejected.push_back(LineRejection{rec.line, s.code(), s.message()});
+    return;
+  }
+  lr.kind = RecordKind::kEvent;
+  lr.source = std::move(at);
+  lr.raw.assign(rec.raw);
+  lr.raw_size = uint32_t(rec.raw.size());
+  out->batch.records.push_back(std::move(lr));
+  ++out->accepted;
+}
+
+}  // namespace ledgerflow

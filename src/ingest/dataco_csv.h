@@ -1,0 +1,51 @@
+#pragma once
+// A DataCo CSV file read record by record: the header is mapped once (a file missing required
+// columns is refused naming them), then each record comes with its line number and raw bytes,
+// or with the reason it cannot be a row (malformed CSV, wrong number of fields). add_row()
+// turns a record into an order-line event or a dead letter, so the CLI, the bench and the
+// tests build identical batches.
+//
+// Not thread-safe; the data must outlive the reader (it holds views).
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "ingest/csv_reader.h"
+#include "ingest/ndjson_batch.h"
+#include "ingest/order_line_parser.h"
+
+namespace ledgerflow {
+
+struct DatacoCsvRecord {
+  size_t line = 0;            // 1-based line where the record starts
+  std::string_view raw;       // the record's bytes without its line end
+  std::vector<std::string_view> fields;  // valid until the reader's next record
+  Status error;               // bad input: not a row (the fields are then meaningless)
+};
+
+class DatacoCsvReader {
+ public:
+  explicit DatacoCsvReader(std::string_view utf8_data) : csv_(utf8_data) {}
+
+  // Reads and maps the header. Bad input "no_header" or "missing_columns".
+  Status open();
+  // The next record; false at the end of the input.
+  bool next(DatacoCsvRecord* rec);
+
+  const std::vector<std::string>& header() const { return header_; }
+  const DatacoHeader& columns() const { return columns_; }
+  size_t position() const { return csv_.position(); }
+
+ private:
+  CsvReader csv_;
+  std::vector<std::string> header_;
+  DatacoHeader columns_;
+};
+
+// Adds the record to the batch as an event (source position = `at` with the record's line) or
+// as a dead letter with its reason.
+void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoHeader& columns,
+                       SourcePosition at, const OrderLineParser& parser, size_t dead_letter_raw_bytes);
+
+}  // namespace ledgerflow
