@@ -341,6 +341,10 @@ test('pipeline: health figures and dead letters with reasons', async () => {
   const dead = Number((await page.textContent('[data-kpi="pipeline_dead_letters"]')).replace(/,/g, ''));
   assert.equal(dead, (await api('/api/v1/pipeline')).dead_letters);
   assert.notEqual(await page.textContent('[data-kpi="pipeline_watermark"]'), '—');
+  // The warehouse sink is listed with its state, as the API reports it.
+  const sink = (await api('/api/v1/pipeline')).sinks[0];
+  assert.equal(sink.name, 'warehouse');
+  await page.waitForFunction(() => /Sink: warehouse/.test(document.querySelector('#pl-queues').textContent), null, { timeout: 3000 });
   assert.ok((await page.$$('#queue-depths li')).length >= 2);
   const before = await page.textContent('[data-kpi="pipeline_backlog"] + .tile-sub');
   await page.waitForFunction((b) => document.querySelector('[data-kpi="pipeline_backlog"] + .tile-sub').textContent !== b, before, { timeout: 3000 });

@@ -29,6 +29,10 @@ using ledgerflow::testing::WarehouseModel;
 namespace {
 
 enum class Kind { kSqlite, kPostgres };
+// How gtest (and the test names ctest lists) shows the parameter.
+void PrintTo(Kind k, std::ostream* os) {
+  *os << (k == Kind::kSqlite ? "sqlite" : "postgres");
+}
 
 // Runs a command, returns (exit code, stdout).
 std::pair<int, std::string> run(const std::string& cmd) {

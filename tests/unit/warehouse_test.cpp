@@ -29,6 +29,10 @@ using ledgerflow::testing::WarehouseModel;
 namespace {
 
 enum class Kind { kSqlite, kPostgres };
+// How gtest (and the test names ctest lists) shows the parameter.
+void PrintTo(Kind k, std::ostream* os) {
+  *os << (k == Kind::kSqlite ? "sqlite" : "postgres");
+}
 
 std::vector<std::string> generated(size_t n, uint64_t seed) {
   return ledgerflow::testing::generated_lines(n, seed);
