@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
   add_engine_options(demo, &demo_opts, &demo_config, &demo_fsync);
   demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")->check(CLI::Range(0.1, 1e7));
   demo->add_option("--stores", demo_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
-  auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time)");
+  auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time; restarted on a non-empty data dir it continues with new events)");
 
   cli::GenerateOptions gen_opts;
   CLI::App* gen = app.add_subcommand("generate", "write generated events as NDJSON to stdout, or produce them to Kafka");

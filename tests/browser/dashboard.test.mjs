@@ -359,8 +359,8 @@ test('deliveries: DataCo marts while a file streams in', async () => {
     proc.on('exit', resolve);
   });
   assert.equal(code, 1, 'the fixture has bad rows: exit status 1, the rest loaded');
-  const marts = await api('/api/v1/marts/payment_delays');
-  assert.equal(marts.lines, 378);
+  // The ingest's answers mean durable in the log; the shards apply them a moment later.
+  await waitFor(async () => (await api('/api/v1/marts/payment_delays')).lines === 378, { message: 'all 378 order lines applied' });
   await page.waitForFunction(() => document.querySelector('[data-kpi="dataco_lines"]')?.textContent === '378', null, { timeout: 5000 });
   const fraud = await api('/api/v1/marts/fraud_detection');
   const orders = fraud.by_payment_type.reduce((a, r) => a + r.orders, 0);
