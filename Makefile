@@ -5,7 +5,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CTEST_ARGS ?= --output-on-failure --timeout 900
 
-.PHONY: all setup web build demo test test-release test-asan fuzz bench format clean
+.PHONY: all setup web build demo test test-release test-asan fuzz bench format format-check clean
 
 all: build
 
@@ -25,7 +25,7 @@ build: web $(BUILD)/build.ninja
 demo: build
 	./$(BUILD)/ledgerflow demo
 
-test: build test-release test-asan
+test: build format-check test-release test-asan
 
 test-release: build
 	cd $(BUILD) && ctest $(CTEST_ARGS) -j 2
@@ -55,8 +55,14 @@ bench: build
 	./$(BUILD)/ledgerflow bench --events 2000000 --shards 1
 	./$(BUILD)/ledgerflow bench --events 2000000 --shards 2
 
+FORMATTED = $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')
+
 format:
-	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h')
+	clang-format -i $(FORMATTED)
+
+# Part of `make test`: the C++ sources must be as clang-format (.clang-format) leaves them.
+format-check: setup
+	@clang-format --dry-run --Werror $(FORMATTED)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

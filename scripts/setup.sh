@@ -9,7 +9,7 @@ debs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       librdkafka-dev kcat libsimdjson-dev libsqlite3-dev sqlite3 libpq-dev postgresql
       libcpp-httplib-dev libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev
       nlohmann-json3-dev libxxhash-dev libisal-dev libjemalloc-dev libzstd-dev liblz4-dev libssl-dev libbrotli-dev
-      libgtest-dev libgmock-dev libbenchmark-dev nodejs chromium)
+      libgtest-dev libgmock-dev libbenchmark-dev clang-format nodejs chromium)
 
 missing=()
 for p in "${debs[@]}"; do

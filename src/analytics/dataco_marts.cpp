@@ -13,7 +13,9 @@
 namespace ledgerflow {
 namespace {
 
-bool fulfilled(const std::string& status) { return status == "COMPLETE" || status == "CLOSED"; }
+bool fulfilled(const std::string& status) {
+  return status == "COMPLETE" || status == "CLOSED";
+}
 
 void add(DelayAgg& a, const DelayAgg& b) {
   a.delay_days_sum += b.delay_days_sum;
@@ -47,17 +49,31 @@ void merge_map(std::map<K, V>& into, const std::map<K, V>& from) {
 }
 
 // Checkpoint encoding: every aggregate as its integer fields (money as micros).
-void put(ByteWriter& w, const DelayAgg& a) { w.i64(a.delay_days_sum), w.i64(a.lines); }
-void put(ByteWriter& w, const LateAgg& a) { w.i64(a.late), w.i64(a.lines); }
-void put(ByteWriter& w, const CommitmentAgg& a) { w.i64(a.committed.micros()), w.i64(a.lines), w.i64(a.fulfilled); }
+void put(ByteWriter& w, const DelayAgg& a) {
+  w.i64(a.delay_days_sum), w.i64(a.lines);
+}
+void put(ByteWriter& w, const LateAgg& a) {
+  w.i64(a.late), w.i64(a.lines);
+}
+void put(ByteWriter& w, const CommitmentAgg& a) {
+  w.i64(a.committed.micros()), w.i64(a.lines), w.i64(a.fulfilled);
+}
 void put(ByteWriter& w, const MonthAgg& a) {
   for (Money m : {a.sales, a.profit, a.order_value}) w.i64(m.micros());
   for (int64_t v : {a.lines, a.days_real_sum, a.days_scheduled_sum}) w.i64(v);
 }
-void put(ByteWriter& w, const DayAgg& a) { w.i64(a.order_value.micros()), w.i64(a.lines); }
-void put_key(ByteWriter& w, const std::string& k) { w.str(k); }
-void put_key(ByteWriter& w, int64_t k) { w.i64(k); }
-void put_key(ByteWriter& w, int32_t k) { w.i32(k); }
+void put(ByteWriter& w, const DayAgg& a) {
+  w.i64(a.order_value.micros()), w.i64(a.lines);
+}
+void put_key(ByteWriter& w, const std::string& k) {
+  w.str(k);
+}
+void put_key(ByteWriter& w, int64_t k) {
+  w.i64(k);
+}
+void put_key(ByteWriter& w, int32_t k) {
+  w.i32(k);
+}
 void put_key(ByteWriter& w, const CommitmentKey& k) {
   w.str(std::get<0>(k)), w.str(std::get<1>(k)), w.str(std::get<2>(k));
 }
@@ -68,19 +84,34 @@ bool get_money(ByteReader& r, Money* m) {
   *m = Money::from_micros(micros);
   return true;
 }
-bool get(ByteReader& r, DelayAgg* a) { return r.i64(&a->delay_days_sum) && r.i64(&a->lines); }
-bool get(ByteReader& r, LateAgg* a) { return r.i64(&a->late) && r.i64(&a->lines); }
-bool get(ByteReader& r, CommitmentAgg* a) { return get_money(r, &a->committed) && r.i64(&a->lines) && r.i64(&a->fulfilled); }
+bool get(ByteReader& r, DelayAgg* a) {
+  return r.i64(&a->delay_days_sum) && r.i64(&a->lines);
+}
+bool get(ByteReader& r, LateAgg* a) {
+  return r.i64(&a->late) && r.i64(&a->lines);
+}
+bool get(ByteReader& r, CommitmentAgg* a) {
+  return get_money(r, &a->committed) && r.i64(&a->lines) && r.i64(&a->fulfilled);
+}
 bool get(ByteReader& r, MonthAgg* a) {
   return get_money(r, &a->sales) && get_money(r, &a->profit) && get_money(r, &a->order_value) &&
          r.i64(&a->lines) && r.i64(&a->days_real_sum) && r.i64(&a->days_scheduled_sum);
 }
-bool get(ByteReader& r, DayAgg* a) { return get_money(r, &a->order_value) && r.i64(&a->lines); }
-bool get_key(ByteReader& r, std::string* k) { return r.str(k, 1u << 16); }
-bool get_key(ByteReader& r, int64_t* k) { return r.i64(k); }
-bool get_key(ByteReader& r, int32_t* k) { return r.i32(k); }
+bool get(ByteReader& r, DayAgg* a) {
+  return get_money(r, &a->order_value) && r.i64(&a->lines);
+}
+bool get_key(ByteReader& r, std::string* k) {
+  return r.str(k, 1u << 16);
+}
+bool get_key(ByteReader& r, int64_t* k) {
+  return r.i64(k);
+}
+bool get_key(ByteReader& r, int32_t* k) {
+  return r.i32(k);
+}
 bool get_key(ByteReader& r, CommitmentKey* k) {
-  return r.str(&std::get<0>(*k), 1u << 16) && r.str(&std::get<1>(*k), 1u << 16) && r.str(&std::get<2>(*k), 1u << 16);
+  return r.str(&std::get<0>(*k), 1u << 16) && r.str(&std::get<1>(*k), 1u << 16) &&
+         r.str(&std::get<2>(*k), 1u << 16);
 }
 
 template <typename K, typename V>
@@ -114,7 +145,9 @@ int32_t month_index(int64_t ms) {
   return int32_t(int(ymd.year()) * 12 + int(unsigned(ymd.month())) - 1);
 }
 
-std::string month_label(int32_t m) { return fmt::format("{:04}-{:02}", floor_div(m, 12), m - floor_div(m, 12) * 12 + 1); }
+std::string month_label(int32_t m) {
+  return fmt::format("{:04}-{:02}", floor_div(m, 12), m - floor_div(m, 12) * 12 + 1);
+}
 
 template <typename A, typename B, size_t... I>
 void merge_maps(A into, B from, std::index_sequence<I...>) {
@@ -135,7 +168,8 @@ void DatacoMarts::apply(const OrderLine& l) {
   add(lines_.commitments[CommitmentKey{l.department, l.market, l.category}],
       CommitmentAgg{l.item_total, 1, fulfilled(l.order_status) ? 1 : 0});
   const int32_t month = month_index(l.order_time_ms);
-  add(lines_.by_month[month], MonthAgg{l.sales, l.profit, l.item_total, 1, l.days_real, l.days_scheduled});
+  add(lines_.by_month[month],
+      MonthAgg{l.sales, l.profit, l.item_total, 1, l.days_real, l.days_scheduled});
   add(lines_.by_day[floor_div(l.order_time_ms, kMsPerDay)], DayAgg{l.item_total, 1});
   lines_.lines += 1;
   lines_.max_order_time_ms = std::max(lines_.max_order_time_ms, l.order_time_ms);
@@ -194,7 +228,8 @@ void DatacoMarts::serialize(ByteWriter& w) const {
   w.i64(lines_.max_order_time_ms);
   w.u64(orders_.size());
   for (const auto& [id, o] : orders_) {
-    w.i64(id), w.i64(o.customer_id), w.i64(o.first_item_id), w.i32(o.month), w.i64(o.total.micros());
+    w.i64(id), w.i64(o.customer_id), w.i64(o.first_item_id), w.i32(o.month),
+        w.i64(o.total.micros());
     w.str(o.payment_type), w.str(o.market), w.str(o.status);
   }
   w.u64(customer_months_.size());
@@ -217,8 +252,8 @@ bool DatacoMarts::deserialize(ByteReader& r) {
     int64_t id;
     OrderAgg o;
     if (!r.i64(&id) || !r.i64(&o.customer_id) || !r.i64(&o.first_item_id) || !r.i32(&o.month) ||
-        !get_money(r, &o.total) || !r.str(&o.payment_type, 1u << 16) || !r.str(&o.market, 1u << 16) ||
-        !r.str(&o.status, 1u << 16)) {
+        !get_money(r, &o.total) || !r.str(&o.payment_type, 1u << 16) ||
+        !r.str(&o.market, 1u << 16) || !r.str(&o.status, 1u << 16)) {
       return false;
     }
     orders_.emplace(id, std::move(o));

@@ -29,14 +29,14 @@ struct LateAgg {
   int64_t lines = 0;
 };
 struct CommitmentAgg {
-  Money committed;         // sum of Order Item Total
+  Money committed;  // sum of Order Item Total
   int64_t lines = 0;
-  int64_t fulfilled = 0;   // lines whose Order Status is COMPLETE or CLOSED
+  int64_t fulfilled = 0;  // lines whose Order Status is COMPLETE or CLOSED
 };
 struct MonthAgg {
-  Money sales;             // sum of Sales
-  Money profit;            // sum of Order Profit Per Order
-  Money order_value;       // sum of Order Item Total
+  Money sales;        // sum of Sales
+  Money profit;       // sum of Order Profit Per Order
+  Money order_value;  // sum of Order Item Total
   int64_t lines = 0;
   int64_t days_real_sum = 0;
   int64_t days_scheduled_sum = 0;
@@ -52,14 +52,15 @@ struct FraudAgg {
 struct CustomerAgg {
   int64_t orders = 0;
   int64_t fraud_orders = 0;
-  Money order_total;       // sum of Order Item Total over the customer's lines
+  Money order_total;  // sum of Order Item Total over the customer's lines
 };
 struct RetentionAgg {
-  int64_t customers = 0;   // distinct customers with an order in the month
-  int64_t returning = 0;   // of those, customers with an order in an earlier month
+  int64_t customers = 0;  // distinct customers with an order in the month
+  int64_t returning = 0;  // of those, customers with an order in an earlier month
 };
 
-using CommitmentKey = std::tuple<std::string, std::string, std::string>;  // department, market, category
+using CommitmentKey =
+    std::tuple<std::string, std::string, std::string>;  // department, market, category
 
 // Line-level aggregates: updated per line, merged by addition.
 struct LineAggregates {
@@ -74,8 +75,12 @@ struct LineAggregates {
 
   // Every map above, once: merge and the checkpoint encoding walk this list, so a map added
   // here cannot be forgotten by one of them.
-  auto maps() { return std::tie(delay_by_status, late_by_mode, late_by_market, commitments, by_month, by_day); }
-  auto maps() const { return std::tie(delay_by_status, late_by_mode, late_by_market, commitments, by_month, by_day); }
+  auto maps() {
+    return std::tie(delay_by_status, late_by_mode, late_by_market, commitments, by_month, by_day);
+  }
+  auto maps() const {
+    return std::tie(delay_by_status, late_by_mode, late_by_market, commitments, by_month, by_day);
+  }
   void merge(const LineAggregates& o);
 };
 
@@ -118,7 +123,7 @@ class DatacoMarts {
   void summarize_retention(DatacoSummary* out) const;
 
   LineAggregates lines_;
-  std::unordered_map<int64_t, OrderAgg> orders_;  // by Order Id
+  std::unordered_map<int64_t, OrderAgg> orders_;                       // by Order Id
   std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;  // sorted, distinct
 };
 

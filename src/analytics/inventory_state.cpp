@@ -105,8 +105,7 @@ bool InventoryState::deserialize(ByteReader& r) {
         !r.i64(&row.total_sold) || !r.i64(&row.total_received) || !r.i64(&row.reorder_point) ||
         !r.i64(&price) || !r.i64(&cost) || !r.i64(&revenue) || !r.i64(&row.sale_lines) ||
         !r.i64(&row.shipments) || !r.boolean(&row.unknown_product) || !r.i64(&row.last_event_ms) ||
-        !r.i64(&row.last_sale_ms) ||
-        !r.u64(&row.version)) {
+        !r.i64(&row.last_sale_ms) || !r.u64(&row.version)) {
       return false;
     }
     row.regular_unit_price = Money::from_micros(price);

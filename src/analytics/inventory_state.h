@@ -28,7 +28,7 @@ struct InventoryRow {
   bool unknown_product = false;  // sold or received but not in the catalog
   int64_t last_event_ms = 0;
   int64_t last_sale_ms = -1;  // event time of the sale that set price and reorder point
-  uint64_t version = 0;  // shard change sequence at the last update (for change streams)
+  uint64_t version = 0;       // shard change sequence at the last update (for change streams)
 
   int64_t unit_left() const { return total_received - total_sold; }
   bool below_reorder() const { return unit_left() <= reorder_point; }

@@ -20,8 +20,8 @@ struct SalesWindow {
   int64_t sale_lines = 0;
   int64_t shipments = 0;
   int64_t units_received = 0;
-  uint64_t version = 0;             // shard change sequence at the last update
-  int64_t late_updates = 0;         // updates that arrived after the window was complete
+  uint64_t version = 0;      // shard change sequence at the last update
+  int64_t late_updates = 0;  // updates that arrived after the window was complete
 
   // Merges another partial of the same window (shards, or minutes into an hour).
   void merge(const SalesWindow& o);

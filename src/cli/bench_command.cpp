@@ -20,8 +20,9 @@ namespace {
 
 double percentile_us(std::vector<LatencySample> samples, double q) {
   if (samples.empty()) return 0;
-  std::sort(samples.begin(), samples.end(),
-            [](const LatencySample& a, const LatencySample& b) { return a.latency_ns < b.latency_ns; });
+  std::sort(samples.begin(), samples.end(), [](const LatencySample& a, const LatencySample& b) {
+    return a.latency_ns < b.latency_ns;
+  });
   uint64_t total = 0;
   for (const auto& s : samples) total += s.events;
   uint64_t target = uint64_t(q * double(total));
@@ -73,7 +74,8 @@ int bench(const BenchOptions& o) {
   }
   std::string dir = o.dir;
   bool temp = dir.empty();
-  if (temp) dir = (fs::temp_directory_path() / fmt::format("ledgerflow-bench-{}", now_ms())).string();
+  if (temp)
+    dir = (fs::temp_directory_path() / fmt::format("ledgerflow-bench-{}", now_ms())).string();
   EngineConfig c;
   c.data_dir = dir;
   c.shards = o.shards;
@@ -150,9 +152,12 @@ int bench(const BenchOptions& o) {
   double eps = double(o.events) / elapsed_s;
   double p50 = percentile_us(samples, 0.50), p99 = percentile_us(samples, 0.99);
   if (o.json) {
-    fmt::print("{{\"events\":{},\"events_per_s\":{:.0f},\"p50_us\":{:.1f},\"p99_us\":{:.1f},\"shards\":{},"
-               "\"fsync\":\"{}\",\"feeders\":{},\"seconds\":{:.3f},\"baseline_parse_only_events_per_s\":{:.0f}}}\n",
-               o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), o.feeders, elapsed_s, baseline_eps);
+    fmt::print(
+        "{{\"events\":{},\"events_per_s\":{:.0f},\"p50_us\":{:.1f},\"p99_us\":{:.1f},\"shards\":{},"
+        "\"fsync\":\"{}\",\"feeders\":{},\"seconds\":{:.3f},\"baseline_parse_only_events_per_s\":{:"
+        ".0f}}}\n",
+        o.events, eps, p50, p99, o.shards, fsync_policy_name(o.fsync), o.feeders, elapsed_s,
+        baseline_eps);
   } else {
     fmt::print("events: {}  shards: {}  fsync: {}  feeders: {}\n", o.events, o.shards,
                fsync_policy_name(o.fsync), o.feeders);

@@ -39,13 +39,15 @@ uint64_t parse_only(std::string_view data) {
   Event e;
   uint64_t ok = 0;
   while (reader.next(&rec)) {
-    ok += rec.error && parser.parse_row(OrderLineParser::row_of(reader.columns(), rec.fields), &e).is_ok();
+    ok += rec.error &&
+          parser.parse_row(OrderLineParser::row_of(reader.columns(), rec.fields), &e).is_ok();
   }
   return ok;
 }
 
 // Feeds the file into the engine in batches; returns the offset after the last record.
-Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& name, size_t batch_rows) {
+Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& name,
+                      size_t batch_rows) {
   DatacoCsvReader reader(data);
   if (Status s = reader.open(); !s) return s;
   OrderLineParser parser;
@@ -63,7 +65,8 @@ Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& 
     NdjsonBatch b;
     b.batch.records.reserve(batch_rows);
     while (b.lines < batch_rows && (more = reader.next(&rec))) {
-      add_dataco_record(&b, rec, reader.columns(), source, parser, engine.config().dead_letter_raw_bytes);
+      add_dataco_record(&b, rec, reader.columns(), source, parser,
+                        engine.config().dead_letter_raw_bytes);
     }
     if (b.lines > 0) in_flight.push_back(engine.submit(std::move(b.batch)));
     while (in_flight.size() > 4) {
@@ -91,8 +94,10 @@ int bench_dataco(const BenchOptions& o) {
     spdlog::error("bench: {} has no valid DataCo rows", o.file);
     return 2;
   }
-  std::string dir = o.dir.empty() ? (fs::temp_directory_path() / fmt::format("ledgerflow-bench-{}", now_ms())).string()
-                                  : o.dir;
+  std::string dir =
+      o.dir.empty()
+          ? (fs::temp_directory_path() / fmt::format("ledgerflow-bench-{}", now_ms())).string()
+          : o.dir;
   EngineConfig c;
   c.data_dir = dir;
   c.shards = o.shards;
@@ -124,19 +129,26 @@ int bench_dataco(const BenchOptions& o) {
   double rows_per_cpu_s = double(rows) / cpu_s;
   double mb = double(f->data.size()) / 1e6;
   if (o.json) {
-    fmt::print("{{\"rows\":{},\"lines_in_marts\":{},\"rows_per_s\":{:.0f},\"mb_per_s\":{:.1f},\"shards\":{},\"fsync\":\"{}\","
-               "\"seconds\":{:.3f},\"cpu_seconds\":{:.3f},\"rows_per_cpu_s\":{:.0f},"
-               "\"baseline_parse_only_rows_per_cpu_s\":{:.0f}}}\n",
-               rows, lines, rps, mb / elapsed_s, o.shards, fsync_policy_name(o.fsync), elapsed_s, cpu_s, rows_per_cpu_s,
-               baseline_rps);
+    fmt::print(
+        "{{\"rows\":{},\"lines_in_marts\":{},\"rows_per_s\":{:.0f},\"mb_per_s\":{:.1f},\"shards\":{"
+        "},\"fsync\":\"{}\","
+        "\"seconds\":{:.3f},\"cpu_seconds\":{:.3f},\"rows_per_cpu_s\":{:.0f},"
+        "\"baseline_parse_only_rows_per_cpu_s\":{:.0f}}}\n",
+        rows, lines, rps, mb / elapsed_s, o.shards, fsync_policy_name(o.fsync), elapsed_s, cpu_s,
+        rows_per_cpu_s, baseline_rps);
   } else {
-    fmt::print("file: {} ({:.1f} MB, {} valid rows, {} distinct lines in the marts)  shards: {}  fsync: {}\n", o.file,
-               mb, rows, lines, o.shards, fsync_policy_name(o.fsync));
-    fmt::print("throughput, CSV file -> log -> marts: {:.0f} rows/s, {:.1f} MB/s ({:.3f} s)\n", rps, mb / elapsed_s,
-               elapsed_s);
-    fmt::print("CPU: {:.3f} s in all threads = {:.0f} rows per CPU-second (the whole pipeline on one core)\n", cpu_s,
-               rows_per_cpu_s);
-    fmt::print("baseline, CSV split + row parse only on one thread: {:.0f} rows per CPU-second\n", baseline_rps);
+    fmt::print(
+        "file: {} ({:.1f} MB, {} valid rows, {} distinct lines in the marts)  shards: {}  fsync: "
+        "{}\n",
+        o.file, mb, rows, lines, o.shards, fsync_policy_name(o.fsync));
+    fmt::print("throughput, CSV file -> log -> marts: {:.0f} rows/s, {:.1f} MB/s ({:.3f} s)\n", rps,
+               mb / elapsed_s, elapsed_s);
+    fmt::print(
+        "CPU: {:.3f} s in all threads = {:.0f} rows per CPU-second (the whole pipeline on one "
+        "core)\n",
+        cpu_s, rows_per_cpu_s);
+    fmt::print("baseline, CSV split + row parse only on one thread: {:.0f} rows per CPU-second\n",
+               baseline_rps);
   }
   return 0;
 }

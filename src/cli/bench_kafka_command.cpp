@@ -49,8 +49,8 @@ Status start_mock(int brokers, MockCluster* m) {
 }
 
 // Reads `n` messages from the start of every partition with a bare consumer (no group).
-double raw_consume_eps(const std::string& bootstrap, const std::vector<std::string>& topics, int partitions,
-                       uint64_t n) {
+double raw_consume_eps(const std::string& bootstrap, const std::vector<std::string>& topics,
+                       int partitions, uint64_t n) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[256];
   rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err);
@@ -61,9 +61,11 @@ double raw_consume_eps(const std::string& bootstrap, const std::vector<std::stri
   if (!rk) return 0;
   KafkaHandle h(rk);
   rd_kafka_poll_set_consumer(rk);
-  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(int(topics.size()) * partitions);
+  rd_kafka_topic_partition_list_t* list =
+      rd_kafka_topic_partition_list_new(int(topics.size()) * partitions);
   for (const std::string& t : topics) {
-    for (int p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list, t.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
+    for (int p = 0; p < partitions; ++p)
+      rd_kafka_topic_partition_list_add(list, t.c_str(), p)->offset = RD_KAFKA_OFFSET_BEGINNING;
   }
   rd_kafka_assign(rk, list);
   rd_kafka_topic_partition_list_destroy(list);
@@ -116,21 +118,23 @@ int bench_kafka(const BenchOptions& o) {
       };
       // The key carries the sequence number too: it only spreads messages evenly over the
       // partitions (a real topic keys by store:prod, which the engine does not depend on).
-      msgs.push_back(Msg{fmt::format("{}:{}:{}", field("\"store_id\":"), field("\"prod_id\":"), msgs.size()),
-                         line.json, line.type == EventType::kSale});
+      msgs.push_back(
+          Msg{fmt::format("{}:{}:{}", field("\"store_id\":"), field("\"prod_id\":"), msgs.size()),
+              line.json, line.type == EventType::kSale});
       topic_bytes[line.type == EventType::kSale ? 0 : 1] += line.json.size() + 64;
     }
   }
   // librdkafka's mock broker keeps at most 5 MiB (and 100,000 message sets) per partition and
   // drops the oldest beyond that: enough partitions that every message stays readable.
-  const int partitions = std::max<int>(
-      o.partitions, int(std::max(topic_bytes[0], topic_bytes[1]) / (12u << 20)) + 1);
+  const int partitions =
+      std::max<int>(o.partitions, int(std::max(topic_bytes[0], topic_bytes[1]) / (12u << 20)) + 1);
   double parse_eps = 0;
   {
     EventParser parser;
     Event e;
     int64_t t0 = monotonic_ns();
-    for (const Msg& m : msgs) (void)parser.parse(m.value, m.sale ? EventType::kSale : EventType::kShipment, &e);
+    for (const Msg& m : msgs)
+      (void)parser.parse(m.value, m.sale ? EventType::kSale : EventType::kShipment, &e);
     parse_eps = double(msgs.size()) / (double(monotonic_ns() - t0) / 1e9);
   }
 
@@ -139,11 +143,16 @@ int bench_kafka(const BenchOptions& o) {
     spdlog::error("bench: {}", s.to_string());
     return 2;
   }
-  for (const std::string& t : topics) rd_kafka_mock_topic_create(mock.cluster, t.c_str(), partitions, 1);
+  for (const std::string& t : topics)
+    rd_kafka_mock_topic_create(mock.cluster, t.c_str(), partitions, 1);
   double preload_eps = 0;
   {
     KafkaToolProducer producer;
-    if (Status s = producer.start(mock.bootstrap, {{"log_level", "3"}, {"compression.codec", "lz4"}, {"linger.ms", "200"}, {"batch.num.messages", "10000"}}); !s) {
+    if (Status s = producer.start(mock.bootstrap, {{"log_level", "3"},
+                                                   {"compression.codec", "lz4"},
+                                                   {"linger.ms", "200"},
+                                                   {"batch.num.messages", "10000"}});
+        !s) {
       spdlog::error("bench: {}", s.to_string());
       return 2;
     }
@@ -155,7 +164,8 @@ int bench_kafka(const BenchOptions& o) {
     while (producer.outstanding() > 0) producer.flush(1000);
     preload_eps = double(msgs.size()) / (double(monotonic_ns() - t0) / 1e9);
     if (producer.failed() > 0) {
-      spdlog::error("bench: {} messages not delivered to the mock cluster: {}", producer.failed(), producer.last_error());
+      spdlog::error("bench: {} messages not delivered to the mock cluster: {}", producer.failed(),
+                    producer.last_error());
       return 2;
     }
   }
@@ -165,7 +175,8 @@ int bench_kafka(const BenchOptions& o) {
 
   std::string dir = o.dir;
   bool temp = dir.empty();
-  if (temp) dir = (fs::temp_directory_path() / fmt::format("ledgerflow-bench-kafka-{}", now_ms())).string();
+  if (temp)
+    dir = (fs::temp_directory_path() / fmt::format("ledgerflow-bench-kafka-{}", now_ms())).string();
   EngineConfig c;
   c.data_dir = dir;
   c.shards = o.shards;
@@ -218,17 +229,22 @@ int bench_kafka(const BenchOptions& o) {
     return 2;
   }
   if (o.json) {
-    fmt::print("{{\"source\":\"kafka\",\"events\":{},\"events_per_s\":{:.0f},\"seconds\":{:.3f},"
-               "\"seconds_with_group_join\":{:.3f},\"shards\":{},\"partitions\":{},\"fsync\":\"{}\","
-               "\"baseline_raw_consume_events_per_s\":{:.0f},\"baseline_parse_only_events_per_s\":{:.0f},"
-               "\"preload_events_per_s\":{:.0f}}}\n",
-               o.events, eps, steady_s, with_join_s, o.shards, partitions, fsync_policy_name(o.fsync), raw_eps,
-               parse_eps, preload_eps);
+    fmt::print(
+        "{{\"source\":\"kafka\",\"events\":{},\"events_per_s\":{:.0f},\"seconds\":{:.3f},"
+        "\"seconds_with_group_join\":{:.3f},\"shards\":{},\"partitions\":{},\"fsync\":\"{}\","
+        "\"baseline_raw_consume_events_per_s\":{:.0f},\"baseline_parse_only_events_per_s\":{:.0f},"
+        "\"preload_events_per_s\":{:.0f}}}\n",
+        o.events, eps, steady_s, with_join_s, o.shards, partitions, fsync_policy_name(o.fsync),
+        raw_eps, parse_eps, preload_eps);
   } else {
-    fmt::print("source: kafka (mock cluster, 3 brokers, 2 topics x {} partitions)  events: {}  shards: {}  fsync: {}\n",
-               partitions, o.events, o.shards, fsync_policy_name(o.fsync));
-    fmt::print("throughput, consume -> log -> state: {:.0f} events/s ({:.3f} s from the first message; {:.3f} s with the group join)\n",
-               eps, steady_s, with_join_s);
+    fmt::print(
+        "source: kafka (mock cluster, 3 brokers, 2 topics x {} partitions)  events: {}  shards: {} "
+        " fsync: {}\n",
+        partitions, o.events, o.shards, fsync_policy_name(o.fsync));
+    fmt::print(
+        "throughput, consume -> log -> state: {:.0f} events/s ({:.3f} s from the first message; "
+        "{:.3f} s with the group join)\n",
+        eps, steady_s, with_join_s);
     fmt::print("baseline, bare librdkafka consumer, same messages: {:.0f} events/s\n", raw_eps);
     fmt::print("baseline, parse + validate only on one thread: {:.0f} events/s\n", parse_eps);
     fmt::print("pre-load (idempotent producer, acks=all): {:.0f} events/s\n", preload_eps);

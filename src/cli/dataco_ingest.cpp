@@ -13,8 +13,8 @@
 #include <memory>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "cli/progress.h"
@@ -30,8 +30,8 @@ namespace {
 struct Tally {
   uint64_t read = 0;
   uint64_t accepted = 0;
-  std::map<std::string, uint64_t> rejected;      // by reason code
-  std::map<std::string, size_t> first_line;      // first file line per reason
+  std::map<std::string, uint64_t> rejected;  // by reason code
+  std::map<std::string, size_t> first_line;  // first file line per reason
 
   void reject(const std::string& code, size_t line) {
     rejected[code] += 1;
@@ -42,20 +42,26 @@ struct Tally {
     for (const auto& [code, c] : rejected) n += c;
     return n;
   }
-  std::string counts() const { return fmt::format("accepted {} rejected {}", accepted, rejected_total()); }
+  std::string counts() const {
+    return fmt::format("accepted {} rejected {}", accepted, rejected_total());
+  }
 };
 
-void print_summary(const IngestOptions& o, const TextFile& f, const Tally& t, const std::string& extra) {
+void print_summary(const IngestOptions& o, const TextFile& f, const Tally& t,
+                   const std::string& extra) {
   std::fprintf(stderr, "ingest: %llu rows read from %s (%s): %llu accepted, %llu rejected%s\n",
-               (unsigned long long)t.read, o.file.c_str(), std::string(text_encoding_name(f.encoding)).c_str(),
-               (unsigned long long)t.accepted, (unsigned long long)t.rejected_total(), extra.c_str());
+               (unsigned long long)t.read, o.file.c_str(),
+               std::string(text_encoding_name(f.encoding)).c_str(), (unsigned long long)t.accepted,
+               (unsigned long long)t.rejected_total(), extra.c_str());
   for (const auto& [code, n] : t.rejected) {
-    std::fprintf(stderr, "  rejected %-20s %llu (first at line %zu)\n", code.c_str(), (unsigned long long)n,
-                 t.first_line.at(code));
+    std::fprintf(stderr, "  rejected %-20s %llu (first at line %zu)\n", code.c_str(),
+                 (unsigned long long)n, t.first_line.at(code));
   }
 }
 
-int exit_code(const Tally& t) { return t.rejected_total() > 0 ? 1 : 0; }
+int exit_code(const Tally& t) {
+  return t.rejected_total() > 0 ? 1 : 0;
+}
 
 // Embedded engine: rows become log records directly (no JSON on the way).
 int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& reader) {
@@ -86,7 +92,8 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
   for (bool more = true; more && ok;) {
     NdjsonBatch batch;
     while (batch.lines < o.batch_rows && (more = reader.next(&rec))) {
-      add_dataco_record(&batch, rec, reader.columns(), source, parser, config.dead_letter_raw_bytes);
+      add_dataco_record(&batch, rec, reader.columns(), source, parser,
+                        config.dead_letter_raw_bytes);
     }
     t.read += batch.lines;
     t.accepted += batch.accepted;
@@ -98,10 +105,12 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
   while (!in_flight.empty()) ok = settle_one() && ok;
   progress.update(count_lines(f.data), t.counts(), true);
   progress.finish();
-  if (ok && !engine.wait_applied(next_offset, 600'000)) spdlog::warn("shards did not catch up within 10 minutes");
+  if (ok && !engine.wait_applied(next_offset, 600'000))
+    spdlog::warn("shards did not catch up within 10 minutes");
   uint64_t duplicates = engine.pipeline().duplicates - duplicates_before;
   engine.stop();
-  print_summary(o, f, t, fmt::format(" ({} repeat lines already logged: counted once)", duplicates));
+  print_summary(o, f, t,
+                fmt::format(" ({} repeat lines already logged: counted once)", duplicates));
   return ok ? exit_code(t) : 2;
 }
 
@@ -112,14 +121,16 @@ struct HttpTarget {
 
 Result<HttpTarget> parse_http_url(const std::string& url) {
   constexpr std::string_view kScheme = "http://";
-  if (url.rfind(kScheme, 0) != 0) return Status::bad_input("bad_url", "--to must be http://HOST:PORT or kafka://...");
+  if (url.rfind(kScheme, 0) != 0)
+    return Status::bad_input("bad_url", "--to must be http://HOST:PORT or kafka://...");
   std::string rest = url.substr(kScheme.size());
   rest = rest.substr(0, rest.find('/'));
   HttpTarget t;
   size_t colon = rest.rfind(':');
   t.host = rest.substr(0, colon);
   if (colon != std::string::npos) t.port = std::atoi(rest.c_str() + colon + 1);
-  if (t.host.empty() || t.port <= 0 || t.port > 65535) return Status::bad_input("bad_url", "bad --to URL " + url);
+  if (t.host.empty() || t.port <= 0 || t.port > 65535)
+    return Status::bad_input("bad_url", "bad --to URL " + url);
   return t;
 }
 
@@ -128,10 +139,12 @@ Result<HttpTarget> parse_http_url(const std::string& url) {
 bool post_batch(httplib::Client& client, const std::string& body, const std::string& key,
                 const std::vector<size_t>& file_lines, Tally* t) {
   httplib::Headers headers = {{"Idempotency-Key", key}};
-  if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) headers.emplace("Authorization", std::string("Bearer ") + token);
+  if (const char* token = std::getenv("LEDGERFLOW_TOKEN"))
+    headers.emplace("Authorization", std::string("Bearer ") + token);
   for (int attempt = 0; attempt < 5; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::seconds(attempt));
-    httplib::Result res = client.Post("/api/v1/events/order_line", headers, body, "application/x-ndjson");
+    httplib::Result res =
+        client.Post("/api/v1/events/order_line", headers, body, "application/x-ndjson");
     if (!res || res->status == 503) continue;
     if (res->status != 200 && res->status != 202) {
       spdlog::error("engine answered {}: {}", res->status, res->body.substr(0, 500));
@@ -143,11 +156,13 @@ bool post_batch(httplib::Client& client, const std::string& body, const std::str
     uint64_t listed = 0;
     for (const auto& r : reply["rejected"]) {
       size_t line = r.value("line", size_t(0));
-      t->reject(r.value("code", std::string("unknown")), line >= 1 && line <= file_lines.size() ? file_lines[line - 1] : 0);
+      t->reject(r.value("code", std::string("unknown")),
+                line >= 1 && line <= file_lines.size() ? file_lines[line - 1] : 0);
       ++listed;
     }
     uint64_t total = reply.value("rejected_count", listed);
-    if (total > listed) t->rejected["unlisted"] += total - listed, t->first_line.try_emplace("unlisted", 0);
+    if (total > listed)
+      t->rejected["unlisted"] += total - listed, t->first_line.try_emplace("unlisted", 0);
     return true;
   }
   spdlog::error("the engine did not answer after 5 attempts");
@@ -185,7 +200,8 @@ int ingest_http(const IngestOptions& o, const TextFile& f, DatacoCsvReader& read
       file_lines.push_back(rec.line);
     }
     if (!file_lines.empty()) {
-      ok = post_batch(client, body, fmt::format("dataco:{}:{}", file_id, file_lines.front()), file_lines, &t);
+      ok = post_batch(client, body, fmt::format("dataco:{}:{}", file_id, file_lines.front()),
+                      file_lines, &t);
     }
     progress.update(rec.line, t.counts());
   }

@@ -24,7 +24,8 @@ std::string key_of(const std::string& json) {
     return json.substr(p, end - p);
   };
   std::string store = number_after("\"store_id\":");
-  return (store.empty() ? std::to_string(kDefaultStoreId) : store) + ":" + number_after("\"prod_id\":");
+  return (store.empty() ? std::to_string(kDefaultStoreId) : store) + ":" +
+         number_after("\"prod_id\":");
 }
 
 int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
@@ -34,13 +35,17 @@ int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
     return 2;
   }
   if (!url->topic.empty()) {
-    spdlog::error("--to {}: name the topics with ?topics=SALE,SHIPMENT (or one topic for typed events)", o.to);
+    spdlog::error(
+        "--to {}: name the topics with ?topics=SALE,SHIPMENT (or one topic for typed events)",
+        o.to);
     return 2;
   }
   // Two topics: sales and shipments in the seed format. One topic: native events, each with
   // its "type" field.
   std::vector<std::string> topics = url->topics;
-  if (topics.empty()) topics = {std::string(event_type_topic(EventType::kSale)), std::string(event_type_topic(EventType::kShipment))};
+  if (topics.empty())
+    topics = {std::string(event_type_topic(EventType::kSale)),
+              std::string(event_type_topic(EventType::kShipment))};
   if (topics.size() > 2) {
     spdlog::error("--to {}: at most two topics (sales, shipments)", o.to);
     return 2;
@@ -56,7 +61,9 @@ int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
     return 2;
   }
   Progress progress("generate", o.generator.count);
-  auto counts = [&] { return fmt::format("delivered {} failed {}", producer.delivered(), producer.failed()); };
+  auto counts = [&] {
+    return fmt::format("delivered {} failed {}", producer.delivered(), producer.failed());
+  };
   GeneratedLine line;
   std::string typed;
   while (gen.next(&line)) {
@@ -83,15 +90,17 @@ int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
   while (producer.outstanding() > 0) {
     producer.flush(1000);
     progress.update(gen.emitted(), counts(), true);
-    if (producer.outstanding() > 0) spdlog::info("generate: waiting for {} deliveries", producer.outstanding());
+    if (producer.outstanding() > 0)
+      spdlog::info("generate: waiting for {} deliveries", producer.outstanding());
   }
   progress.update(gen.emitted(), counts(), true);
   progress.finish();
   std::fprintf(stderr, "generate: %llu events to %s: delivered %llu, failed %llu\n",
-               (unsigned long long)gen.emitted(), o.to.c_str(), (unsigned long long)producer.delivered(),
-               (unsigned long long)producer.failed());
+               (unsigned long long)gen.emitted(), o.to.c_str(),
+               (unsigned long long)producer.delivered(), (unsigned long long)producer.failed());
   if (producer.failed() > 0) {
-    spdlog::error("generate: {} messages were not delivered (last error: {})", producer.failed(), producer.last_error());
+    spdlog::error("generate: {} messages were not delivered (last error: {})", producer.failed(),
+                  producer.last_error());
     return 1;
   }
   return 0;

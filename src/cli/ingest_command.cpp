@@ -50,7 +50,8 @@ int ingest(const IngestOptions& o) {
     spdlog::error("{}", file.status().message());
     return 2;
   }
-  if (file->encoding == TextEncoding::kLatin1) spdlog::info("{} is not UTF-8: reading it as Latin-1", o.file);
+  if (file->encoding == TextEncoding::kLatin1)
+    spdlog::info("{} is not UTF-8: reading it as Latin-1", o.file);
   const std::string& data = file->data;
   std::map<std::string, std::string> props;
   if (Status s = parse_properties(o.properties, &props); !s) {
@@ -89,26 +90,30 @@ int ingest(const IngestOptions& o) {
   }
   uint64_t lines = count_lines(data);
   Progress progress("ingest (lines)", lines);
-  auto counts = [&] { return fmt::format("delivered {} failed {}", producer.delivered(), producer.failed()); };
+  auto counts = [&] {
+    return fmt::format("delivered {} failed {}", producer.delivered(), producer.failed());
+  };
   uint64_t rows = 0, malformed = 0;
   std::string json;
   while (csv.next(&fields, &err)) {
     if (!err) {
       ++malformed;
-      if (malformed <= 10) spdlog::warn("{} line {}: {}: not sent", o.file, csv.line(), err.message());
+      if (malformed <= 10)
+        spdlog::warn("{} line {}: {}: not sent", o.file, csv.line(), err.message());
       continue;
     }
     if (fields.size() != header.size()) {
       ++malformed;
       if (malformed <= 10) {
-        spdlog::warn("{} line {}: {} fields, the header has {}: not sent", o.file, csv.line(), fields.size(),
-                     header.size());
+        spdlog::warn("{} line {}: {} fields, the header has {}: not sent", o.file, csv.line(),
+                     fields.size(), header.size());
       }
       continue;
     }
     json.clear();
     to_json.append(fields, &json);
-    std::string_view key = key_index < fields.size() ? std::string_view(fields[key_index]) : std::string_view();
+    std::string_view key =
+        key_index < fields.size() ? std::string_view(fields[key_index]) : std::string_view();
     producer.produce(url->topic, key, json);
     if ((++rows & 1023) == 0) {
       producer.poll();
@@ -121,11 +126,14 @@ int ingest(const IngestOptions& o) {
   }
   progress.update(lines, counts(), true);
   progress.finish();
-  std::fprintf(stderr, "ingest: %llu rows from %s to %s: delivered %llu, failed %llu, malformed rows %llu\n",
-               (unsigned long long)rows, o.file.c_str(), o.to.c_str(), (unsigned long long)producer.delivered(),
-               (unsigned long long)producer.failed(), (unsigned long long)malformed);
+  std::fprintf(
+      stderr, "ingest: %llu rows from %s to %s: delivered %llu, failed %llu, malformed rows %llu\n",
+      (unsigned long long)rows, o.file.c_str(), o.to.c_str(),
+      (unsigned long long)producer.delivered(), (unsigned long long)producer.failed(),
+      (unsigned long long)malformed);
   if (producer.failed() > 0) {
-    spdlog::error("ingest: {} messages were not delivered (last error: {})", producer.failed(), producer.last_error());
+    spdlog::error("ingest: {} messages were not delivered (last error: {})", producer.failed(),
+                  producer.last_error());
   }
   return producer.failed() > 0 || malformed > 0 ? 1 : 0;
 }

@@ -6,7 +6,8 @@
 
 namespace ledgerflow::cli {
 
-Status KafkaToolProducer::start(const std::string& brokers, const std::map<std::string, std::string>& properties) {
+Status KafkaToolProducer::start(const std::string& brokers,
+                                const std::map<std::string, std::string>& properties) {
   KafkaClientSettings s;
   s.brokers = brokers;
   s.defaults = {
@@ -33,18 +34,20 @@ void KafkaToolProducer::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, vo
   auto* self = static_cast<KafkaToolProducer*>(opaque);
   if (m->err) {
     ++self->failed_;
-    self->last_error_ = fmt::format("{}: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+    self->last_error_ =
+        fmt::format("{}: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
   } else {
     ++self->delivered_;
   }
 }
 
-bool KafkaToolProducer::produce(const std::string& topic, std::string_view key, std::string_view value) {
+bool KafkaToolProducer::produce(const std::string& topic, std::string_view key,
+                                std::string_view value) {
   for (;;) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_END);
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
     if (!err) {
       ++queued_;
       return true;
@@ -60,9 +63,12 @@ bool KafkaToolProducer::produce(const std::string& topic, std::string_view key, 
   }
 }
 
-void KafkaToolProducer::flush(int timeout_ms) { rd_kafka_flush(rk_.get(), timeout_ms); }
+void KafkaToolProducer::flush(int timeout_ms) {
+  rd_kafka_flush(rk_.get(), timeout_ms);
+}
 
-Status parse_properties(const std::vector<std::string>& kv, std::map<std::string, std::string>* out) {
+Status parse_properties(const std::vector<std::string>& kv,
+                        std::map<std::string, std::string>* out) {
   for (const std::string& item : kv) {
     size_t eq = item.find('=');
     if (eq == std::string::npos || eq == 0) {

@@ -39,6 +39,7 @@ class KafkaToolProducer {
 
 // Parses -X key=value options into librdkafka properties ("${NAME}" expanded from the
 // environment).
-Status parse_properties(const std::vector<std::string>& kv, std::map<std::string, std::string>* out);
+Status parse_properties(const std::vector<std::string>& kv,
+                        std::map<std::string, std::string>* out);
 
 }  // namespace ledgerflow::cli

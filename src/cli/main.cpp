@@ -1,7 +1,7 @@
 // ledgerflow: real-time supply-chain finance analytics in one binary.
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 
@@ -18,22 +18,27 @@ void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_p
   cmd->add_option("--catalog", o->engine.catalog_path, "product catalog CSV (default: built-in)");
   cmd->add_option("--shards", o->engine.shards, "processing shards")->check(CLI::Range(1, 256));
   cmd->add_option("--fsync", *fsync, "log fsync policy: batch, interval or none");
-  cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms, "checkpoint period");
-  cmd->add_option("--kafka", o->engine.kafka.brokers,
-                  "consume from (and publish to) Kafka at these brokers (kafka.brokers; docs/KAFKA.md)");
-  cmd->add_option("--kafka-group", o->engine.kafka.group_id, "Kafka consumer group id (kafka.group_id)");
-  cmd->add_option("--warehouse", o->engine.warehouse.url,
-                  "warehouse: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: DATA/warehouse.db)");
+  cmd->add_option("--checkpoint-interval-ms", o->engine.checkpoint_interval_ms,
+                  "checkpoint period");
+  cmd->add_option(
+      "--kafka", o->engine.kafka.brokers,
+      "consume from (and publish to) Kafka at these brokers (kafka.brokers; docs/KAFKA.md)");
+  cmd->add_option("--kafka-group", o->engine.kafka.group_id,
+                  "Kafka consumer group id (kafka.group_id)");
+  cmd->add_option(
+      "--warehouse", o->engine.warehouse.url,
+      "warehouse: sqlite:PATH or postgresql://USER@HOST:PORT/DB (default: DATA/warehouse.db)");
 }
 
 void add_warehouse_options(CLI::App* cmd, cli::WarehouseOptions* o) {
   cmd->add_option("--warehouse", o->url, "sqlite:PATH or postgresql://USER@HOST:PORT/DB");
-  cmd->add_option("--data-dir", o->data_dir, "data directory holding warehouse.db (the default warehouse)");
+  cmd->add_option("--data-dir", o->data_dir,
+                  "data directory holding warehouse.db (the default warehouse)");
   cmd->add_option("--config", o->config_path, "TOML config file (its data_dir and warehouse.url)");
 }
 
-int finish_engine_options(cli::RunOptions* o, const std::string& config_path, const std::string& fsync,
-                          CLI::App* cmd) {
+int finish_engine_options(cli::RunOptions* o, const std::string& config_path,
+                          const std::string& fsync, CLI::App* cmd) {
   if (!config_path.empty()) {
     // Command-line flags override the file: load it over defaults, then re-apply flags.
     cli::RunOptions flags = *o;
@@ -42,8 +47,9 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       spdlog::error("{}", s.to_string());
       return 2;
     }
-    for (const char* name : {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms",
-                             "--kafka", "--kafka-group", "--warehouse"}) {
+    for (const char* name :
+         {"--data-dir", "--port", "--bind", "--catalog", "--shards", "--checkpoint-interval-ms",
+          "--kafka", "--kafka-group", "--warehouse"}) {
       if (cmd->count(name) == 0) continue;
       std::string n(name);
       if (n == "--data-dir") o->engine.data_dir = flags.engine.data_dir;
@@ -51,7 +57,8 @@ int finish_engine_options(cli::RunOptions* o, const std::string& config_path, co
       if (n == "--bind") o->engine.http_bind = flags.engine.http_bind;
       if (n == "--catalog") o->engine.catalog_path = flags.engine.catalog_path;
       if (n == "--shards") o->engine.shards = flags.engine.shards;
-      if (n == "--checkpoint-interval-ms") o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
+      if (n == "--checkpoint-interval-ms")
+        o->engine.checkpoint_interval_ms = flags.engine.checkpoint_interval_ms;
       if (n == "--kafka") o->engine.kafka.brokers = flags.engine.kafka.brokers;
       if (n == "--kafka-group") o->engine.kafka.group_id = flags.engine.kafka.group_id;
       if (n == "--warehouse") o->engine.warehouse.url = flags.engine.warehouse.url;
@@ -86,64 +93,97 @@ int main(int argc, char** argv) {
   demo_opts.generator.rate = 200;
   demo_opts.generator.stores = 3;
   std::string demo_config, demo_fsync;
-  CLI::App* demo = app.add_subcommand("demo", "run the engine, the API and the dashboard with generated data");
+  CLI::App* demo =
+      app.add_subcommand("demo", "run the engine, the API and the dashboard with generated data");
   add_engine_options(demo, &demo_opts, &demo_config, &demo_fsync);
-  demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")->check(CLI::Range(0.1, 1e7));
+  demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")
+      ->check(CLI::Range(0.1, 1e7));
   demo->add_option("--stores", demo_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
-  auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed, "random seed (default: time; restarted on a non-empty data dir it continues with new events)");
+  auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed,
+                                     "random seed (default: time; restarted on a non-empty data "
+                                     "dir it continues with new events)");
 
   cli::GenerateOptions gen_opts;
-  CLI::App* gen = app.add_subcommand("generate", "write generated events as NDJSON to stdout, or produce them to Kafka");
+  CLI::App* gen = app.add_subcommand(
+      "generate", "write generated events as NDJSON to stdout, or produce them to Kafka");
   gen->add_option("--seed", gen_opts.generator.seed, "random seed");
   gen->add_option("--stores", gen_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
-  gen->add_option("--rate", gen_opts.generator.rate, "events per second (default: as fast as possible)");
+  gen->add_option("--rate", gen_opts.generator.rate,
+                  "events per second (default: as fast as possible)");
   gen->add_option("--count", gen_opts.generator.count, "stop after this many events");
   gen->add_option("--lot", gen_opts.generator.shipment_lot, "units per replenishment shipment");
-  gen->add_option("--start-ms", gen_opts.generator.start_ms, "event time of the first event (default: now)");
+  gen->add_option("--start-ms", gen_opts.generator.start_ms,
+                  "event time of the first event (default: now)");
   gen->add_option("--catalog", gen_opts.catalog_path, "product catalog CSV");
-  gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock, "skip the opening stock shipments");
+  gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock,
+                "skip the opening stock shipments");
   gen->add_option("--to", gen_opts.to,
-                  "kafka://HOST:PORT[?topics=SALE,SHIPMENT]: produce to Kafka (default topics sale_transaction, "
+                  "kafka://HOST:PORT[?topics=SALE,SHIPMENT]: produce to Kafka (default topics "
+                  "sale_transaction, "
                   "inventory_shipment; one topic: typed events), keyed by store_id:prod_id");
-  gen->add_option("-X", gen_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
+  gen->add_option("-X", gen_opts.properties,
+                  "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
   cli::IngestOptions ingest_opts;
   CLI::App* ingest = app.add_subcommand(
-      "ingest", "send a CSV file's rows to Kafka as JSON objects keyed by the header names, or load DataCo order "
-                "lines into an engine (--format dataco --to http://HOST:PORT | --data-dir DIR)");
-  ingest->add_option("file", ingest_opts.file, "CSV file (UTF-8 with or without BOM, or Latin-1)")->required();
-  ingest->add_option("--format", ingest_opts.format, "csv (any header; Kafka only) or dataco (DataCo order lines)")
+      "ingest",
+      "send a CSV file's rows to Kafka as JSON objects keyed by the header names, or load DataCo "
+      "order "
+      "lines into an engine (--format dataco --to http://HOST:PORT | --data-dir DIR)");
+  ingest->add_option("file", ingest_opts.file, "CSV file (UTF-8 with or without BOM, or Latin-1)")
+      ->required();
+  ingest
+      ->add_option("--format", ingest_opts.format,
+                   "csv (any header; Kafka only) or dataco (DataCo order lines)")
       ->check(CLI::IsMember({"csv", "dataco"}));
-  ingest->add_option("--to", ingest_opts.to, "kafka://HOST:PORT/TOPIC or (dataco) http://HOST:PORT of a running engine");
-  ingest->add_option("--data-dir", ingest_opts.data_dir, "(dataco) load into an embedded engine in this directory");
-  ingest->add_option("--shards", ingest_opts.shards, "(dataco, --data-dir) processing shards")->check(CLI::Range(1, 256));
-  ingest->add_option("--batch", ingest_opts.batch_rows, "(dataco) rows per request or batch")->check(CLI::Range(1, 1'000'000));
-  ingest->add_option("--key-column", ingest_opts.key_column, "message key from this column (default: no key)");
-  ingest->add_option("-X", ingest_opts.properties, "librdkafka property key=value (repeatable; ${ENV} expanded)");
+  ingest->add_option("--to", ingest_opts.to,
+                     "kafka://HOST:PORT/TOPIC or (dataco) http://HOST:PORT of a running engine");
+  ingest->add_option("--data-dir", ingest_opts.data_dir,
+                     "(dataco) load into an embedded engine in this directory");
+  ingest->add_option("--shards", ingest_opts.shards, "(dataco, --data-dir) processing shards")
+      ->check(CLI::Range(1, 256));
+  ingest->add_option("--batch", ingest_opts.batch_rows, "(dataco) rows per request or batch")
+      ->check(CLI::Range(1, 1'000'000));
+  ingest->add_option("--key-column", ingest_opts.key_column,
+                     "message key from this column (default: no key)");
+  ingest->add_option("-X", ingest_opts.properties,
+                     "librdkafka property key=value (repeatable; ${ENV} expanded)");
 
   cli::BenchOptions bench_opts;
   std::string bench_fsync = "interval";
-  CLI::App* bench = app.add_subcommand("bench", "measure parse -> log -> state throughput and latency");
-  bench->add_option("--events", bench_opts.events, "events to generate and process")->check(CLI::Range(1, 1'000'000'000));
+  CLI::App* bench =
+      app.add_subcommand("bench", "measure parse -> log -> state throughput and latency");
+  bench->add_option("--events", bench_opts.events, "events to generate and process")
+      ->check(CLI::Range(1, 1'000'000'000));
   bench->add_option("--shards", bench_opts.shards, "processing shards")->check(CLI::Range(1, 256));
   bench->add_option("--fsync", bench_fsync, "batch, interval or none");
-  bench->add_option("--batch", bench_opts.batch_lines, "lines per ingest batch")->check(CLI::Range(1, 1'000'000));
-  bench->add_option("--feeders", bench_opts.feeders, "parsing threads (concurrent ingest connections)")->check(CLI::Range(1, 64));
+  bench->add_option("--batch", bench_opts.batch_lines, "lines per ingest batch")
+      ->check(CLI::Range(1, 1'000'000));
+  bench
+      ->add_option("--feeders", bench_opts.feeders,
+                   "parsing threads (concurrent ingest connections)")
+      ->check(CLI::Range(1, 64));
   bench->add_option("--dir", bench_opts.dir, "data directory (default: a temporary one)");
   bench->add_flag("--json", bench_opts.json, "print one JSON object");
-  bench->add_option("--source", bench_opts.source,
-                    "memory (parse -> log -> state), kafka (a mock cluster, topics pre-loaded, consume -> log -> state) "
-                    "or dataco (a DataCo CSV file -> log -> marts; --file)")
+  bench
+      ->add_option("--source", bench_opts.source,
+                   "memory (parse -> log -> state), kafka (a mock cluster, topics pre-loaded, "
+                   "consume -> log -> state) "
+                   "or dataco (a DataCo CSV file -> log -> marts; --file)")
       ->check(CLI::IsMember({"memory", "kafka", "dataco"}));
-  bench->add_option("--file", bench_opts.file, "dataco: the CSV file (e.g. from tests/data/dataco/make_fixture.py --big)");
-  bench->add_option("--partitions", bench_opts.partitions, "kafka: partitions per topic")->check(CLI::Range(1, 1024));
+  bench->add_option("--file", bench_opts.file,
+                    "dataco: the CSV file (e.g. from tests/data/dataco/make_fixture.py --big)");
+  bench->add_option("--partitions", bench_opts.partitions, "kafka: partitions per topic")
+      ->check(CLI::Range(1, 1024));
   bench->add_option("--target", bench_opts.target, "engine, warehouse-sqlite or warehouse-postgres")
       ->check(CLI::IsMember({"engine", "warehouse-sqlite", "warehouse-postgres"}));
   bench->add_option("--warehouse", bench_opts.warehouse,
-                    "warehouse-postgres: postgresql://USER@HOST:PORT/DB (a fresh database is created and dropped)");
+                    "warehouse-postgres: postgresql://USER@HOST:PORT/DB (a fresh database is "
+                    "created and dropped)");
 
   cli::QueryOptions query_opts;
-  CLI::App* query = app.add_subcommand("query", "run one read-only SQL statement against the warehouse");
+  CLI::App* query =
+      app.add_subcommand("query", "run one read-only SQL statement against the warehouse");
   query->add_option("sql", query_opts.sql, "the SQL statement")->required();
   query->add_option("--format", query_opts.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
@@ -153,7 +193,8 @@ int main(int argc, char** argv) {
 
   cli::WarehouseOptions verify_opts;
   CLI::App* verify = app.add_subcommand(
-      "verify", "recompute the gold marts from silver (sql/gold) and compare with the live gold tables");
+      "verify",
+      "recompute the gold marts from silver (sql/gold) and compare with the live gold tables");
   add_warehouse_options(verify, &verify_opts);
 
   CLI11_PARSE(app, argc, argv);
@@ -191,7 +232,8 @@ int main(int argc, char** argv) {
       return cli::bench_dataco(bench_opts);
     }
     if (bench_opts.source == "kafka") return cli::bench_kafka(bench_opts);
-    return bench_opts.target == "engine" ? cli::bench(bench_opts) : cli::bench_warehouse(bench_opts);
+    return bench_opts.target == "engine" ? cli::bench(bench_opts)
+                                         : cli::bench_warehouse(bench_opts);
   }
   return 0;
 }

@@ -16,7 +16,10 @@ class Progress {
  public:
   // `total` 0: unknown (no bar, counts only).
   Progress(std::string what, uint64_t total)
-      : what_(std::move(what)), total_(total), tty_(::isatty(2) == 1), start_(std::chrono::steady_clock::now()) {}
+      : what_(std::move(what)),
+        total_(total),
+        tty_(::isatty(2) == 1),
+        start_(std::chrono::steady_clock::now()) {}
 
   // `done` units of `total`; `extra` follows the bar (e.g. delivered / failed counts).
   void update(uint64_t done, const std::string& extra, bool force = false) {
@@ -44,7 +47,8 @@ class Progress {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     double rate = secs > 0 ? double(done) / secs : 0;
     std::string out = fmt::format(" {:.0f}/s", rate);
-    if (total_ > 0 && rate > 0 && done <= total_) out += fmt::format(" ETA {:.0f}s", double(total_ - done) / rate);
+    if (total_ > 0 && rate > 0 && done <= total_)
+      out += fmt::format(" ETA {:.0f}s", double(total_ - done) / rate);
     return out;
   }
   std::string line(uint64_t done) const {
@@ -53,8 +57,8 @@ class Progress {
     int filled = int(double(done) / double(total_) * width);
     if (filled > width) filled = width;
     return fmt::format("{}: [{}{}] {:3.0f}% {}/{}{}", what_, std::string(size_t(filled), '#'),
-                       std::string(size_t(width - filled), '.'), 100.0 * double(done) / double(total_), done, total_,
-                       pace(done));
+                       std::string(size_t(width - filled), '.'),
+                       100.0 * double(done) / double(total_), done, total_, pace(done));
   }
   std::string what_;
   uint64_t total_;

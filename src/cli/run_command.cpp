@@ -1,5 +1,5 @@
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,7 +17,9 @@ namespace ledgerflow::cli {
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 // Kafka in and out (off unless kafka.brokers is set); the hook reports their figures.
 Status start_kafka(Engine* engine, const KafkaConfig& k, std::unique_ptr<KafkaSource>* in,
@@ -42,7 +44,8 @@ int run_engine(RunOptions o) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
-  Result<sinks::WarehouseTarget> warehouse = sinks::parse_warehouse_url(o.engine.warehouse.url, o.engine.data_dir);
+  Result<sinks::WarehouseTarget> warehouse =
+      sinks::parse_warehouse_url(o.engine.warehouse.url, o.engine.data_dir);
   if (!warehouse) {
     spdlog::error("{}", warehouse.status().to_string());
     return 2;
@@ -91,7 +94,8 @@ int run_engine(RunOptions o) {
   std::fflush(stdout);
   std::unique_ptr<GeneratorSource> gen;
   if (o.with_generator) {
-    if (!o.seed_given) o.generator.seed = uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
+    if (!o.seed_given)
+      o.generator.seed = uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
     // A demo restarted on its data directory continues with new receipts: the same seed again
     // would replay ids the engine already holds, and every event would be a duplicate for as
     // long as the first run lasted. A fresh directory keeps --seed reproducible.

@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define LF_ASSERT(cond)                                                                   \
-  do {                                                                                    \
-    if (!(cond)) [[unlikely]] {                                                           \
+#define LF_ASSERT(cond)                                                                    \
+  do {                                                                                     \
+    if (!(cond)) [[unlikely]] {                                                            \
       std::fprintf(stderr, "ledgerflow: invariant failed: %s at %s:%d\n", #cond, __FILE__, \
-                   __LINE__);                                                             \
-      std::abort();                                                                       \
-    }                                                                                     \
+                   __LINE__);                                                              \
+      std::abort();                                                                        \
+    }                                                                                      \
   } while (0)

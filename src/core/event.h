@@ -14,9 +14,9 @@ namespace ledgerflow {
 
 // Stable numeric ids: they are written into the bronze log (see log/log_format.h).
 enum class EventType : uint8_t {
-  kSale = 1,      // topic sale_transaction
-  kShipment = 2,  // topic inventory_shipment
-  kOrderLine = 3, // topic supply_chain_data (DataCo order lines, header-keyed JSON objects)
+  kSale = 1,       // topic sale_transaction
+  kShipment = 2,   // topic inventory_shipment
+  kOrderLine = 3,  // topic supply_chain_data (DataCo order lines, header-keyed JSON objects)
 };
 
 std::string_view event_type_topic(EventType t);
@@ -52,12 +52,12 @@ struct Event {
   int64_t reorder_point = -1;  // sale only; -1 when absent
   Money unit_price;            // sale only: regular_unit_price
   int64_t event_time_ms = 0;
-  std::string id;              // receipt id (sale) or shipment id
-  std::string prod_name;       // sale only
+  std::string id;         // receipt id (sale) or shipment id
+  std::string prod_name;  // sale only
   // Order lines only (type kOrderLine): the DataCo fields. id is the Order Item Id and
   // event_time_ms the order date; store_id, prod_id, units and unit_price stay at defaults.
   std::shared_ptr<const OrderLine> order_line;
-  IdKey id_key;                // identity for idempotent retries (event_identity)
+  IdKey id_key;  // identity for idempotent retries (event_identity)
   // Filled when the record is in the log.
   uint64_t offset = 0;
   int64_t ingest_time_ms = 0;

@@ -46,12 +46,13 @@ bool expect(std::string_view s, size_t* pos, char c) {
 
 Result<int64_t> parse_date_days(std::string_view s) {
   int year, month, day;
-  if (s.size() != 10 || !read_digits(s, 0, 4, &year) || s[4] != '-' || !read_digits(s, 5, 2, &month) ||
-      s[7] != '-' || !read_digits(s, 8, 2, &day)) {
+  if (s.size() != 10 || !read_digits(s, 0, 4, &year) || s[4] != '-' ||
+      !read_digits(s, 5, 2, &month) || s[7] != '-' || !read_digits(s, 8, 2, &day)) {
     return bad_time(s, "expected YYYY-MM-DD");
   }
   int64_t days;
-  if (year < 1970 || year > 2199 || !civil_to_days(year, month, day, &days)) return bad_time(s, "no such date");
+  if (year < 1970 || year > 2199 || !civil_to_days(year, month, day, &days))
+    return bad_time(s, "no such date");
   return days;
 }
 
@@ -65,7 +66,8 @@ Result<int64_t> parse_us_datetime_ms(std::string_view s) {
   };
   if (!read_number(s, &p, 2, &month) || !expect(s, &p, '/') || !read_number(s, &p, 2, &day) ||
       !expect(s, &p, '/') || !read_number(s, &p, 4, &year) || p != s.find(' ') ||
-      !expect(s, &p, ' ') || !read_number(s, &p, 2, &hour) || !expect(s, &p, ':') || !two_digits(&minute)) {
+      !expect(s, &p, ' ') || !read_number(s, &p, 2, &hour) || !expect(s, &p, ':') ||
+      !two_digits(&minute)) {
     return bad_time(s, "expected M/D/YYYY H:MM");
   }
   if (p < s.size() && (!expect(s, &p, ':') || !two_digits(&second))) {
@@ -152,9 +154,8 @@ Civil to_civil(int64_t ms) {
   int64_t days = floor_div(ms, kMsPerDay);
   int64_t rem = ms - days * kMsPerDay;
   year_month_day ymd{sys_days{std::chrono::days{days}}};
-  return Civil{int(ymd.year()),       unsigned(ymd.month()),
-               unsigned(ymd.day()),   rem / kMsPerHour,
-               rem / kMsPerMinute % 60, rem / kMsPerSecond % 60,
+  return Civil{int(ymd.year()),  unsigned(ymd.month()),   unsigned(ymd.day()),
+               rem / kMsPerHour, rem / kMsPerMinute % 60, rem / kMsPerSecond % 60,
                rem % 1000};
 }
 }  // namespace

@@ -39,6 +39,8 @@ inline int64_t floor_div(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
-inline int64_t floor_to(int64_t ms, int64_t unit) { return floor_div(ms, unit) * unit; }
+inline int64_t floor_to(int64_t ms, int64_t unit) {
+  return floor_div(ms, unit) * unit;
+}
 
 }  // namespace ledgerflow

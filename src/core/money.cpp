@@ -4,9 +4,13 @@
 
 namespace ledgerflow {
 
-Result<Money> Money::parse(std::string_view text) { return parse_impl(text, false); }
+Result<Money> Money::parse(std::string_view text) {
+  return parse_impl(text, false);
+}
 
-Result<Money> Money::parse_rounded(std::string_view text) { return parse_impl(text, true); }
+Result<Money> Money::parse_rounded(std::string_view text) {
+  return parse_impl(text, true);
+}
 
 Result<Money> Money::parse_impl(std::string_view text, bool round_extra_digits) {
   if (text.empty()) return Status::bad_input("invalid_money", "empty amount");
@@ -28,7 +32,7 @@ Result<Money> Money::parse_impl(std::string_view text, bool round_extra_digits) 
   }
   int64_t frac = 0;
   int frac_digits = 0;
-  int dropped = 0;  // fraction digits past the sixth
+  int dropped = 0;        // fraction digits past the sixth
   bool round_up = false;  // the first dropped digit is 5 or more: round half away from zero
   if (i < text.size() && text[i] == '.') {
     ++i;

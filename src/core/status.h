@@ -36,9 +36,7 @@ class Status {
   ErrorClass error_class() const { return cls_; }
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }
-  std::string to_string() const {
-    return is_ok() ? std::string("ok") : code_ + ": " + message_;
-  }
+  std::string to_string() const { return is_ok() ? std::string("ok") : code_ + ": " + message_; }
 
  private:
   Status(ErrorClass c, std::string code, std::string message)

@@ -22,7 +22,8 @@ std::vector<std::pair<uint64_t, std::string>> list_checkpoints(const std::string
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (name.size() != 36 || name.rfind("checkpoint-", 0) != 0 || name.substr(31) != ".ckpt") continue;
+    if (name.size() != 36 || name.rfind("checkpoint-", 0) != 0 || name.substr(31) != ".ckpt")
+      continue;
     try {
       out.emplace_back(std::stoull(name.substr(11, 20)), entry.path().string());
     } catch (...) {
@@ -55,7 +56,8 @@ std::string encode_checkpoint(const CheckpointData& data) {
 
 Result<CheckpointData> decode_checkpoint(std::string_view bytes) {
   auto bad = [](const char* why) { return Status::bad_input("checkpoint_corrupt", why); };
-  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, 8) != 0) return bad("bad magic");
+  if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, 8) != 0)
+    return bad("bad magic");
   ByteReader r(bytes.substr(8));
   uint32_t version, shards, body_crc, header_crc;
   uint64_t body_len;
@@ -82,7 +84,8 @@ Result<CheckpointData> decode_checkpoint(std::string_view bytes) {
 Status write_checkpoint(const std::string& dir, const CheckpointData& data, int keep) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  std::string path = (fs::path(dir) / fmt::format("checkpoint-{:020}.ckpt", data.next_offset)).string();
+  std::string path =
+      (fs::path(dir) / fmt::format("checkpoint-{:020}.ckpt", data.next_offset)).string();
   if (Status s = write_file_atomic(path, encode_checkpoint(data)); !s) return s;
   auto all = list_checkpoints(dir);
   for (size_t i = size_t(keep); i < all.size(); ++i) fs::remove(all[i].second, ec);

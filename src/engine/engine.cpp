@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string log_dir(const EngineConfig& c) { return (fs::path(c.data_dir) / "log").string(); }
+std::string log_dir(const EngineConfig& c) {
+  return (fs::path(c.data_dir) / "log").string();
+}
 std::string checkpoint_dir(const EngineConfig& c) {
   return (fs::path(c.data_dir) / "checkpoints").string();
 }
@@ -29,16 +31,20 @@ std::string checkpoint_dir(const EngineConfig& c) {
 Engine::Engine(EngineConfig config)
     : config_(std::move(config)),
       log_(BronzeLogOptions{log_dir(config_), config_.segment_bytes}),
-      router_(config_.watermark, RouterLimits{config_.dead_letters_kept, config_.idempotency_keys_kept}),
+      router_(config_.watermark,
+              RouterLimits{config_.dead_letters_kept, config_.idempotency_keys_kept}),
       ingest_queue_(config_.ingest_queue_batches) {}
 
-Engine::~Engine() { stop(); }
+Engine::~Engine() {
+  stop();
+}
 
 // Sales and shipments by product x store; order lines by customer, so that a customer's orders
 // and months (fraud, retention) live in one shard and shard partials merge exactly.
 size_t Engine::shard_for(const Event& e) const {
-  uint64_t key = e.type == EventType::kOrderLine ? uint64_t(e.order_line->customer_id) ^ (uint64_t(3) << 60)
-                                                 : inventory_key(e.store_id, e.prod_id);
+  uint64_t key = e.type == EventType::kOrderLine
+                     ? uint64_t(e.order_line->customer_id) ^ (uint64_t(3) << 60)
+                     : inventory_key(e.store_id, e.prod_id);
   uint64_t k = key * 0x9E3779B97F4A7C15ull;
   return size_t((k >> 32) % shards_.size());
 }
@@ -99,7 +105,8 @@ Status Engine::recover() {
   }
   if (loaded.data) {
     ByteReader rr(loaded.data->router_state);
-    if (!router_.deserialize(rr)) return Status::fatal("checkpoint_corrupt", "router state unreadable");
+    if (!router_.deserialize(rr))
+      return Status::fatal("checkpoint_corrupt", "router state unreadable");
     for (size_t i = 0; i < shards_.size(); ++i) {
       ByteReader sr(loaded.data->shard_states[i]);
       if (!shards_[i]->state_unlocked().deserialize(sr, loaded.data->version)) {
@@ -170,8 +177,9 @@ std::future<IngestAck> Engine::submit(IngestBatch batch) {
   pending->batch = std::move(batch);
   std::future<IngestAck> f = pending->done.get_future();
   if (failed_ || stopping_) {
-    pending->done.set_value(IngestAck{failed_ ? Status::fatal("engine_failed", failure())
-                                              : Status::retriable("shutting_down", "the engine is stopping")});
+    pending->done.set_value(
+        IngestAck{failed_ ? Status::fatal("engine_failed", failure())
+                          : Status::retriable("shutting_down", "the engine is stopping")});
     return f;
   }
   if (!ingest_queue_.push(std::move(pending))) {
@@ -205,8 +213,9 @@ void Engine::writer_loop() {
   bool unsynced = false;
   const int64_t interval_ns = config_.fsync_interval_ms * 1'000'000;
   for (;;) {
-    auto wait = std::chrono::milliseconds(
-        config_.fsync == FsyncPolicy::kInterval ? std::max<int64_t>(1, config_.fsync_interval_ms / 2) : 20);
+    auto wait = std::chrono::milliseconds(config_.fsync == FsyncPolicy::kInterval
+                                              ? std::max<int64_t>(1, config_.fsync_interval_ms / 2)
+                                              : 20);
     std::optional<std::unique_ptr<Pending>> first = ingest_queue_.pop_for(wait);
     if (first) {
       size_t bytes = 0;
@@ -244,7 +253,8 @@ void Engine::writer_loop() {
         }
         ranges.emplace_back(first_offset, offset);
       }
-      Status s = failed_ ? Status::fatal("engine_failed", failure()) : log_.append(buf, offset - group_first);
+      Status s = failed_ ? Status::fatal("engine_failed", failure())
+                         : log_.append(buf, offset - group_first);
       if (s && config_.fsync == FsyncPolicy::kBatch) {
         s = log_.sync();
         last_sync_ns = monotonic_ns();
@@ -269,9 +279,13 @@ void Engine::writer_loop() {
       }
       group.clear();
     }
-    if (unsynced && (config_.fsync == FsyncPolicy::kInterval && monotonic_ns() - last_sync_ns >= interval_ns)) {
+    if (unsynced &&
+        (config_.fsync == FsyncPolicy::kInterval && monotonic_ns() - last_sync_ns >= interval_ns)) {
       uint64_t end = log_.next_offset();
-      if (Status s = log_.sync(); !s) fail(s); else durable_offset_ = end;
+      if (Status s = log_.sync(); !s)
+        fail(s);
+      else
+        durable_offset_ = end;
       last_sync_ns = monotonic_ns();
       unsynced = false;
     }
@@ -288,7 +302,10 @@ void Engine::writer_loop() {
   }
   if (!failed_) {
     uint64_t end = log_.next_offset();
-    if (Status s = log_.sync(); !s) fail(s); else durable_offset_ = end;
+    if (Status s = log_.sync(); !s)
+      fail(s);
+    else
+      durable_offset_ = end;
   }
 }
 
@@ -297,7 +314,10 @@ void Engine::writer_loop() {
 // this point of its queue.
 Engine::PendingCheckpoint Engine::begin_checkpoint() {
   PendingCheckpoint p;
-  if (Status s = log_.sync(); !s) fail(s); else durable_offset_ = log_.next_offset();
+  if (Status s = log_.sync(); !s)
+    fail(s);
+  else
+    durable_offset_ = log_.next_offset();
   p.data.next_offset = log_.next_offset();
   p.data.created_ms = now_ms();
   {
@@ -317,7 +337,8 @@ Status Engine::finish_checkpoint(PendingCheckpoint pending) {
   for (auto& f : pending.shards) pending.data.shard_states.push_back(f.get());
   if (failed_) return Status::fatal("engine_failed", failure());
   std::lock_guard lock(checkpoint_write_mu_);
-  if (pending.data.next_offset < last_checkpoint_offset_.load() && last_checkpoint_ms_.load() >= 0) {
+  if (pending.data.next_offset < last_checkpoint_offset_.load() &&
+      last_checkpoint_ms_.load() >= 0) {
     return Status::ok();  // a newer one is already on disk
   }
   Status s = write_checkpoint(checkpoint_dir(config_), pending.data, config_.checkpoints_kept);
@@ -404,7 +425,8 @@ void Engine::stop() {
   if (writer_.joinable()) writer_.join();
   ingest_queue_.close();
   while (auto left = ingest_queue_.try_pop()) {
-    (*left)->done.set_value(IngestAck{Status::retriable("shutting_down", "the engine is stopping")});
+    (*left)->done.set_value(
+        IngestAck{Status::retriable("shutting_down", "the engine is stopping")});
   }
   {
     std::lock_guard lock(checkpoint_mu_);
@@ -542,7 +564,8 @@ std::vector<LateEvent> Engine::late_events(size_t limit) const {
       return 0;
     });
   }
-  std::sort(out.begin(), out.end(), [](const LateEvent& a, const LateEvent& b) { return a.offset > b.offset; });
+  std::sort(out.begin(), out.end(),
+            [](const LateEvent& a, const LateEvent& b) { return a.offset > b.offset; });
   if (out.size() > limit) out.resize(limit);
   return out;
 }
@@ -607,7 +630,8 @@ ChangeSet Engine::changes_since(ChangeCursor* cursor) const {
       if (d.offset >= cursor->next_dead_letter_offset) out.dead_letters.push_back(d);
     }
   }
-  if (!out.dead_letters.empty()) cursor->next_dead_letter_offset = out.dead_letters.back().offset + 1;
+  if (!out.dead_letters.empty())
+    cursor->next_dead_letter_offset = out.dead_letters.back().offset + 1;
   return out;
 }
 
@@ -623,7 +647,8 @@ void Engine::set_pipeline_hook(std::function<void(PipelineStats*)> hook) {
 
 uint64_t Engine::change_seq() const {
   uint64_t sum = 0;
-  for (const auto& shard : shards_) sum += shard->read([](const ShardState& s) { return s.change_seq(); });
+  for (const auto& shard : shards_)
+    sum += shard->read([](const ShardState& s) { return s.change_seq(); });
   return sum;
 }
 

@@ -31,8 +31,8 @@
 #include "engine/engine_config.h"
 #include "engine/kafka_stats.h"
 #include "engine/router_state.h"
-#include "engine/sink_status.h"
 #include "engine/shard_worker.h"
+#include "engine/sink_status.h"
 #include "ingest/catalog.h"
 #include "log/bronze_log.h"
 
@@ -61,19 +61,19 @@ struct BestSeller {
 };
 
 struct PipelineStats {
-  uint64_t events_accepted = 0;   // events in the log
-  uint64_t events_applied = 0;    // events that changed state (not duplicates)
+  uint64_t events_accepted = 0;  // events in the log
+  uint64_t events_applied = 0;   // events that changed state (not duplicates)
   uint64_t duplicates = 0;
   uint64_t dead_letters = 0;
   uint64_t late_updates = 0;
   uint64_t late_dropped = 0;
   double events_per_s = 0;
-  int64_t watermark_ms = 0;       // WatermarkTracker::kNone when no event yet
+  int64_t watermark_ms = 0;  // WatermarkTracker::kNone when no event yet
   int64_t max_event_time_ms = 0;
-  uint64_t log_end_offset = 0;    // next offset to be written
-  uint64_t applied_offset = 0;    // every record below it is reflected in all shards
+  uint64_t log_end_offset = 0;  // next offset to be written
+  uint64_t applied_offset = 0;  // every record below it is reflected in all shards
   uint64_t log_bytes = 0;
-  int64_t checkpoint_age_ms = -1; // -1: none yet
+  int64_t checkpoint_age_ms = -1;  // -1: none yet
   uint64_t checkpoint_offset = 0;
   size_t ingest_queue_depth = 0;
   size_t ingest_queue_capacity = 0;
@@ -83,7 +83,7 @@ struct PipelineStats {
   int64_t uptime_ms = 0;
   bool ready = false;
   std::string fsync;
-  KafkaStats kafka;  // filled by the pipeline hook when Kafka runs
+  KafkaStats kafka;               // filled by the pipeline hook when Kafka runs
   std::vector<SinkStatus> sinks;  // outputs fed from the log (warehouse)
 };
 
@@ -115,10 +115,10 @@ struct ChangeCursor {
 };
 
 struct ChangeSet {
-  std::vector<InventoryRow> inventory;  // rows changed since the cursor
-  std::vector<int64_t> window_starts;   // minute windows changed since the cursor
-  std::vector<Event> shipments;         // shipments applied since the cursor
-  std::vector<DeadLetter> dead_letters; // dead letters logged since the cursor
+  std::vector<InventoryRow> inventory;   // rows changed since the cursor
+  std::vector<int64_t> window_starts;    // minute windows changed since the cursor
+  std::vector<Event> shipments;          // shipments applied since the cursor
+  std::vector<DeadLetter> dead_letters;  // dead letters logged since the cursor
 };
 
 class Engine {
@@ -144,7 +144,8 @@ class Engine {
 
   // Reads (any thread).
   std::vector<InventoryRow> inventory(std::optional<int32_t> store, bool below_only) const;
-  std::vector<BestSeller> best_sellers(std::optional<int32_t> store, bool by_revenue, size_t limit) const;
+  std::vector<BestSeller> best_sellers(std::optional<int32_t> store, bool by_revenue,
+                                       size_t limit) const;
   // Windows of `window_ms` (a multiple of a minute) whose start is in [from_ms, to_ms).
   std::vector<SalesWindow> sales(int64_t window_ms, int64_t from_ms, int64_t to_ms) const;
   std::vector<Event> recent_shipments(std::optional<int32_t> store, size_t limit) const;

@@ -24,10 +24,14 @@ const char* fsync_policy_name(FsyncPolicy p) {
 }
 
 bool fsync_policy_from_name(const std::string& name, FsyncPolicy* out) {
-  if (name == "batch") *out = FsyncPolicy::kBatch;
-  else if (name == "interval") *out = FsyncPolicy::kInterval;
-  else if (name == "none") *out = FsyncPolicy::kNone;
-  else return false;
+  if (name == "batch")
+    *out = FsyncPolicy::kBatch;
+  else if (name == "interval")
+    *out = FsyncPolicy::kInterval;
+  else if (name == "none")
+    *out = FsyncPolicy::kNone;
+  else
+    return false;
   return true;
 }
 
@@ -108,12 +112,14 @@ Status load_kafka_properties(const toml::table& t, std::map<std::string, std::st
     } else if (node.is_integer()) {
       text = std::to_string(*node.value<int64_t>());
     } else {
-      return Status::bad_input("invalid_config",
-                               fmt::format("kafka.properties.{} must be a string, integer or boolean", key));
+      return Status::bad_input(
+          "invalid_config",
+          fmt::format("kafka.properties.{} must be a string, integer or boolean", key));
     }
     std::string expanded;
     if (Status s = expand_env(text, &expanded); !s) {
-      return Status::bad_input("invalid_config", fmt::format("kafka.properties.{}: {}", key, s.message()));
+      return Status::bad_input("invalid_config",
+                               fmt::format("kafka.properties.{}: {}", key, s.message()));
     }
     (*out)[key] = expanded;
   }
@@ -132,7 +138,9 @@ Status expand_env(const std::string& value, std::string* out) {
     if (end == std::string::npos) break;
     std::string name = value.substr(start + 2, end - start - 2);
     const char* v = std::getenv(name.c_str());
-    if (!v) return Status::bad_input("missing_env", fmt::format("environment variable {} is not set", name));
+    if (!v)
+      return Status::bad_input("missing_env",
+                               fmt::format("environment variable {} is not set", name));
     out->append(value, pos, start - pos);
     out->append(v);
     pos = end + 1;
@@ -151,44 +159,69 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
   std::map<std::string, Setter> setters = {
       {"data_dir", string_setter(&c->data_dir, "data_dir")},
       {"catalog", string_setter(&c->catalog_path, "catalog")},
-      {"log.fsync_interval_ms", int_setter(&c->fsync_interval_ms, 1, 60'000, "log.fsync_interval_ms")},
-      {"log.segment_bytes", int_setter(&c->segment_bytes, 1 << 16, int64_t(1) << 40, "log.segment_bytes")},
+      {"log.fsync_interval_ms",
+       int_setter(&c->fsync_interval_ms, 1, 60'000, "log.fsync_interval_ms")},
+      {"log.segment_bytes",
+       int_setter(&c->segment_bytes, 1 << 16, int64_t(1) << 40, "log.segment_bytes")},
       {"engine.shards", int_setter(&c->shards, 1, 256, "engine.shards")},
-      {"engine.ingest_queue_batches", int_setter(&c->ingest_queue_batches, 1, 1 << 20, "engine.ingest_queue_batches")},
-      {"engine.shard_queue_batches", int_setter(&c->shard_queue_batches, 1, 1 << 20, "engine.shard_queue_batches")},
-      {"engine.dedupe_window", int_setter(&c->shard.dedupe_window, 0, int64_t(1) << 32, "engine.dedupe_window")},
-      {"engine.window_retention_ms", int_setter(&c->shard.window_retention_ms, 60'000, int64_t(1) << 42, "engine.window_retention_ms")},
-      {"engine.checkpoint_interval_ms", int_setter(&c->checkpoint_interval_ms, 100, 86'400'000, "engine.checkpoint_interval_ms")},
-      {"engine.checkpoints_kept", int_setter(&c->checkpoints_kept, 1, 100, "engine.checkpoints_kept")},
-      {"watermark.out_of_orderness_ms", int_setter(&c->watermark.out_of_orderness_ms, 0, int64_t(1) << 40, "watermark.out_of_orderness_ms")},
-      {"watermark.idle_timeout_ms", int_setter(&c->watermark.idle_timeout_ms, 1, int64_t(1) << 40, "watermark.idle_timeout_ms")},
+      {"engine.ingest_queue_batches",
+       int_setter(&c->ingest_queue_batches, 1, 1 << 20, "engine.ingest_queue_batches")},
+      {"engine.shard_queue_batches",
+       int_setter(&c->shard_queue_batches, 1, 1 << 20, "engine.shard_queue_batches")},
+      {"engine.dedupe_window",
+       int_setter(&c->shard.dedupe_window, 0, int64_t(1) << 32, "engine.dedupe_window")},
+      {"engine.window_retention_ms", int_setter(&c->shard.window_retention_ms, 60'000,
+                                                int64_t(1) << 42, "engine.window_retention_ms")},
+      {"engine.checkpoint_interval_ms",
+       int_setter(&c->checkpoint_interval_ms, 100, 86'400'000, "engine.checkpoint_interval_ms")},
+      {"engine.checkpoints_kept",
+       int_setter(&c->checkpoints_kept, 1, 100, "engine.checkpoints_kept")},
+      {"watermark.out_of_orderness_ms",
+       int_setter(&c->watermark.out_of_orderness_ms, 0, int64_t(1) << 40,
+                  "watermark.out_of_orderness_ms")},
+      {"watermark.idle_timeout_ms",
+       int_setter(&c->watermark.idle_timeout_ms, 1, int64_t(1) << 40, "watermark.idle_timeout_ms")},
       {"dead_letters.kept", int_setter(&c->dead_letters_kept, 1, 1'000'000, "dead_letters.kept")},
-      {"dead_letters.raw_bytes", int_setter(&c->dead_letter_raw_bytes, 0, 1 << 20, "dead_letters.raw_bytes")},
-      {"ingest.idempotency_keys", int_setter(&c->idempotency_keys_kept, 0, 10'000'000, "ingest.idempotency_keys")},
-      {"ingest.max_line_bytes", int_setter(&c->limits.max_line_bytes, 64, 1 << 30, "ingest.max_line_bytes")},
+      {"dead_letters.raw_bytes",
+       int_setter(&c->dead_letter_raw_bytes, 0, 1 << 20, "dead_letters.raw_bytes")},
+      {"ingest.idempotency_keys",
+       int_setter(&c->idempotency_keys_kept, 0, 10'000'000, "ingest.idempotency_keys")},
+      {"ingest.max_line_bytes",
+       int_setter(&c->limits.max_line_bytes, 64, 1 << 30, "ingest.max_line_bytes")},
       {"marts.as_of", string_setter(&c->marts_as_of, "marts.as_of")},
       {"http.bind", string_setter(&c->http_bind, "http.bind")},
       {"http.port", int_setter(&c->http_port, 0, 65535, "http.port")},
-      {"http.max_body_bytes", int_setter(&c->http_max_body_bytes, 1024, int64_t(1) << 32, "http.max_body_bytes")},
+      {"http.max_body_bytes",
+       int_setter(&c->http_max_body_bytes, 1024, int64_t(1) << 32, "http.max_body_bytes")},
       {"http.max_lines", int_setter(&c->http_max_lines, 1, 100'000'000, "http.max_lines")},
       {"http.threads", int_setter(&c->http_threads, 2, 1024, "http.threads")},
       {"kafka.brokers", string_setter(&c->kafka.brokers, "kafka.brokers")},
       {"kafka.group_id", string_setter(&c->kafka.group_id, "kafka.group_id")},
-      {"kafka.auto_offset_reset", choice_setter(&c->kafka.auto_offset_reset, "kafka.auto_offset_reset", {"earliest", "latest", "error"})},
-      {"kafka.max_batch_records", int_setter(&c->kafka.max_batch_records, 1, 1'000'000, "kafka.max_batch_records")},
+      {"kafka.auto_offset_reset",
+       choice_setter(&c->kafka.auto_offset_reset, "kafka.auto_offset_reset",
+                     {"earliest", "latest", "error"})},
+      {"kafka.max_batch_records",
+       int_setter(&c->kafka.max_batch_records, 1, 1'000'000, "kafka.max_batch_records")},
       {"kafka.topics.sale", string_setter(&c->kafka.sale_topic, "kafka.topics.sale")},
       {"kafka.topics.shipment", string_setter(&c->kafka.shipment_topic, "kafka.topics.shipment")},
-      {"kafka.topics.order_line", string_setter(&c->kafka.order_line_topic, "kafka.topics.order_line")},
+      {"kafka.topics.order_line",
+       string_setter(&c->kafka.order_line_topic, "kafka.topics.order_line")},
       {"kafka.topics.events", string_list_setter(&c->kafka.event_topics, "kafka.topics.events")},
-      {"kafka.sink.inventory_topic", string_setter(&c->kafka.inventory_topic, "kafka.sink.inventory_topic")},
+      {"kafka.sink.inventory_topic",
+       string_setter(&c->kafka.inventory_topic, "kafka.sink.inventory_topic")},
       {"kafka.sink.alerts_topic", string_setter(&c->kafka.alerts_topic, "kafka.sink.alerts_topic")},
-      {"kafka.sink.interval_ms", int_setter(&c->kafka.sink_interval_ms, 10, 3'600'000, "kafka.sink.interval_ms")},
-      {"kafka.sink.key_store_id", choice_setter(&c->kafka.sink_key_store_id, "kafka.sink.key_store_id", {"auto", "always"})},
+      {"kafka.sink.interval_ms",
+       int_setter(&c->kafka.sink_interval_ms, 10, 3'600'000, "kafka.sink.interval_ms")},
+      {"kafka.sink.key_store_id",
+       choice_setter(&c->kafka.sink_key_store_id, "kafka.sink.key_store_id", {"auto", "always"})},
       {"warehouse.url", string_setter(&c->warehouse.url, "warehouse.url")},
       {"warehouse.enabled", bool_setter(&c->warehouse.enabled, "warehouse.enabled")},
-      {"warehouse.batch_rows", int_setter(&c->warehouse.batch_rows, 1, 10'000'000, "warehouse.batch_rows")},
-      {"warehouse.batch_interval_ms", int_setter(&c->warehouse.batch_interval_ms, 1, 3'600'000, "warehouse.batch_interval_ms")},
-      {"warehouse.gold_interval_ms", int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
+      {"warehouse.batch_rows",
+       int_setter(&c->warehouse.batch_rows, 1, 10'000'000, "warehouse.batch_rows")},
+      {"warehouse.batch_interval_ms",
+       int_setter(&c->warehouse.batch_interval_ms, 1, 3'600'000, "warehouse.batch_interval_ms")},
+      {"warehouse.gold_interval_ms",
+       int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
   };
   std::string fsync_name;
   setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");
@@ -197,7 +230,8 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       [&](const toml::table& t, const std::string& prefix) {
         for (const auto& [k, node] : t) {
           if (!result) return;
-          std::string key = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+          std::string key =
+              prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
           if (const toml::table* sub = node.as_table()) {
             if (key == "kafka.properties") {
               result = load_kafka_properties(*sub, &c->kafka.properties);
@@ -209,7 +243,8 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
           }
           auto it = setters.find(key);
           if (it == setters.end()) {
-            result = Status::bad_input("invalid_config", fmt::format("{}: unknown key \"{}\"", path, key));
+            result = Status::bad_input("invalid_config",
+                                       fmt::format("{}: unknown key \"{}\"", path, key));
             return;
           }
           result = it->second(node);

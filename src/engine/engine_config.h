@@ -21,7 +21,8 @@ bool fsync_policy_from_name(const std::string& name, FsyncPolicy* out);
 struct KafkaConfig {
   std::string brokers;  // bootstrap.servers, e.g. "k1:9092,k2:9092"
   std::string group_id = "ledgerflow";
-  std::string auto_offset_reset = "earliest";  // where a partition without a committed offset starts
+  std::string auto_offset_reset =
+      "earliest";  // where a partition without a committed offset starts
   // Input topics: the event type follows from the topic. `event_topics` carry native events
   // whose JSON names its type in a "type" field. An empty name leaves that topic out.
   std::string sale_topic = "sale_transaction";
@@ -32,8 +33,9 @@ struct KafkaConfig {
   // Output topics (empty: not produced).
   std::string inventory_topic = "sale_info";
   std::string alerts_topic = "alerts";
-  int64_t sink_interval_ms = 1'000;       // changes are coalesced per key over this interval
-  std::string sink_key_store_id = "auto"; // "auto": store_id in the key for stores other than 1; "always"
+  int64_t sink_interval_ms = 1'000;  // changes are coalesced per key over this interval
+  std::string sink_key_store_id =
+      "auto";  // "auto": store_id in the key for stores other than 1; "always"
   // Passed verbatim to librdkafka (security.protocol, sasl.*, ssl.*, ...), for the consumer and
   // the producer alike; "${NAME}" in a value is replaced by the environment variable NAME.
   std::map<std::string, std::string> properties;
@@ -43,9 +45,9 @@ struct KafkaConfig {
 
 // The SQL warehouse the log is loaded into (docs/WAREHOUSE.md).
 struct WarehouseConfig {
-  std::string url;                  // "sqlite:PATH" or "postgresql://..."; empty: DATA/warehouse.db
+  std::string url;  // "sqlite:PATH" or "postgresql://..."; empty: DATA/warehouse.db
   bool enabled = true;
-  size_t batch_rows = 1'000;        // a silver transaction holds at most this many rows
+  size_t batch_rows = 1'000;          // a silver transaction holds at most this many rows
   int64_t batch_interval_ms = 1'000;  // ... or what arrived within this time
   int64_t gold_interval_ms = 1'000;   // changed gold rows are upserted this often
 };

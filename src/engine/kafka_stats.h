@@ -33,11 +33,11 @@ struct KafkaStats {
   bool sink = false;      // a Kafka sink runs
   std::string group_id;
   std::vector<KafkaPartitionStats> partitions;  // assigned to this instance
-  uint64_t consumed = 0;                 // messages read and logged
-  uint64_t skipped_redeliveries = 0;     // messages at or below the logged offset, dropped
+  uint64_t consumed = 0;                        // messages read and logged
+  uint64_t skipped_redeliveries = 0;            // messages at or below the logged offset, dropped
   uint64_t rebalances = 0;
   uint64_t commits_ok = 0;
-  uint64_t commits_failed = 0;           // harmless: the log decides what is skipped
+  uint64_t commits_failed = 0;  // harmless: the log decides what is skipped
   KafkaSinkStats sink_stats;
 };
 

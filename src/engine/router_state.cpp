@@ -14,7 +14,8 @@ int64_t RouterState::watermark_for(const LogRecord& rec) {
 void RouterState::observe(const LogRecord& rec) {
   next_offset_ = rec.offset + 1;
   if (rec.source.kind == SourceKind::kKafka && rec.kind != RecordKind::kBatchMarker) {
-    if (!last_source_offset_ || rec.source.partition != last_source_.second || rec.source.name != last_source_.first) {
+    if (!last_source_offset_ || rec.source.partition != last_source_.second ||
+        rec.source.name != last_source_.first) {
       last_source_ = {rec.source.name, rec.source.partition};
       auto [it, inserted] = source_offsets_.try_emplace(last_source_, rec.source.position);
       last_source_offset_ = &it->second;  // std::map nodes are stable
@@ -36,8 +37,8 @@ void RouterState::observe(const LogRecord& rec) {
     case RecordKind::kDeadLetter: {
       dead_letters_total_ += 1;
       dead_letter_counts_[rec.reason_code] += 1;
-      dead_letters_.push_back(DeadLetter{rec.offset, rec.ingest_time_ms, rec.source, rec.reason_code,
-                                         rec.message, rec.raw, rec.raw_size});
+      dead_letters_.push_back(DeadLetter{rec.offset, rec.ingest_time_ms, rec.source,
+                                         rec.reason_code, rec.message, rec.raw, rec.raw_size});
       if (dead_letters_.size() > limits_.dead_letters_kept) dead_letters_.pop_front();
       break;
     }
@@ -56,7 +57,8 @@ void RouterState::observe(const LogRecord& rec) {
   }
 }
 
-std::optional<int64_t> RouterState::source_offset(const std::string& topic, int32_t partition) const {
+std::optional<int64_t> RouterState::source_offset(const std::string& topic,
+                                                  int32_t partition) const {
   auto it = source_offsets_.find({topic, partition});
   if (it == source_offsets_.end()) return std::nullopt;
   return it->second;
@@ -122,9 +124,10 @@ bool RouterState::deserialize(ByteReader& r) {
   for (uint64_t i = 0; i < n; ++i) {
     DeadLetter d;
     uint8_t kind;
-    if (!r.u64(&d.offset) || !r.i64(&d.ingest_time_ms) || !r.u8(&kind) || !r.str(&d.source.name, 4096) ||
-        !r.i32(&d.source.partition) || !r.i64(&d.source.position) || !r.str(&d.reason_code, 256) ||
-        !r.str(&d.message) || !r.str(&d.raw) || !r.u32(&d.raw_size)) {
+    if (!r.u64(&d.offset) || !r.i64(&d.ingest_time_ms) || !r.u8(&kind) ||
+        !r.str(&d.source.name, 4096) || !r.i32(&d.source.partition) || !r.i64(&d.source.position) ||
+        !r.str(&d.reason_code, 256) || !r.str(&d.message) || !r.str(&d.raw) ||
+        !r.u32(&d.raw_size)) {
       return false;
     }
     d.source.kind = SourceKind(kind);

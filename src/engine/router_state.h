@@ -1,8 +1,8 @@
 #pragma once
 // Engine-wide state that follows the log order: the watermark, the dead letters kept for
 // inspection, the idempotency keys of recent batches, log counters and, per Kafka (topic,
-// partition), the highest source offset in the log (what makes Kafka input exactly-once). Mutated by the router
-// (the log writer thread, or recovery before it starts) and read by the API under the
+// partition), the highest source offset in the log (what makes Kafka input exactly-once). Mutated
+// by the router (the log writer thread, or recovery before it starts) and read by the API under the
 // Engine's router lock. Part of every checkpoint.
 #include <cstdint>
 #include <deque>
@@ -52,7 +52,9 @@ class RouterState {
   uint64_t next_offset() const { return next_offset_; }
   // Highest Kafka offset of (topic, partition) in the log (events and dead letters alike).
   std::optional<int64_t> source_offset(const std::string& topic, int32_t partition) const;
-  const std::map<std::pair<std::string, int32_t>, int64_t>& source_offsets() const { return source_offsets_; }
+  const std::map<std::pair<std::string, int32_t>, int64_t>& source_offsets() const {
+    return source_offsets_;
+  }
 
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r);

@@ -1,7 +1,8 @@
 #pragma once
 // Everything one shard knows: live inventory for its keys, sales windows, the DataCo order-line
-// marts for its customers, the idempotency window, late events, recent shipments. A pure, deterministic function of the events applied
-// to it in log order, which is what makes checkpoint + replay exact.
+// marts for its customers, the idempotency window, late events, recent shipments. A pure,
+// deterministic function of the events applied to it in log order, which is what makes checkpoint +
+// replay exact.
 //
 // Owned by a ShardWorker; mutated only on that worker's thread, read by others under the
 // worker's lock.
@@ -20,10 +21,10 @@
 namespace ledgerflow {
 
 struct ShardOptions {
-  size_t dedupe_window = 1'000'000;          // identities remembered per shard
+  size_t dedupe_window = 1'000'000;                // identities remembered per shard
   int64_t window_retention_ms = 7 * 86'400'000LL;  // windows kept behind the watermark
   size_t recent_shipments = 200;
-  size_t late_store_keep = 1'000;            // latest too-late events kept for inspection
+  size_t late_store_keep = 1'000;  // latest too-late events kept for inspection
 };
 
 struct RoutedEvent {
@@ -44,10 +45,10 @@ struct LateEvent {
 enum class ApplyOutcome { kApplied, kDuplicate };
 
 struct ShardCounters {
-  uint64_t applied = 0;        // events that changed state
-  uint64_t duplicates = 0;     // retries recognised by identity and ignored
-  uint64_t late_updates = 0;   // applied to a window that was already complete
-  uint64_t late_dropped = 0;   // older than retention: running totals updated, windows not
+  uint64_t applied = 0;       // events that changed state
+  uint64_t duplicates = 0;    // retries recognised by identity and ignored
+  uint64_t late_updates = 0;  // applied to a window that was already complete
+  uint64_t late_dropped = 0;  // older than retention: running totals updated, windows not
 };
 
 class ShardState {

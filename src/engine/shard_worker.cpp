@@ -10,7 +10,9 @@ ShardWorker::ShardWorker(int index, const Catalog* catalog, ShardOptions options
                          size_t queue_capacity)
     : index_(index), state_(catalog, options), queue_(queue_capacity) {}
 
-ShardWorker::~ShardWorker() { stop(); }
+ShardWorker::~ShardWorker() {
+  stop();
+}
 
 void ShardWorker::start() {
   LF_ASSERT(!thread_.joinable());
@@ -27,7 +29,9 @@ void ShardWorker::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool ShardWorker::push(ShardMessage message) { return queue_.push(std::move(message)); }
+bool ShardWorker::push(ShardMessage message) {
+  return queue_.push(std::move(message));
+}
 
 void ShardWorker::apply_locked(const ShardBatch& batch) {
   for (const RoutedEvent& re : batch.events) state_.apply(re);

@@ -62,7 +62,9 @@ class ShardWorker {
 
   size_t queue_depth() const { return queue_.size(); }
   size_t queue_capacity() const { return queue_.capacity(); }
-  uint64_t applied_next_offset() const { return applied_next_offset_.load(std::memory_order_acquire); }
+  uint64_t applied_next_offset() const {
+    return applied_next_offset_.load(std::memory_order_acquire);
+  }
 
   // Latency recording (bench): each applied batch adds one sample.
   void record_latency(bool on) { record_latency_ = on; }

@@ -37,9 +37,10 @@ void WatermarkTracker::observe(const SourcePosition& source, int64_t event_time_
   max_event_ms_ = std::max(max_event_ms_, event_time_ms);
   latest_ingest_ms_ = std::max(latest_ingest_ms_, ingest_time_ms);
   if (sources_.size() > options_.max_sources) {
-    auto oldest = std::min_element(sources_.begin(), sources_.end(), [](const auto& a, const auto& b) {
-      return a.second.last_ingest_ms < b.second.last_ingest_ms;
-    });
+    auto oldest =
+        std::min_element(sources_.begin(), sources_.end(), [](const auto& a, const auto& b) {
+          return a.second.last_ingest_ms < b.second.last_ingest_ms;
+        });
     sources_.erase(oldest);
     last_clock_ = nullptr;
   }

@@ -84,7 +84,8 @@ Result<Catalog> Catalog::parse_csv(std::string_view csv) {
     cat.index_[p.id] = cat.products_.size();
     cat.products_.push_back(std::move(p));
   }
-  if (cat.products_.empty()) return Status::bad_input("invalid_catalog", "the catalog has no products");
+  if (cat.products_.empty())
+    return Status::bad_input("invalid_catalog", "the catalog has no products");
   return cat;
 }
 

@@ -34,7 +34,9 @@ namespace {
 // Bytes that end an unquoted run: field and record separators, and the quote.
 struct SpecialBytes {
   bool is[256] = {};
-  constexpr SpecialBytes() { is[uint8_t(',')] = is[uint8_t('\n')] = is[uint8_t('\r')] = is[uint8_t('"')] = true; }
+  constexpr SpecialBytes() {
+    is[uint8_t(',')] = is[uint8_t('\n')] = is[uint8_t('\r')] = is[uint8_t('"')] = true;
+  }
 };
 constexpr SpecialBytes kSpecial;
 
@@ -43,12 +45,14 @@ constexpr SpecialBytes kSpecial;
 // the time from CSV file to marts.
 size_t scan_run(std::string_view data, size_t pos) {
 #if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
   while (pos + 16 <= data.size()) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + pos));
     __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
                                _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
-    if (int mask = _mm_movemask_epi8(hit); mask != 0) return pos + size_t(__builtin_ctz(unsigned(mask)));
+    if (int mask = _mm_movemask_epi8(hit); mask != 0)
+      return pos + size_t(__builtin_ctz(unsigned(mask)));
     pos += 16;
   }
 #endif
@@ -62,7 +66,8 @@ size_t scan_run(std::string_view data, size_t pos) {
 // quotes unescaped and line breaks kept (counted for line numbers). False if it never closes.
 bool CsvReader::read_quoted(std::string* field) {
   for (;;) {
-    const char* q = static_cast<const char*>(std::memchr(data_.data() + pos_, '"', data_.size() - pos_));
+    const char* q =
+        static_cast<const char*>(std::memchr(data_.data() + pos_, '"', data_.size() - pos_));
     size_t end = q ? size_t(q - data_.data()) : data_.size();
     std::string_view chunk = data_.substr(pos_, end - pos_);
     line_ += size_t(std::count(chunk.begin(), chunk.end(), '\n'));
@@ -136,9 +141,13 @@ CsvReader::FieldEnd CsvReader::read_field(std::string_view* field) {
   return FieldEnd::kLine;
 }
 
-bool CsvReader::next(std::vector<std::string>* fields, Status* error) { return next_record(fields, error); }
+bool CsvReader::next(std::vector<std::string>* fields, Status* error) {
+  return next_record(fields, error);
+}
 
-bool CsvReader::next(std::vector<std::string_view>* fields, Status* error) { return next_record(fields, error); }
+bool CsvReader::next(std::vector<std::string_view>* fields, Status* error) {
+  return next_record(fields, error);
+}
 
 template <typename Field>
 bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
@@ -170,7 +179,8 @@ bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
       if (end != FieldEnd::kLine) {
         while (pos_ < data_.size() && data_[pos_] != '\n') ++pos_;
       }
-      *error = Status::bad_input("line_too_long", fmt::format("record longer than {} bytes", max_record_bytes_));
+      *error = Status::bad_input("line_too_long",
+                                 fmt::format("record longer than {} bytes", max_record_bytes_));
       fields->clear();
       return true;
     }

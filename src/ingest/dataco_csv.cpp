@@ -6,7 +6,8 @@ namespace ledgerflow {
 
 Status DatacoCsvReader::open() {
   Status err;
-  if (!csv_.next(&header_, &err)) return Status::bad_input("no_header", "the file is empty: no header row");
+  if (!csv_.next(&header_, &err))
+    return Status::bad_input("no_header", "the file is empty: no header row");
   if (!err) return Status::bad_input("no_header", "the header row is malformed: " + err.message());
   Result<DatacoHeader> columns = OrderLineParser::map_header(header_);
   if (!columns) return columns.status();
@@ -19,14 +20,16 @@ bool DatacoCsvReader::next(DatacoCsvRecord* rec) {
   rec->line = csv_.line();
   rec->raw = csv_.last_raw();
   if (rec->error && rec->fields.size() != columns_.fields) {
-    rec->error = Status::bad_input("wrong_field_count", fmt::format("{} fields, the header has {}",
-                                                                    rec->fields.size(), columns_.fields));
+    rec->error = Status::bad_input(
+        "wrong_field_count",
+        fmt::format("{} fields, the header has {}", rec->fields.size(), columns_.fields));
   }
   return true;
 }
 
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoHeader& columns,
-                       SourcePosition at, const OrderLineParser& parser, size_t dead_letter_raw_bytes) {
+                       SourcePosition at, const OrderLineParser& parser,
+                       size_t dead_letter_raw_bytes) {
   ++out->lines;
   at.position = int64_t(rec.line);
   LogRecord lr;

@@ -18,10 +18,10 @@
 namespace ledgerflow {
 
 struct DatacoCsvRecord {
-  size_t line = 0;            // 1-based line where the record starts
-  std::string_view raw;       // the record's bytes without its line end
+  size_t line = 0;                       // 1-based line where the record starts
+  std::string_view raw;                  // the record's bytes without its line end
   std::vector<std::string_view> fields;  // valid until the reader's next record
-  Status error;               // bad input: not a row (the fields are then meaningless)
+  Status error;                          // bad input: not a row (the fields are then meaningless)
 };
 
 class DatacoCsvReader {
@@ -46,6 +46,7 @@ class DatacoCsvReader {
 // Adds the record to the batch as an event (source position = `at` with the record's line) or
 // as a dead letter with its reason.
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoHeader& columns,
-                       SourcePosition at, const OrderLineParser& parser, size_t dead_letter_raw_bytes);
+                       SourcePosition at, const OrderLineParser& parser,
+                       size_t dead_letter_raw_bytes);
 
 }  // namespace ledgerflow

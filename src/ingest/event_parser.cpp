@@ -39,7 +39,8 @@ constexpr FieldName kFields[] = {
     {"unit_received", kUnitReceived},
     {"type", kType},
 };
-constexpr uint32_t kSaleRequired = kId | kProdId | kProdName | kUnitSold | kReorderPoint | kPrice | kDt;
+constexpr uint32_t kSaleRequired =
+    kId | kProdId | kProdName | kUnitSold | kReorderPoint | kPrice | kDt;
 constexpr uint32_t kSaleAllowed = kSaleRequired | kStoreId | kType;
 constexpr uint32_t kShipmentRequired = kId | kProdId | kUnitReceived | kDt;
 constexpr uint32_t kShipmentAllowed = kShipmentRequired | kStoreId | kType;
@@ -51,7 +52,8 @@ Status json_error(simdjson::error_code e) {
   if (e == simdjson::DEPTH_ERROR) {
     return Status::bad_input("too_deep", "JSON nesting is too deep");
   }
-  return Status::bad_input("invalid_json", fmt::format("malformed JSON: {}", simdjson::error_message(e)));
+  return Status::bad_input("invalid_json",
+                           fmt::format("malformed JSON: {}", simdjson::error_message(e)));
 }
 
 Status wrong_type(std::string_view field, const char* want) {
@@ -104,8 +106,8 @@ Status read_money(simdjson::ondemand::value v, std::string_view field, int64_t m
   json_type t;
   if (v.type().get(t) || t != json_type::number) return wrong_type(field, "a decimal number");
   std::string_view raw = v.raw_json_token();
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' ||
-                          raw.back() == '\n')) {
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n')) {
     raw.remove_suffix(1);
   }
   Result<Money> m = Money::parse(raw);
@@ -126,8 +128,9 @@ EventParser::EventParser(ParseLimits limits) : limits_(limits) {}
 
 Status EventParser::parse(std::string_view line, std::optional<EventType> type, Event* out) {
   if (line.size() > limits_.max_line_bytes) {
-    return Status::bad_input("line_too_long", fmt::format("line of {} bytes exceeds the limit of {}",
-                                                          line.size(), limits_.max_line_bytes));
+    return Status::bad_input("line_too_long",
+                             fmt::format("line of {} bytes exceeds the limit of {}", line.size(),
+                                         limits_.max_line_bytes));
   }
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
     return Status::bad_input("empty_line", "the line is empty");
@@ -142,7 +145,8 @@ Status EventParser::parse(std::string_view line, std::optional<EventType> type, 
   simdjson::ondemand::object obj;
   json_type t;
   if (auto e = doc.type().get(t)) return json_error(e);
-  if (t != json_type::object) return Status::bad_input("not_object", "the line is not a JSON object");
+  if (t != json_type::object)
+    return Status::bad_input("not_object", "the line is not a JSON object");
   if (auto e = doc.get_object().get(obj)) return json_error(e);
   Status s = parse_object(obj, type, out);
   if (!s) return s;
@@ -216,8 +220,9 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
   if (seen & kType) {
     EventType named;
     if (!event_type_from_name(type_name, &named)) {
-      return Status::bad_input("unknown_type", fmt::format("unknown event type \"{}\"",
-                                                           std::string_view(type_name).substr(0, 64)));
+      return Status::bad_input(
+          "unknown_type",
+          fmt::format("unknown event type \"{}\"", std::string_view(type_name).substr(0, 64)));
     }
     if (named == EventType::kOrderLine) {
       return Status::bad_input("unknown_type",
@@ -255,9 +260,9 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
   if (!ms) return ms.status();
   e.event_time_ms = *ms;
   if (e.event_time_ms > now_ms() + limits_.max_future_ms) {
-    return Status::bad_input("time_in_future",
-                             fmt::format("dt {} is more than {} ms ahead of the clock", dt,
-                                         limits_.max_future_ms));
+    return Status::bad_input(
+        "time_in_future",
+        fmt::format("dt {} is more than {} ms ahead of the clock", dt, limits_.max_future_ms));
   }
   e.id.assign(id);
   e.prod_name.assign(prod_name);

@@ -26,7 +26,7 @@ struct ParseLimits {
   size_t max_name_bytes = 256;
   int64_t max_prod_id = 2'000'000'000;
   int32_t max_store_id = 1'000'000;
-  int64_t max_units = 1'000'000;           // per line
+  int64_t max_units = 1'000'000;  // per line
   int64_t max_reorder_point = 1'000'000'000;
   int64_t max_unit_price_units = 1'000'000'000;  // whole currency units
   // Event times further ahead of the wall clock are refused ("time_in_future"): one event

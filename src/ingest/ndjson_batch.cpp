@@ -46,7 +46,8 @@ NdjsonBatch build_ndjson_batch(std::string_view body, std::optional<EventType> t
   size_t line_no = 0;
   size_t pos = 0;
   while (pos < body.size()) {
-    const char* nl = static_cast<const char*>(std::memchr(body.data() + pos, '\n', body.size() - pos));
+    const char* nl =
+        static_cast<const char*>(std::memchr(body.data() + pos, '\n', body.size() - pos));
     size_t end = nl ? size_t(nl - body.data()) : body.size();
     std::string_view line = body.substr(pos, end - pos);
     pos = end + 1;

@@ -57,7 +57,9 @@ bool column_of(std::string_view name, DatacoColumn* out) {
   return false;
 }
 
-std::string_view value(const DatacoRow& row, C c) { return trim(row[size_t(c)]); }
+std::string_view value(const DatacoRow& row, C c) {
+  return trim(row[size_t(c)]);
+}
 
 Status bad_value(C c, std::string_view v, const char* want) {
   return Status::bad_input("invalid_value", fmt::format("column \"{}\": \"{}\" is not {}",
@@ -66,13 +68,16 @@ Status bad_value(C c, std::string_view v, const char* want) {
 
 Status read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out) {
   std::string_view v = value(row, c);
-  if (v.empty()) return Status::bad_input("empty_field", fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
+  if (v.empty())
+    return Status::bad_input("empty_field",
+                             fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
   int64_t x = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
   if (ec != std::errc() || end != v.data() + v.size()) return bad_value(c, v, "an integer");
   if (x < lo || x > hi) {
-    return Status::bad_input("out_of_range", fmt::format("column \"{}\": {} is not between {} and {}",
-                                                         kNames[size_t(c)], x, lo, hi));
+    return Status::bad_input(
+        "out_of_range",
+        fmt::format("column \"{}\": {} is not between {} and {}", kNames[size_t(c)], x, lo, hi));
   }
   *out = x;
   return Status::ok();
@@ -87,7 +92,9 @@ Status read_int32(const DatacoRow& row, C c, int64_t lo, int64_t hi, int32_t* ou
 
 Status read_money(const DatacoRow& row, C c, Money* out) {
   std::string_view v = value(row, c);
-  if (v.empty()) return Status::bad_input("empty_field", fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
+  if (v.empty())
+    return Status::bad_input("empty_field",
+                             fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
   Result<Money> m = Money::parse_rounded(v);
   if (!m) return bad_value(c, v, "a decimal amount");
   // A billion per line is far beyond any order line; bigger values are typing errors.
@@ -102,8 +109,8 @@ Status read_money(const DatacoRow& row, C c, Money* out) {
 Status read_time(const DatacoRow& row, C c, int64_t* out) {
   Result<int64_t> ms = parse_us_datetime_ms(value(row, c));
   if (!ms) {
-    return Status::bad_input("invalid_time", fmt::format("column \"{}\": {}", kNames[size_t(c)],
-                                                         ms.status().message()));
+    return Status::bad_input(
+        "invalid_time", fmt::format("column \"{}\": {}", kNames[size_t(c)], ms.status().message()));
   }
   *out = *ms;
   return Status::ok();
@@ -112,19 +119,22 @@ Status read_time(const DatacoRow& row, C c, int64_t* out) {
 Status read_string(const DatacoRow& row, C c, bool allow_empty, std::string* out) {
   std::string_view v = value(row, c);
   if (v.size() > kMaxValueBytes) {
-    return Status::bad_input("string_too_long",
-                             fmt::format("column \"{}\" is longer than {} bytes", kNames[size_t(c)], kMaxValueBytes));
+    return Status::bad_input("string_too_long", fmt::format("column \"{}\" is longer than {} bytes",
+                                                            kNames[size_t(c)], kMaxValueBytes));
   }
   if (!allow_empty && v.empty()) {
-    return Status::bad_input("empty_field", fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
+    return Status::bad_input("empty_field",
+                             fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
   }
   out->assign(v);
   return Status::ok();
 }
 
 Status json_error(simdjson::error_code e) {
-  if (e == simdjson::UTF8_ERROR) return Status::bad_input("invalid_utf8", "the line is not valid UTF-8");
-  return Status::bad_input("invalid_json", fmt::format("malformed JSON: {}", simdjson::error_message(e)));
+  if (e == simdjson::UTF8_ERROR)
+    return Status::bad_input("invalid_utf8", "the line is not valid UTF-8");
+  return Status::bad_input("invalid_json",
+                           fmt::format("malformed JSON: {}", simdjson::error_message(e)));
 }
 
 Status missing(uint64_t seen_mask, const char* code, const char* what) {
@@ -141,7 +151,9 @@ constexpr uint64_t kAllColumns = (uint64_t(1) << kDatacoColumns) - 1;
 
 }  // namespace
 
-std::string_view dataco_column_name(DatacoColumn c) { return kNames[size_t(c)]; }
+std::string_view dataco_column_name(DatacoColumn c) {
+  return kNames[size_t(c)];
+}
 
 Result<DatacoHeader> OrderLineParser::map_header(const std::vector<std::string>& header) {
   DatacoHeader h;
@@ -152,7 +164,8 @@ Result<DatacoHeader> OrderLineParser::map_header(const std::vector<std::string>&
     if (!column_of(trim(header[i]), &c)) continue;  // a column the engine does not read
     uint64_t bit = uint64_t(1) << size_t(c);
     if (seen & bit) {
-      return Status::bad_input("duplicate_column", fmt::format("column \"{}\" appears twice", kNames[size_t(c)]));
+      return Status::bad_input("duplicate_column",
+                               fmt::format("column \"{}\" appears twice", kNames[size_t(c)]));
     }
     seen |= bit;
     h.index[size_t(c)] = i;
@@ -161,7 +174,8 @@ Result<DatacoHeader> OrderLineParser::map_header(const std::vector<std::string>&
   return h;
 }
 
-DatacoRow OrderLineParser::row_of(const DatacoHeader& header, const std::vector<std::string_view>& fields) {
+DatacoRow OrderLineParser::row_of(const DatacoHeader& header,
+                                  const std::vector<std::string_view>& fields) {
   LF_ASSERT(fields.size() == header.fields);
   DatacoRow row;
   for (size_t i = 0; i < kDatacoColumns; ++i) row[i] = fields[header.index[i]];
@@ -228,12 +242,14 @@ Status OrderLineParser::collect_json(simdjson::ondemand::object obj, DatacoRow* 
     if (!column_of(trim(key), &c)) continue;  // columns the engine does not read
     uint64_t bit = uint64_t(1) << size_t(c);
     if (seen & bit) {
-      return Status::bad_input("duplicate_field", fmt::format("field \"{}\" appears twice", kNames[size_t(c)]));
+      return Status::bad_input("duplicate_field",
+                               fmt::format("field \"{}\" appears twice", kNames[size_t(c)]));
     }
     seen |= bit;
     simdjson::ondemand::json_type t;
     if (field.value().type().get(t) || t != simdjson::ondemand::json_type::string) {
-      return Status::bad_input("wrong_type", fmt::format("field \"{}\" must be a string", kNames[size_t(c)]));
+      return Status::bad_input("wrong_type",
+                               fmt::format("field \"{}\" must be a string", kNames[size_t(c)]));
     }
     if (auto err = field.value().get_string().get((*row)[size_t(c)])) return json_error(err);
   }
@@ -245,10 +261,12 @@ Status OrderLineParser::parse_json(std::string_view line, Event* out) {
   scratch_.assign(line);
   scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::ondemand::document doc;
-  if (auto e = parser_.iterate(scratch_.data(), line.size(), scratch_.size()).get(doc)) return json_error(e);
+  if (auto e = parser_.iterate(scratch_.data(), line.size(), scratch_.size()).get(doc))
+    return json_error(e);
   simdjson::ondemand::json_type t;
   if (auto e = doc.type().get(t)) return json_error(e);
-  if (t != simdjson::ondemand::json_type::object) return Status::bad_input("not_object", "the line is not a JSON object");
+  if (t != simdjson::ondemand::json_type::object)
+    return Status::bad_input("not_object", "the line is not a JSON object");
   simdjson::ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return json_error(e);
   DatacoRow row;

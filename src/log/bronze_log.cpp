@@ -37,7 +37,9 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
   return Status::ok();
 }
 
-std::string segment_name(uint64_t base) { return fmt::format("{:020}.seg", base); }
+std::string segment_name(uint64_t base) {
+  return fmt::format("{:020}.seg", base);
+}
 
 }  // namespace
 
@@ -91,14 +93,18 @@ Status BronzeLog::list_segments() {
   segments_.clear();
   std::error_code ec;
   fs::create_directories(options_.dir, ec);
-  if (ec) return Status::fatal("io_error", fmt::format("cannot create {}: {}", options_.dir, ec.message()));
+  if (ec)
+    return Status::fatal("io_error",
+                         fmt::format("cannot create {}: {}", options_.dir, ec.message()));
   for (const auto& entry : fs::directory_iterator(options_.dir, ec)) {
     std::string name = entry.path().filename().string();
     if (name.size() != 24 || name.substr(20) != ".seg") continue;
-    if (!std::all_of(name.begin(), name.begin() + 20, [](char c) { return c >= '0' && c <= '9'; })) continue;
+    if (!std::all_of(name.begin(), name.begin() + 20, [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
     segments_.push_back({std::stoull(name.substr(0, 20)), entry.path().string()});
   }
-  if (ec) return Status::fatal("io_error", fmt::format("cannot list {}: {}", options_.dir, ec.message()));
+  if (ec)
+    return Status::fatal("io_error", fmt::format("cannot list {}: {}", options_.dir, ec.message()));
   std::sort(segments_.begin(), segments_.end(),
             [](const Segment& a, const Segment& b) { return a.base_offset < b.base_offset; });
   return Status::ok();
@@ -241,8 +247,9 @@ Status BronzeLog::replay(uint64_t from_offset,
       size_t consumed = 0;
       if (logfmt::decode_record(bytes.substr(pos), &rec, &consumed) != logfmt::DecodeResult::kOk ||
           rec.offset != expected) {
-        return Status::fatal("log_corrupt", fmt::format("segment {} is damaged at byte {} (offset {})",
-                                                        seg.path, pos, expected));
+        return Status::fatal(
+            "log_corrupt",
+            fmt::format("segment {} is damaged at byte {} (offset {})", seg.path, pos, expected));
       }
       pos += consumed;
       ++expected;
@@ -256,7 +263,8 @@ Status BronzeLog::replay(uint64_t from_offset,
 Status BronzeLog::remove_segments_before(uint64_t offset) {
   // Segment i holds offsets [base_i, base_{i+1}); it can go when base_{i+1} <= offset.
   while (segments_.size() > 1 && segments_[1].base_offset <= offset) {
-    if (::unlink(segments_.front().path.c_str()) != 0) return io_error("unlink", segments_.front().path);
+    if (::unlink(segments_.front().path.c_str()) != 0)
+      return io_error("unlink", segments_.front().path);
     segments_.erase(segments_.begin());
   }
   return Status::ok();

@@ -21,9 +21,9 @@ struct BronzeLogOptions {
 };
 
 struct LogOpenReport {
-  uint64_t next_offset = 0;          // the offset the next appended record gets
-  uint64_t torn_tail_bytes = 0;      // bytes cut from the end of the last segment
-  std::string torn_tail_segment;     // which segment was cut ("" if none)
+  uint64_t next_offset = 0;       // the offset the next appended record gets
+  uint64_t torn_tail_bytes = 0;   // bytes cut from the end of the last segment
+  std::string torn_tail_segment;  // which segment was cut ("" if none)
   size_t segments = 0;
 };
 

@@ -99,10 +99,10 @@ bool decode_body(ByteReader& r, LogRecord* rec) {
       Event& e = rec->event;
       uint8_t type;
       int64_t price;
-      if (!r.u8(&type) || type < uint8_t(EventType::kSale) || type > uint8_t(EventType::kOrderLine) ||
-          !r.i32(&e.store_id) || !r.i64(&e.prod_id) || !r.i64(&e.units) ||
-          !r.i64(&e.reorder_point) || !r.i64(&price) || !r.i64(&e.event_time_ms) || !r.str(&e.id) ||
-          !r.str(&e.prod_name)) {
+      if (!r.u8(&type) || type < uint8_t(EventType::kSale) ||
+          type > uint8_t(EventType::kOrderLine) || !r.i32(&e.store_id) || !r.i64(&e.prod_id) ||
+          !r.i64(&e.units) || !r.i64(&e.reorder_point) || !r.i64(&price) ||
+          !r.i64(&e.event_time_ms) || !r.str(&e.id) || !r.str(&e.prod_name)) {
         return false;
       }
       e.type = EventType(type);

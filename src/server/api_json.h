@@ -7,7 +7,8 @@
 namespace ledgerflow::server {
 
 void write_inventory_row(JsonWriter& w, const InventoryRow& r);
-void write_sales_window(JsonWriter& w, const SalesWindow& s, int64_t window_ms, int64_t watermark_ms);
+void write_sales_window(JsonWriter& w, const SalesWindow& s, int64_t window_ms,
+                        int64_t watermark_ms);
 void write_shipment(JsonWriter& w, const Event& e);
 void write_dead_letter(JsonWriter& w, const DeadLetter& d);
 void write_pipeline(JsonWriter& w, const PipelineStats& p);

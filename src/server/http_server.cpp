@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 
 #include <httplib.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/event_time.h"
 #include "core/json_writer.h"
@@ -25,9 +25,16 @@ namespace {
 // which made a large inventory reply take minutes. Replies go to loopback or a proxy anyway.
 constexpr const char* kJson = "application/json; charset=utf-8";
 
-void send_error(httplib::Response& res, int status, std::string_view code, std::string_view message) {
+void send_error(httplib::Response& res, int status, std::string_view code,
+                std::string_view message) {
   JsonWriter w;
-  w.begin_object().key("error").begin_object().field("code", code).field("message", message).end_object().end_object();
+  w.begin_object()
+      .key("error")
+      .begin_object()
+      .field("code", code)
+      .field("message", message)
+      .end_object()
+      .end_object();
   res.status = status;
   res.set_content(w.take(), kJson);
 }
@@ -49,7 +56,8 @@ bool int_param(const httplib::Request& req, httplib::Response& res, const char* 
 }
 
 // A time parameter: milliseconds since the epoch or an ISO 8601 / seed-format time.
-bool time_param(const httplib::Request& req, httplib::Response& res, const char* name, int64_t* out) {
+bool time_param(const httplib::Request& req, httplib::Response& res, const char* name,
+                int64_t* out) {
   if (!req.has_param(name)) return true;
   std::string v = req.get_param_value(name);
   int64_t x = 0;
@@ -60,7 +68,8 @@ bool time_param(const httplib::Request& req, httplib::Response& res, const char*
   }
   Result<int64_t> t = parse_event_time_ms(v);
   if (!t) {
-    send_error(res, 400, "bad_parameter", fmt::format("parameter {}: {}", name, t.status().message()));
+    send_error(res, 400, "bad_parameter",
+               fmt::format("parameter {}: {}", name, t.status().message()));
     return false;
   }
   *out = *t;
@@ -81,7 +90,8 @@ bool as_of_param(const httplib::Request& req, httplib::Response& res, const std:
   return true;
 }
 
-bool store_param(const httplib::Request& req, httplib::Response& res, std::optional<int32_t>* store) {
+bool store_param(const httplib::Request& req, httplib::Response& res,
+                 std::optional<int32_t>* store) {
   int64_t s = -1;
   if (!int_param(req, res, "store", 1, 1'000'000, &s)) return false;
   if (s > 0) *store = int32_t(s);
@@ -108,19 +118,24 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-HttpServer::HttpServer(Engine* engine) : engine_(engine), server_(std::make_unique<httplib::Server>()) {}
+HttpServer::HttpServer(Engine* engine)
+    : engine_(engine), server_(std::make_unique<httplib::Server>()) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
 bool HttpServer::authorized(const httplib::Request& req, httplib::Response& res) const {
   if (!require_token_) return true;
   std::string auth = req.get_header_value("Authorization");
   const std::string& token = engine_->config().http_token;
-  if (auth.rfind("Bearer ", 0) == 0 && constant_time_equal(std::string_view(auth).substr(7), token)) {
+  if (auth.rfind("Bearer ", 0) == 0 &&
+      constant_time_equal(std::string_view(auth).substr(7), token)) {
     return true;
   }
   res.set_header("WWW-Authenticate", "Bearer");
-  send_error(res, 401, "unauthorized", "a bearer token is required when the server listens beyond loopback");
+  send_error(res, 401, "unauthorized",
+             "a bearer token is required when the server listens beyond loopback");
   return false;
 }
 
@@ -145,7 +160,8 @@ Status HttpServer::start(const std::string& bind, int port) {
     if (port_ <= 0) return Status::fatal("bind_failed", "cannot bind " + bind);
   } else {
     if (!server_->bind_to_port(bind, port)) {
-      return Status::fatal("bind_failed", fmt::format("cannot listen on {}:{} (in use?)", bind, port));
+      return Status::fatal("bind_failed",
+                           fmt::format("cannot listen on {}:{} (in use?)", bind, port));
     }
     port_ = port;
   }
@@ -163,14 +179,16 @@ void HttpServer::stop() {
 // then holds for chunked bodies too (httplib itself enforces it only against Content-Length,
 // after buffering a chunked body whole), so memory per request stays bounded.
 void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& res,
-                               const httplib::ContentReader& reader, std::optional<EventType> type) {
+                               const httplib::ContentReader& reader,
+                               std::optional<EventType> type) {
   if (!authorized(req, res)) return;
   std::string ct = req.get_header_value("Content-Type");
   // The media type without its parameters; type and subtype are case-insensitive (RFC 9110).
   std::string base = ct.substr(0, ct.find(';'));
   base.erase(base.find_last_not_of(" \t") + 1);
   base.erase(0, base.find_first_not_of(" \t"));
-  std::transform(base.begin(), base.end(), base.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(base.begin(), base.end(), base.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   if (base != "application/x-ndjson" && base != "application/json" && base != "application/jsonl" &&
       base != "text/plain") {
     send_error(res, 415, "unsupported_media_type",
@@ -205,9 +223,11 @@ void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& r
   });
   // httplib refuses to read at all when Content-Length is past its own backstop limit.
   const std::string declared = req.get_header_value("Content-Length");
-  if (!complete && !declared.empty() && std::strtoull(declared.c_str(), nullptr, 10) > limit) too_large = true;
+  if (!complete && !declared.empty() && std::strtoull(declared.c_str(), nullptr, 10) > limit)
+    too_large = true;
   if (too_large) {
-    send_error(res, 413, "payload_too_large", fmt::format("the body exceeds the limit of {} bytes", limit));
+    send_error(res, 413, "payload_too_large",
+               fmt::format("the body exceeds the limit of {} bytes", limit));
     return;
   }
   if (!complete) {
@@ -216,8 +236,8 @@ void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& r
   }
   thread_local EventParser parser(engine_->config().limits);
   SourcePosition source{SourceKind::kHttp, "http", 0, 0};
-  NdjsonBatch batch = build_ndjson_batch(body, type, source, 0, parser,
-                                         engine_->config().dead_letter_raw_bytes);
+  NdjsonBatch batch =
+      build_ndjson_batch(body, type, source, 0, parser, engine_->config().dead_letter_raw_bytes);
   if (batch.lines == 0) {
     send_error(res, 400, "empty_body", "the body has no lines; send one JSON event per line");
     return;
@@ -238,9 +258,10 @@ void HttpServer::handle_ingest(const httplib::Request& req, httplib::Response& r
     return;
   }
   res.status = 202;
-  res.set_content(fmt::format("{},\"first_offset\":{},\"next_offset\":{}}}",
-                              summary.substr(0, summary.size() - 1), ack.first_offset, ack.next_offset),
-                  kJson);
+  res.set_content(
+      fmt::format("{},\"first_offset\":{},\"next_offset\":{}}}",
+                  summary.substr(0, summary.size() - 1), ack.first_offset, ack.next_offset),
+      kJson);
 }
 
 // Each query opens its own read-only connection: the database enforces read-only, the writer's
@@ -313,7 +334,8 @@ void HttpServer::routes() {
     }
     JsonWriter w;
     w.begin_array();
-    for (const InventoryRow& r : engine_->inventory(store, below == "true")) write_inventory_row(w, r);
+    for (const InventoryRow& r : engine_->inventory(store, below == "true"))
+      write_inventory_row(w, r);
     w.end_array();
     res.set_content(w.take(), kJson);
   });
@@ -323,7 +345,8 @@ void HttpServer::routes() {
     if (!store_param(req, res, &store) || !int_param(req, res, "limit", 1, 10'000, &limit)) return;
     JsonWriter w;
     w.begin_object().key("by_units").begin_array();
-    for (const auto& b : engine_->best_sellers(store, false, size_t(limit))) write_best_seller(w, b);
+    for (const auto& b : engine_->best_sellers(store, false, size_t(limit)))
+      write_best_seller(w, b);
     w.end_array().key("by_revenue").begin_array();
     for (const auto& b : engine_->best_sellers(store, true, size_t(limit))) write_best_seller(w, b);
     w.end_array().end_object();
@@ -331,7 +354,7 @@ void HttpServer::routes() {
   });
   s.Get("/api/v1/sales", [this](const httplib::Request& req, httplib::Response& res) {
     std::string window = req.has_param("window") ? req.get_param_value("window") : "1m";
-    int64_t window_ms = window == "1m" ? kMsPerMinute
+    int64_t window_ms = window == "1m"   ? kMsPerMinute
                         : window == "1h" ? kMsPerHour
                         : window == "1d" ? kMsPerDay
                                          : 0;
@@ -340,7 +363,8 @@ void HttpServer::routes() {
       return;
     }
     PipelineStats p = engine_->pipeline();
-    int64_t newest = p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms;
+    int64_t newest =
+        p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms;
     int64_t to = floor_to(newest, window_ms) + window_ms;
     int64_t from = to - 60 * window_ms;
     if (!time_param(req, res, "from", &from) || !time_param(req, res, "to", &to)) return;
@@ -372,7 +396,9 @@ void HttpServer::routes() {
   s.Get(R"(/api/v1/marts/([a-z_]+))", [this](const httplib::Request& req, httplib::Response& res) {
     MartQuery q;
     int64_t limit = int64_t(q.limit);
-    if (!int_param(req, res, "limit", 1, 10'000'000, &limit) || !as_of_param(req, res, engine_->config().marts_as_of, &q.as_of_day)) return;
+    if (!int_param(req, res, "limit", 1, 10'000'000, &limit) ||
+        !as_of_param(req, res, engine_->config().marts_as_of, &q.as_of_day))
+      return;
     q.limit = size_t(limit);
     Result<std::string> body = dataco_mart_json(engine_->dataco_summary(), req.matches[1].str(), q);
     if (!body) {
@@ -402,9 +428,14 @@ void HttpServer::routes() {
     JsonWriter w;
     w.begin_array();
     for (const Product& p : engine_->catalog().products()) {
-      w.begin_object().field("id", p.id).field("item_name", p.name).field("price", p.price)
-          .field("cost_price", p.cost_price).field("reorder_point", p.reorder_point)
-          .field("description", p.description).end_object();
+      w.begin_object()
+          .field("id", p.id)
+          .field("item_name", p.name)
+          .field("price", p.price)
+          .field("cost_price", p.cost_price)
+          .field("reorder_point", p.reorder_point)
+          .field("description", p.description)
+          .end_object();
     }
     w.end_array();
     res.set_content(w.take(), kJson);
@@ -425,24 +456,32 @@ void HttpServer::routes() {
     JsonWriter w;
     w.begin_array();
     for (const LateEvent& l : engine_->late_events(size_t(limit))) {
-      w.begin_object().field("offset", l.offset).field("type", event_type_topic(l.type))
-          .field("store_id", int64_t(l.store_id)).field("prod_id", l.prod_id).field("units", l.units)
+      w.begin_object()
+          .field("offset", l.offset)
+          .field("type", event_type_topic(l.type))
+          .field("store_id", int64_t(l.store_id))
+          .field("prod_id", l.prod_id)
+          .field("units", l.units)
           .field("event_time", format_iso8601(l.event_time_ms))
-          .field("watermark", format_iso8601(l.watermark_ms)).end_object();
+          .field("watermark", format_iso8601(l.watermark_ms))
+          .end_object();
     }
     w.end_array();
     res.set_content(w.take(), kJson);
   });
   auto ingest = [this](std::optional<EventType> type) {
     return [this, type](const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader& reader) { handle_ingest(req, res, reader, type); };
+                        const httplib::ContentReader& reader) {
+      handle_ingest(req, res, reader, type);
+    };
   };
   s.Post("/api/v1/events/sale_transaction", ingest(EventType::kSale));
   s.Post("/api/v1/events/inventory_shipment", ingest(EventType::kShipment));
   s.Post("/api/v1/events/order_line", ingest(EventType::kOrderLine));
   s.Post("/api/v1/events/supply_chain_data", ingest(EventType::kOrderLine));
   s.Post("/api/v1/events", ingest(std::nullopt));
-  s.Post("/api/v1/query", [this](const httplib::Request& req, httplib::Response& res) { handle_query(req, res); });
+  s.Post("/api/v1/query",
+         [this](const httplib::Request& req, httplib::Response& res) { handle_query(req, res); });
   s.Post("/api/v1/checkpoint", [this](const httplib::Request& req, httplib::Response& res) {
     if (!authorized(req, res)) return;
     Status st = engine_->checkpoint_now();
@@ -450,7 +489,8 @@ void HttpServer::routes() {
       send_error(res, 503, st.code(), st.message());
       return;
     }
-    res.set_content(fmt::format("{{\"checkpoint_offset\":{}}}", engine_->pipeline().checkpoint_offset), kJson);
+    res.set_content(
+        fmt::format("{{\"checkpoint_offset\":{}}}", engine_->pipeline().checkpoint_offset), kJson);
   });
   // Optional ?store=N keeps inventory rows and shipments of that store only (a dashboard shows
   // one store at a time, so a large catalog x many stores does not flood the first frame).
@@ -461,10 +501,12 @@ void HttpServer::routes() {
     auto seq = std::make_shared<uint64_t>(0);
     res.set_header("Cache-Control", "no-cache");
     res.set_header("X-Accel-Buffering", "no");
-    res.set_chunked_content_provider("text/event-stream", [this, cursor, seq, store](size_t, httplib::DataSink& sink) {
+    res.set_chunked_content_provider("text/event-stream", [this, cursor, seq, store](
+                                                              size_t, httplib::DataSink& sink) {
       if (*seq > 0) {
         // Wait for the next tick in slices so that stop() is never held up.
-        for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (int i = 0; i < 10 && !stopping_; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       if (stopping_) {
         sink.done();
@@ -495,7 +537,8 @@ void HttpServer::routes() {
       w.end_array().key("dead_letters").begin_array();
       for (const DeadLetter& d : changes.dead_letters) write_dead_letter(w, d);
       w.end_array().end_object();
-      std::string frame = (*seq == 1 ? std::string("retry: 1000\n") : std::string()) + "event: update\ndata: " + w.take() + "\n\n";
+      std::string frame = (*seq == 1 ? std::string("retry: 1000\n") : std::string()) +
+                          "event: update\ndata: " + w.take() + "\n\n";
       return sink.write(frame.data(), frame.size());
     });
   });
@@ -511,16 +554,19 @@ void HttpServer::routes() {
     // brotli takes about a second for the 560 KB script.
     std::string accept = req.get_header_value("Accept-Encoding");
     const EmbeddedAsset* body = asset;
-    if (const EmbeddedAsset* br = find_asset(path + ".br"); br && accept.find("br") != std::string::npos) {
+    if (const EmbeddedAsset* br = find_asset(path + ".br");
+        br && accept.find("br") != std::string::npos) {
       body = br;
       res.set_header("Content-Encoding", "br");
-    } else if (const EmbeddedAsset* gz = find_asset(path + ".gz"); gz && accept.find("gzip") != std::string::npos) {
+    } else if (const EmbeddedAsset* gz = find_asset(path + ".gz");
+               gz && accept.find("gzip") != std::string::npos) {
       body = gz;
       res.set_header("Content-Encoding", "gzip");
     }
     res.set_header("Vary", "Accept-Encoding");
     // index.html is always revalidated; the files it names carry a content hash in their names.
-    res.set_header("Cache-Control", path == "/index.html" ? "no-cache" : "public, max-age=31536000, immutable");
+    res.set_header("Cache-Control",
+                   path == "/index.html" ? "no-cache" : "public, max-age=31536000, immutable");
     std::string_view data = body->data;
     if (data.empty()) {
       res.set_content("", std::string(asset->content_type));
@@ -530,7 +576,8 @@ void HttpServer::routes() {
     // cpp-httplib does not compress it.
     res.set_content_provider(data.size(), std::string(asset->content_type),
                              [data](size_t offset, size_t length, httplib::DataSink& sink) {
-                               return sink.write(data.data() + offset, std::min(length, data.size() - offset));
+                               return sink.write(data.data() + offset,
+                                                 std::min(length, data.size() - offset));
                              });
   });
   // Answers httplib gives by itself (413 over the body limit, 404 for a method or path without
@@ -542,29 +589,33 @@ void HttpServer::routes() {
         send_error(res, 400, "bad_request", "the request is malformed");
         break;
       case 404:
-        send_error(res, 404, "not_found", fmt::format("no such resource: {} {}", req.method, req.path));
+        send_error(res, 404, "not_found",
+                   fmt::format("no such resource: {} {}", req.method, req.path));
         break;
       case 413:
-        send_error(res, 413, "payload_too_large", "the body exceeds the configured limit (http.max_body_bytes)");
+        send_error(res, 413, "payload_too_large",
+                   "the body exceeds the configured limit (http.max_body_bytes)");
         break;
       case 414:
         send_error(res, 414, "uri_too_long", "the request target is too long");
         break;
       default:
-        send_error(res, res.status, fmt::format("http_{}", res.status), "the request cannot be served");
+        send_error(res, res.status, fmt::format("http_{}", res.status),
+                   "the request cannot be served");
     }
   });
-  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "internal error";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    spdlog::error("http handler failed: {}", what);
-    send_error(res, 500, "internal_error", what);
-  });
+  s.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "internal error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        spdlog::error("http handler failed: {}", what);
+        send_error(res, 500, "internal_error", what);
+      });
 }
 
 }  // namespace ledgerflow::server

@@ -4,16 +4,20 @@
 
 #include <fmt/format.h>
 
-#include "core/event_time.h"
 #include "analytics/inventory_state.h"
+#include "core/event_time.h"
 #include "core/json_writer.h"
 
 namespace ledgerflow::server {
 namespace {
 
-double ratio(int64_t a, int64_t b) { return b == 0 ? 0.0 : double(a) / double(b); }
+double ratio(int64_t a, int64_t b) {
+  return b == 0 ? 0.0 : double(a) / double(b);
+}
 
-std::string day_label(int64_t day) { return format_event_time(day * kMsPerDay).substr(0, 10); }
+std::string day_label(int64_t day) {
+  return format_event_time(day * kMsPerDay).substr(0, 10);
+}
 
 void late_rows(JsonWriter& w, std::string_view key, std::string_view label,
                const std::map<std::string, LateAgg>& rows) {
@@ -29,7 +33,8 @@ void payment_delays(JsonWriter& w, const DatacoSummary& s) {
   w.key("by_delivery_status").begin_array();
   for (const auto& [status, a] : s.lines.delay_by_status) {
     w.begin_object().field("delivery_status", status).field("lines", a.lines);
-    w.field("delay_days_sum", a.delay_days_sum).field("avg_delay_days", ratio(a.delay_days_sum, a.lines));
+    w.field("delay_days_sum", a.delay_days_sum)
+        .field("avg_delay_days", ratio(a.delay_days_sum, a.lines));
     w.end_object();
   }
   w.end_array();
@@ -58,7 +63,8 @@ void fraud_rows(JsonWriter& w, std::string_view key, std::string_view label,
   w.key(key).begin_array();
   for (const auto& [name, a] : rows) {
     w.begin_object().field(label, name).field("orders", a.orders);
-    w.field("suspected_fraud_orders", a.fraud_orders).field("suspected_fraud_share", ratio(a.fraud_orders, a.orders));
+    w.field("suspected_fraud_orders", a.fraud_orders)
+        .field("suspected_fraud_share", ratio(a.fraud_orders, a.orders));
     w.end_object();
   }
   w.end_array();
@@ -68,17 +74,23 @@ void fraud_detection(JsonWriter& w, const DatacoSummary& s, size_t limit) {
   std::vector<std::pair<int64_t, CustomerAgg>> rows(s.customers.begin(), s.customers.end());
   // Most suspected-fraud orders first, then the biggest spenders: the ones to look at.
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    if (a.second.fraud_orders != b.second.fraud_orders) return a.second.fraud_orders > b.second.fraud_orders;
-    if (a.second.order_total != b.second.order_total) return a.second.order_total > b.second.order_total;
+    if (a.second.fraud_orders != b.second.fraud_orders)
+      return a.second.fraud_orders > b.second.fraud_orders;
+    if (a.second.order_total != b.second.order_total)
+      return a.second.order_total > b.second.order_total;
     return a.first < b.first;
   });
   if (rows.size() > limit) rows.resize(limit);
   w.field("customers_total", int64_t(s.customers.size()));
   w.key("customers").begin_array();
   for (const auto& [id, c] : rows) {
-    w.begin_object().field("customer_id", id).field("orders", c.orders).field("order_total", c.order_total);
+    w.begin_object()
+        .field("customer_id", id)
+        .field("orders", c.orders)
+        .field("order_total", c.order_total);
     w.field("avg_order_total", average_money(c.order_total, c.orders));
-    w.field("suspected_fraud_orders", c.fraud_orders).field("suspected_fraud_share", ratio(c.fraud_orders, c.orders));
+    w.field("suspected_fraud_orders", c.fraud_orders)
+        .field("suspected_fraud_share", ratio(c.fraud_orders, c.orders));
     w.end_object();
   }
   w.end_array();
@@ -90,7 +102,9 @@ void overall_performance(JsonWriter& w, const DatacoSummary& s) {
   w.key("months").begin_array();
   for (const auto& [month, a] : s.lines.by_month) {
     w.begin_object().field("month", month_label(month)).field("lines", a.lines);
-    w.field("sales", a.sales).field("profit", a.profit).field("avg_profit_per_line", average_money(a.profit, a.lines));
+    w.field("sales", a.sales)
+        .field("profit", a.profit)
+        .field("avg_profit_per_line", average_money(a.profit, a.lines));
     w.field("days_real_sum", a.days_real_sum).field("days_scheduled_sum", a.days_scheduled_sum);
     w.field("avg_days_real", ratio(a.days_real_sum, a.lines));
     w.field("avg_days_scheduled", ratio(a.days_scheduled_sum, a.lines)).end_object();
@@ -102,23 +116,33 @@ void customer_retention(JsonWriter& w, const DatacoSummary& s) {
   w.key("months").begin_array();
   for (const auto& [month, r] : s.retention) {
     w.begin_object().field("month", month_label(month)).field("customers", r.customers);
-    w.field("returning_customers", r.returning).field("retention_rate", ratio(r.returning, r.customers));
+    w.field("returning_customers", r.returning)
+        .field("retention_rate", ratio(r.returning, r.customers));
     w.end_object();
   }
   w.end_array();
 }
 
 // Age buckets by whole days between the order date and the as-of date.
-size_t bucket_of(int64_t age_days) { return age_days <= 30 ? 0 : age_days <= 60 ? 1 : age_days <= 90 ? 2 : 3; }
+size_t bucket_of(int64_t age_days) {
+  return age_days <= 30 ? 0 : age_days <= 60 ? 1 : age_days <= 90 ? 2 : 3;
+}
 
 void order_value_by_month(JsonWriter& w, const DatacoSummary& s, int64_t as_of_day) {
-  if (as_of_day == INT64_MIN && s.lines.lines > 0) as_of_day = floor_div(s.lines.max_order_time_ms, kMsPerDay);
+  if (as_of_day == INT64_MIN && s.lines.lines > 0)
+    as_of_day = floor_div(s.lines.max_order_time_ms, kMsPerDay);
   w.key("as_of");
-  if (as_of_day == INT64_MIN) w.null(); else w.value(day_label(as_of_day));
+  if (as_of_day == INT64_MIN)
+    w.null();
+  else
+    w.value(day_label(as_of_day));
   w.key("months").begin_array();
   for (const auto& [month, a] : s.lines.by_month) {
     auto orders = s.orders_by_month.find(month);
-    w.begin_object().field("month", month_label(month)).field("order_value", a.order_value).field("lines", a.lines);
+    w.begin_object()
+        .field("month", month_label(month))
+        .field("order_value", a.order_value)
+        .field("lines", a.lines);
     w.field("orders", orders == s.orders_by_month.end() ? int64_t(0) : orders->second).end_object();
   }
   w.end_array();
@@ -135,7 +159,11 @@ void order_value_by_month(JsonWriter& w, const DatacoSummary& s, int64_t as_of_d
     w.field("lines", buckets[i].lines).end_object();
   }
   w.end_array();
-  w.key("after_as_of").begin_object().field("order_value", after.order_value).field("lines", after.lines).end_object();
+  w.key("after_as_of")
+      .begin_object()
+      .field("order_value", after.order_value)
+      .field("lines", after.lines)
+      .end_object();
 }
 
 }  // namespace
@@ -149,13 +177,14 @@ Money average_money(Money total, int64_t count) {
 }
 
 const std::vector<std::string_view>& dataco_mart_names() {
-  static const std::vector<std::string_view> kNames = {"payment_delays", "financial_commitments", "fraud_detection",
-                                                       "overall_performance", "customer_retention",
-                                                       "order_value_by_month"};
+  static const std::vector<std::string_view> kNames = {
+      "payment_delays",      "financial_commitments", "fraud_detection",
+      "overall_performance", "customer_retention",    "order_value_by_month"};
   return kNames;
 }
 
-Result<std::string> dataco_mart_json(const DatacoSummary& s, std::string_view mart, const MartQuery& q) {
+Result<std::string> dataco_mart_json(const DatacoSummary& s, std::string_view mart,
+                                     const MartQuery& q) {
   JsonWriter w;
   w.begin_object().field("mart", mart).field("lines", s.lines.lines);
   if (mart == "payment_delays") {
@@ -171,7 +200,8 @@ Result<std::string> dataco_mart_json(const DatacoSummary& s, std::string_view ma
   } else if (mart == "order_value_by_month") {
     order_value_by_month(w, s, q.as_of_day);
   } else {
-    return Status::bad_input("unknown_mart", fmt::format("no mart named \"{}\"", mart.substr(0, 64)));
+    return Status::bad_input("unknown_mart",
+                             fmt::format("no mart named \"{}\"", mart.substr(0, 64)));
   }
   w.end_object();
   return w.take();

@@ -21,7 +21,8 @@ struct MartQuery {
 const std::vector<std::string_view>& dataco_mart_names();
 
 // Unknown mart name: bad input "unknown_mart".
-Result<std::string> dataco_mart_json(const DatacoSummary& s, std::string_view mart, const MartQuery& q);
+Result<std::string> dataco_mart_json(const DatacoSummary& s, std::string_view mart,
+                                     const MartQuery& q);
 
 // money / count rounded half away from zero to the micro-unit (0 when count is 0).
 Money average_money(Money total, int64_t count);

@@ -14,7 +14,7 @@ namespace ledgerflow {
 
 struct KafkaUpsertSink::Pending {
   bool alert = false;
-  uint64_t row_key = 0;  // sale_info: the row to publish again on failure
+  uint64_t row_key = 0;    // sale_info: the row to publish again on failure
   std::string key, value;  // alerts: the message to send again on failure
 };
 
@@ -56,7 +56,9 @@ std::string low_stock_alert(const InventoryRow& r) {
 KafkaUpsertSink::KafkaUpsertSink(Engine* engine, KafkaConfig config)
     : engine_(engine), config_(std::move(config)) {}
 
-KafkaUpsertSink::~KafkaUpsertSink() { stop(); }
+KafkaUpsertSink::~KafkaUpsertSink() {
+  stop();
+}
 
 bool KafkaUpsertSink::with_store(const InventoryRow& r) const {
   return config_.sink_key_store_id == "always" || r.store_id != kDefaultStoreId;
@@ -90,7 +92,8 @@ Status KafkaUpsertSink::start() {
   if (Status s = make_producer(); !s) return s;
   spdlog::info("kafka: publishing inventory to {} and alerts to {} every {} ms",
                config_.inventory_topic.empty() ? "(off)" : config_.inventory_topic,
-               config_.alerts_topic.empty() ? "(off)" : config_.alerts_topic, config_.sink_interval_ms);
+               config_.alerts_topic.empty() ? "(off)" : config_.alerts_topic,
+               config_.sink_interval_ms);
   started_ = true;
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "lf-kafka-out");
@@ -116,7 +119,8 @@ void KafkaUpsertSink::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void
   self->failed_.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(self->error_mu_);
-    self->last_error_ = fmt::format("{}: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
+    self->last_error_ =
+        fmt::format("{}: {}", rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
   }
   spdlog::warn("kafka sink: delivery to {} failed: {}; sending it again next interval",
                rd_kafka_topic_name(m->rkt), rd_kafka_err2str(m->err));
@@ -128,13 +132,13 @@ void KafkaUpsertSink::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void
   }
 }
 
-void KafkaUpsertSink::produce(const std::string& topic, const std::string& key, const std::string& value,
-                              Pending* p) {
+void KafkaUpsertSink::produce(const std::string& topic, const std::string& key,
+                              const std::string& value, Pending* p) {
   for (;;) {
     rd_kafka_resp_err_t err = rd_kafka_producev(
         rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        RD_KAFKA_V_OPAQUE(p), RD_KAFKA_V_END);
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(p), RD_KAFKA_V_END);
     if (!err) {
       produced_.fetch_add(1, std::memory_order_relaxed);
       return;
@@ -182,7 +186,8 @@ void KafkaUpsertSink::pass() {
     for (uint64_t key : keys) {
       const InventoryRow& row = latest_.at(key);
       auto* p = new Pending{false, key, {}, {}};
-      produce(config_.inventory_topic, sale_info_key(row, with_store(row)), sale_info_value(row, with_store(row)), p);
+      produce(config_.inventory_topic, sale_info_key(row, with_store(row)),
+              sale_info_value(row, with_store(row)), p);
     }
   } else {
     dirty_.clear();
@@ -229,8 +234,10 @@ void KafkaUpsertSink::run() {
     if (!dirty_.empty() || !alert_retry_.empty()) pass();
   }
   if (int left = rd_kafka_outq_len(rk_.get()); left > 0 || !dirty_.empty()) {
-    spdlog::warn("kafka sink: stopping with {} messages undelivered; they are published again on the next start",
-                 left + int(dirty_.size()));
+    spdlog::warn(
+        "kafka sink: stopping with {} messages undelivered; they are published again on the next "
+        "start",
+        left + int(dirty_.size()));
   }
 }
 

@@ -52,7 +52,8 @@ class KafkaUpsertSink {
   Status make_producer();
   void run();
   void pass();
-  void produce(const std::string& topic, const std::string& key, const std::string& value, Pending* p);
+  void produce(const std::string& topic, const std::string& key, const std::string& value,
+               Pending* p);
   bool with_store(const InventoryRow& r) const;
 
   Engine* engine_;
@@ -64,9 +65,9 @@ class KafkaUpsertSink {
 
   // Sink thread only.
   ChangeCursor cursor_;
-  std::map<uint64_t, InventoryRow> latest_;  // latest row per key
-  std::map<uint64_t, bool> below_;           // below reorder at the last pass
-  std::set<uint64_t> dirty_;                 // keys to (re)publish
+  std::map<uint64_t, InventoryRow> latest_;                       // latest row per key
+  std::map<uint64_t, bool> below_;                                // below reorder at the last pass
+  std::set<uint64_t> dirty_;                                      // keys to (re)publish
   std::vector<std::pair<std::string, std::string>> alert_retry_;  // key, value
 
   std::atomic<uint64_t> produced_{0}, delivered_{0}, failed_{0}, retried_{0};

@@ -21,7 +21,8 @@ void Generator::set_on_hand(int32_t store, int64_t prod_id, int64_t units) {
 
 int64_t Generator::event_time() const {
   double per_s = options_.rate > 0 ? options_.rate : options_.clock_rate;
-  return options_.start_ms + int64_t(double(emitted_ + (planned_.size() - planned_pos_)) * 1000.0 / per_s);
+  return options_.start_ms +
+         int64_t(double(emitted_ + (planned_.size() - planned_pos_)) * 1000.0 / per_s);
 }
 
 int64_t Generator::due_ms() const {
@@ -75,11 +76,12 @@ void Generator::plan_cart() {
     std::swap(idx[size_t(i)], idx[pick(rng_)]);
     const Product& p = products[idx[size_t(i)]];
     int64_t units = units_dist(rng_);
-    std::string json = "{\"id\":\"" + receipt + "\",\"prod_id\":" + std::to_string(p.id) + ",\"prod_name\":";
+    std::string json =
+        "{\"id\":\"" + receipt + "\",\"prod_id\":" + std::to_string(p.id) + ",\"prod_name\":";
     append_json_string(&json, p.name);
-    json += ",\"unit_sold\":" + std::to_string(units) + ",\"reorder_point\":" +
-            std::to_string(p.reorder_point) + ",\"regular_unit_price\":" + p.price.to_string() +
-            ",\"dt\":\"" + dt_text + "\"";
+    json += ",\"unit_sold\":" + std::to_string(units) +
+            ",\"reorder_point\":" + std::to_string(p.reorder_point) +
+            ",\"regular_unit_price\":" + p.price.to_string() + ",\"dt\":\"" + dt_text + "\"";
     if (options_.stores > 1) json += ",\"store_id\":" + std::to_string(store);
     json += '}';
     planned_.push_back({EventType::kSale, std::move(json), dt});

@@ -21,11 +21,11 @@ struct GeneratorOptions {
   uint64_t seed = 42;
   int stores = 1;
   int64_t shipment_lot = 500;
-  int64_t start_ms = 0;      // simulated clock start; 0 means now
-  double rate = 0;           // events per second of wall clock; 0 = as fast as possible
-  double clock_rate = 100;   // events per simulated second when rate == 0
-  uint64_t count = 0;        // stop after this many events; 0 = unbounded
-  bool initial_stock = true; // begin with a shipment per product x store
+  int64_t start_ms = 0;       // simulated clock start; 0 means now
+  double rate = 0;            // events per second of wall clock; 0 = as fast as possible
+  double clock_rate = 100;    // events per simulated second when rate == 0
+  uint64_t count = 0;         // stop after this many events; 0 = unbounded
+  bool initial_stock = true;  // begin with a shipment per product x store
 };
 
 struct GeneratedLine {

@@ -14,7 +14,9 @@ namespace ledgerflow {
 GeneratorSource::GeneratorSource(Engine* engine, GeneratorOptions options)
     : engine_(engine), options_(options) {}
 
-GeneratorSource::~GeneratorSource() { stop(); }
+GeneratorSource::~GeneratorSource() {
+  stop();
+}
 
 void GeneratorSource::start() {
   thread_ = std::thread([this] {
@@ -45,7 +47,8 @@ void GeneratorSource::run() {
       int64_t due = gen.due_ms();
       if (due > now_ms()) {
         if (batch.lines > 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(due - now_ms(), 50)));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::min<int64_t>(due - now_ms(), 50)));
         continue;
       }
       if (!gen.next(&line)) {

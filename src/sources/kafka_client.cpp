@@ -55,7 +55,8 @@ Result<rd_kafka_conf_t*> make_kafka_conf(const KafkaClientSettings& s) {
   for (const auto& [k, v] : s.required) {
     auto it = s.properties.find(k);
     if (it != s.properties.end() && it->second != v) {
-      spdlog::warn("kafka: property {}={} ignored: ledgerflow needs {}={} here", k, it->second, k, v);
+      spdlog::warn("kafka: property {}={} ignored: ledgerflow needs {}={} here", k, it->second, k,
+                   v);
     }
     all[k] = v;
   }
@@ -109,7 +110,8 @@ Result<KafkaUrl> parse_kafka_url(const std::string& url) {
     size_t eq = kv.find('=');
     std::string key = kv.substr(0, eq);
     std::string value = eq == std::string::npos ? "" : kv.substr(eq + 1);
-    if (key != "topics") return Status::bad_input("bad_url", fmt::format("{}: unknown parameter {}", url, key));
+    if (key != "topics")
+      return Status::bad_input("bad_url", fmt::format("{}: unknown parameter {}", url, key));
     size_t p = 0;
     while (p <= value.size()) {
       size_t comma = value.find(',', p);

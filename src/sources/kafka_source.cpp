@@ -20,9 +20,12 @@ constexpr size_t kMaxBatchBytes = 4u << 20;
 constexpr int64_t kCommitIntervalNs = 100'000'000;
 constexpr int64_t kStatsIntervalNs = 500'000'000;
 
-bool cooperative(rd_kafka_t* rk) { return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0; }
+bool cooperative(rd_kafka_t* rk) {
+  return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+}
 
-bool contains(const rd_kafka_topic_partition_list_t* list, const std::string& topic, int32_t partition) {
+bool contains(const rd_kafka_topic_partition_list_t* list, const std::string& topic,
+              int32_t partition) {
   for (int i = 0; i < list->cnt; ++i) {
     if (list->elems[i].partition == partition && topic == list->elems[i].topic) return true;
   }
@@ -34,14 +37,18 @@ bool contains(const rd_kafka_topic_partition_list_t* list, const std::string& to
 KafkaSource::KafkaSource(Engine* engine, KafkaConfig config)
     : engine_(engine), config_(std::move(config)), parser_(engine->config().limits) {
   if (!config_.sale_topic.empty()) topics_.emplace_back(config_.sale_topic, EventType::kSale);
-  if (!config_.shipment_topic.empty()) topics_.emplace_back(config_.shipment_topic, EventType::kShipment);
-  if (!config_.order_line_topic.empty()) topics_.emplace_back(config_.order_line_topic, EventType::kOrderLine);
+  if (!config_.shipment_topic.empty())
+    topics_.emplace_back(config_.shipment_topic, EventType::kShipment);
+  if (!config_.order_line_topic.empty())
+    topics_.emplace_back(config_.order_line_topic, EventType::kOrderLine);
   for (const std::string& t : config_.event_topics) {
     if (!t.empty()) topics_.emplace_back(t, std::nullopt);
   }
 }
 
-KafkaSource::~KafkaSource() { stop(); }
+KafkaSource::~KafkaSource() {
+  stop();
+}
 
 std::optional<EventType> KafkaSource::type_of(const std::string& topic) const {
   for (const auto& [name, type] : topics_) {
@@ -51,11 +58,13 @@ std::optional<EventType> KafkaSource::type_of(const std::string& topic) const {
 }
 
 Status KafkaSource::start() {
-  if (topics_.empty()) return Status::bad_input("invalid_config", "kafka: no input topic configured");
+  if (topics_.empty())
+    return Status::bad_input("invalid_config", "kafka: no input topic configured");
   for (size_t i = 0; i < topics_.size(); ++i) {
     for (size_t j = i + 1; j < topics_.size(); ++j) {
       if (topics_[i].first == topics_[j].first) {
-        return Status::bad_input("invalid_config", fmt::format("kafka: topic {} configured twice", topics_[i].first));
+        return Status::bad_input("invalid_config",
+                                 fmt::format("kafka: topic {} configured twice", topics_[i].first));
       }
     }
   }
@@ -125,13 +134,15 @@ void KafkaSource::run() {
   while (!stop_ && !failed_) {
     // Many messages per call: one poll per message costs a queue lock and a clock read each.
     // The consumer queue also serves the rebalance and commit callbacks.
-    ssize_t n = rd_kafka_consume_batch_queue(consumer_queue_, batch_.batch.records.empty() ? 100 : 0, msgs.data(),
-                                             msgs.size());
+    ssize_t n = rd_kafka_consume_batch_queue(
+        consumer_queue_, batch_.batch.records.empty() ? 100 : 0, msgs.data(), msgs.size());
     for (ssize_t i = 0; i < n; ++i) {
       on_message(msgs[size_t(i)]);
       rd_kafka_message_destroy(msgs[size_t(i)]);
     }
-    if (n > 0 && batch_.batch.records.size() < config_.max_batch_records && batch_bytes_ < kMaxBatchBytes) continue;
+    if (n > 0 && batch_.batch.records.size() < config_.max_batch_records &&
+        batch_bytes_ < kMaxBatchBytes)
+      continue;
     submit_batch();
     settle(false);
     promote_durable();
@@ -153,8 +164,8 @@ void KafkaSource::run() {
   rd_kafka_resp_err_t err = rd_kafka_consumer_close(rk);
   if (err) spdlog::warn("kafka: closing the consumer: {}", rd_kafka_err2str(err));
   snapshot_stats();
-  spdlog::info("kafka: consumer closed after {} messages ({} redeliveries skipped)", consumed_.load(),
-               skipped_.load());
+  spdlog::info("kafka: consumer closed after {} messages ({} redeliveries skipped)",
+               consumed_.load(), skipped_.load());
 }
 
 KafkaSource::Part* KafkaSource::lookup(rd_kafka_topic_t* rkt, int32_t partition) {
@@ -180,12 +191,14 @@ void KafkaSource::on_message(rd_kafka_message_t* m) {
     skipped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  std::string_view payload = m->payload ? std::string_view(static_cast<const char*>(m->payload), m->len)
-                                        : std::string_view();
+  std::string_view payload = m->payload
+                                 ? std::string_view(static_cast<const char*>(m->payload), m->len)
+                                 : std::string_view();
   // Sized once per batch: growing a vector of records moves every record several times.
   if (batch_.batch.records.empty()) batch_.batch.records.reserve(config_.max_batch_records);
   SourcePosition at{SourceKind::kKafka, p->topic, p->partition, m->offset};
-  add_line(&batch_, payload, p->type, at, size_t(m->offset), parser_, engine_->config().dead_letter_raw_bytes);
+  add_line(&batch_, payload, p->type, at, size_t(m->offset), parser_,
+           engine_->config().dead_letter_raw_bytes);
   batch_bytes_ += m->len + 128;
   p->next = m->offset + 1;
   if (batch_offsets_.empty() || batch_offsets_.back().first.second != p->partition ||
@@ -231,7 +244,8 @@ void KafkaSource::settle(bool all) {
     if (!a.status) {
       // Nothing after this batch can be in the log either: stop, commit nothing more. A
       // restart resumes from the log.
-      spdlog::error("kafka: the engine refused a batch ({}); consumption stops", a.status.to_string());
+      spdlog::error("kafka: the engine refused a batch ({}); consumption stops",
+                    a.status.to_string());
       failed_ = true;
       in_flight_.clear();
       return;
@@ -239,7 +253,8 @@ void KafkaSource::settle(bool all) {
     for (const auto& [tp, offset] : f.offsets) {
       auto [it, inserted] = acked_ever_.try_emplace(tp, offset);
       it->second = std::max(it->second, offset);
-      if (auto o = owned_.find(tp); o != owned_.end()) o->second.acked = std::max(o->second.acked, offset);
+      if (auto o = owned_.find(tp); o != owned_.end())
+        o->second.acked = std::max(o->second.acked, offset);
     }
     awaiting_durable_.push_back(Durable{a.next_offset, std::move(f.offsets)});
     in_flight_.pop_front();
@@ -250,14 +265,15 @@ void KafkaSource::promote_durable() {
   uint64_t durable = engine_->durable_offset();
   while (!awaiting_durable_.empty() && awaiting_durable_.front().log_next <= durable) {
     for (const auto& [tp, offset] : awaiting_durable_.front().offsets) {
-      if (auto o = owned_.find(tp); o != owned_.end()) o->second.durable = std::max(o->second.durable, offset);
+      if (auto o = owned_.find(tp); o != owned_.end())
+        o->second.durable = std::max(o->second.durable, offset);
     }
     awaiting_durable_.pop_front();
   }
 }
 
-void KafkaSource::commit_cb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* offsets,
-                            void* opaque) {
+void KafkaSource::commit_cb(rd_kafka_t*, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t* offsets, void* opaque) {
   auto* self = static_cast<KafkaSource*>(opaque);
   bool ok = err == RD_KAFKA_RESP_ERR_NO_ERROR;
   for (int i = 0; offsets && i < offsets->cnt; ++i) {
@@ -291,8 +307,8 @@ void KafkaSource::commit(bool sync, const rd_kafka_topic_partition_list_t* only)
   if (list->cnt > 0) {
     // Both paths report through commit_cb: a temporary queue served here (sync), or the
     // consumer queue served by the poll loop (async).
-    rd_kafka_resp_err_t err = rd_kafka_commit_queue(rk_.get(), list, sync ? nullptr : consumer_queue_,
-                                                    &KafkaSource::commit_cb, this);
+    rd_kafka_resp_err_t err = rd_kafka_commit_queue(
+        rk_.get(), list, sync ? nullptr : consumer_queue_, &KafkaSource::commit_cb, this);
     if (err && !sync) {
       commits_failed_.fetch_add(1, std::memory_order_relaxed);
       spdlog::info("kafka: offset commit not sent: {}", rd_kafka_err2str(err));
@@ -316,8 +332,8 @@ void KafkaSource::drain_and_commit(const rd_kafka_topic_partition_list_t* only) 
   commit(true, only);
 }
 
-void KafkaSource::rebalance_cb(rd_kafka_t*, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* parts,
-                               void* opaque) {
+void KafkaSource::rebalance_cb(rd_kafka_t*, rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* parts, void* opaque) {
   auto* self = static_cast<KafkaSource*>(opaque);
   self->rebalances_.fetch_add(1, std::memory_order_relaxed);
   switch (err) {
@@ -340,17 +356,20 @@ void KafkaSource::on_assign(rd_kafka_topic_partition_list_t* parts) {
   rd_kafka_topic_partition_list_t* committed = rd_kafka_topic_partition_list_copy(parts);
   rd_kafka_resp_err_t cerr = rd_kafka_committed(rk, committed, 10'000);
   if (cerr) {
-    spdlog::warn("kafka: committed offsets unavailable ({}): resuming from the log and the group's offsets",
-                 rd_kafka_err2str(cerr));
+    spdlog::warn(
+        "kafka: committed offsets unavailable ({}): resuming from the log and the group's offsets",
+        rd_kafka_err2str(cerr));
   }
   std::string summary;
   for (int i = 0; i < parts->cnt; ++i) {
     rd_kafka_topic_partition_t& e = parts->elems[i];
     TopicPartition tp{e.topic, e.partition};
     int64_t logged = engine_->source_offset(tp.first, tp.second).value_or(-1);
-    if (auto it = acked_ever_.find(tp); it != acked_ever_.end()) logged = std::max(logged, it->second);
+    if (auto it = acked_ever_.find(tp); it != acked_ever_.end())
+      logged = std::max(logged, it->second);
     int64_t group = -1;
-    if (!cerr && committed->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && committed->elems[i].offset >= 0) {
+    if (!cerr && committed->elems[i].err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+        committed->elems[i].offset >= 0) {
       group = committed->elems[i].offset;
     }
     // Start past both what this instance's log holds and what the group has committed (records
@@ -431,7 +450,8 @@ void KafkaSource::snapshot_stats() {
     s.next_offset = p.next;
     s.committed_offset = p.committed;
     int64_t lo = -1, hi = -1;
-    if (rd_kafka_get_watermark_offsets(rk_.get(), tp.first.c_str(), tp.second, &lo, &hi) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+    if (rd_kafka_get_watermark_offsets(rk_.get(), tp.first.c_str(), tp.second, &lo, &hi) ==
+            RD_KAFKA_RESP_ERR_NO_ERROR &&
         hi >= 0) {
       s.high_watermark = hi;
       s.lag = std::max<int64_t>(0, hi - p.next);

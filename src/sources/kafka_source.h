@@ -53,7 +53,9 @@ class KafkaSource {
   void fill_stats(KafkaStats* out) const;
   // The topics this source subscribes to, with the event type each implies (nullopt: the
   // message names its type).
-  const std::vector<std::pair<std::string, std::optional<EventType>>>& topics() const { return topics_; }
+  const std::vector<std::pair<std::string, std::optional<EventType>>>& topics() const {
+    return topics_;
+  }
   uint64_t consumed() const { return consumed_.load(); }
 
  private:

@@ -10,8 +10,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static ledgerflow::EventParser parser;
   std::string_view line(reinterpret_cast<const char*>(data), size);
-  for (auto type : {std::optional<ledgerflow::EventType>{}, std::optional(ledgerflow::EventType::kSale),
-                    std::optional(ledgerflow::EventType::kShipment)}) {
+  for (auto type :
+       {std::optional<ledgerflow::EventType>{}, std::optional(ledgerflow::EventType::kSale),
+        std::optional(ledgerflow::EventType::kShipment)}) {
     ledgerflow::Event e;
     if (parser.parse(line, type, &e)) {
       LF_ASSERT(e.units >= 1 && e.units <= parser.limits().max_units);

@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
   ledgerflow::LogRecord rec;
   size_t consumed = 0;
-  if (ledgerflow::logfmt::decode_record(bytes, &rec, &consumed) == ledgerflow::logfmt::DecodeResult::kOk) {
+  if (ledgerflow::logfmt::decode_record(bytes, &rec, &consumed) ==
+      ledgerflow::logfmt::DecodeResult::kOk) {
     std::string again;
     ledgerflow::logfmt::encode_record(rec, &again);
     LF_ASSERT(again == bytes.substr(0, consumed));

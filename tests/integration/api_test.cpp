@@ -39,8 +39,8 @@ constexpr int64_t kNone = INT64_MIN;
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
-constexpr int64_t kOutOfOrderness = 15'000;   // watermark default
-constexpr int64_t kRetention = 7 * kDay;       // window retention default
+constexpr int64_t kOutOfOrderness = 15'000;  // watermark default
+constexpr int64_t kRetention = 7 * kDay;     // window retention default
 
 int64_t floor_to(int64_t v, int64_t unit) {
   int64_t q = v / unit;
@@ -83,9 +83,9 @@ int64_t parse_micros(const std::string& s) {
 }
 
 // The money fields of every API response.
-const char* const kMoneyKeys[] = {"revenue",       "regular_unit_price",      "cost_price",
-                                  "value_at_cost", "revenue_today",           "price",
-                                  "inventory_value_at_cost"};
+const char* const kMoneyKeys[] = {
+    "revenue", "regular_unit_price",     "cost_price", "value_at_cost", "revenue_today",
+    "price",   "inventory_value_at_cost"};
 
 // Turns the number token of every money field into a JSON string holding the same text, so that
 // the exact decimal the server wrote survives parsing.
@@ -96,8 +96,9 @@ std::string quote_money(std::string body) {
     while ((pos = body.find(pat, pos)) != std::string::npos) {
       size_t v = pos + pat.size();
       size_t e = v;
-      while (e < body.size() && (std::isdigit(static_cast<unsigned char>(body[e])) || body[e] == '-' ||
-                                 body[e] == '.' || body[e] == '+' || body[e] == 'e' || body[e] == 'E')) {
+      while (e < body.size() &&
+             (std::isdigit(static_cast<unsigned char>(body[e])) || body[e] == '-' ||
+              body[e] == '.' || body[e] == '+' || body[e] == 'e' || body[e] == 'E')) {
         ++e;
       }
       if (e > v) {
@@ -151,8 +152,9 @@ std::string iso(int64_t ms) {
   std::tm tm{};
   ::gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, int(ms - floor_to(ms, 1000)));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                int(ms - floor_to(ms, 1000)));
   return buf;
 }
 
@@ -231,7 +233,8 @@ std::string to_line(const Ev& e) {
   s += "\"id\":\"" + e.id + "\",\"prod_id\":" + std::to_string(e.prod);
   if (e.sale) {
     s += ",\"prod_name\":\"" + e.name + "\",\"unit_sold\":" + std::to_string(e.units) +
-         ",\"reorder_point\":" + std::to_string(e.reorder_point) + ",\"regular_unit_price\":" + e.price;
+         ",\"reorder_point\":" + std::to_string(e.reorder_point) +
+         ",\"regular_unit_price\":" + e.price;
   } else {
     s += ",\"unit_received\":" + std::to_string(e.units);
   }
@@ -248,9 +251,15 @@ struct Item {
   std::string reason;  // expected reason code for a refused line
   bool blank = false;
 };
-Item good(const Ev& e) { return Item{to_line(e), e, "", false}; }
-Item bad(std::string text, std::string reason) { return Item{std::move(text), std::nullopt, std::move(reason), false}; }
-Item blank(std::string text) { return Item{std::move(text), std::nullopt, "", true}; }
+Item good(const Ev& e) {
+  return Item{to_line(e), e, "", false};
+}
+Item bad(std::string text, std::string reason) {
+  return Item{std::move(text), std::nullopt, std::move(reason), false};
+}
+Item blank(std::string text) {
+  return Item{std::move(text), std::nullopt, "", true};
+}
 
 std::string body_of(const std::vector<Item>& items) {
   std::string b;
@@ -349,8 +358,8 @@ class Model {
     max_event_ = max_event_ == kNone ? t : std::max(max_event_, t);
     stamp_ = std::max(stamp_, max_event_ - kOutOfOrderness);
     // Identity: (type, store, product, id) -- a line repeated exactly is a retry.
-    std::string identity = std::string(e.sale ? "sale/" : "shipment/") + std::to_string(e.store_id()) + "/" +
-                           std::to_string(e.prod) + "/" + e.id;
+    std::string identity = std::string(e.sale ? "sale/" : "shipment/") +
+                           std::to_string(e.store_id()) + "/" + std::to_string(e.prod) + "/" + e.id;
     if (!seen_.insert(identity).second) {
       ++duplicates_;
       return;
@@ -512,7 +521,8 @@ std::map<std::string, std::string> parse_metrics(const std::string& text) {
 // Checks of every read endpoint against the model.
 
 void check_inventory_row(const json& r, int store, int64_t prod, const Row& want) {
-  std::string where = "inventory " + std::to_string(store) + "/" + std::to_string(prod) + " " + r.dump();
+  std::string where =
+      "inventory " + std::to_string(store) + "/" + std::to_string(prod) + " " + r.dump();
   EXPECT_EQ(r["store_id"].get<int>(), store) << where;
   EXPECT_EQ(r["prod_id"].get<int64_t>(), prod) << where;
   EXPECT_EQ(r["prod_name"], want.name) << where;
@@ -574,12 +584,14 @@ void check_best_sellers(int port, const Model& m, std::optional<int> store, size
   std::string q = "/api/v1/best-sellers?limit=" + std::to_string(limit);
   if (store) q += "&store=" + std::to_string(*store);
   json got = get_json(port, q);
-  for (auto [key, want] : {std::make_pair("by_units", &units), std::make_pair("by_revenue", &revenue)}) {
+  for (auto [key, want] :
+       {std::make_pair("by_units", &units), std::make_pair("by_revenue", &revenue)}) {
     ASSERT_EQ(got[key].size(), want->size()) << q << " " << key << ": " << got.dump();
     for (size_t i = 0; i < want->size(); ++i) {
       const json& g = got[key][i];
       const Seller& w = (*want)[i];
-      EXPECT_EQ(g["prod_id"].get<int64_t>(), w.prod) << q << " " << key << "[" << i << "] " << g.dump();
+      EXPECT_EQ(g["prod_id"].get<int64_t>(), w.prod)
+          << q << " " << key << "[" << i << "] " << g.dump();
       EXPECT_EQ(g["prod_name"], w.name) << g.dump();
       EXPECT_EQ(g["units"].get<int64_t>(), w.units) << g.dump();
       expect_money(g["revenue"], w.revenue, q + " " + key + " revenue");
@@ -589,7 +601,8 @@ void check_best_sellers(int port, const Model& m, std::optional<int> store, size
 
 // Windows of `window_ms` whose start is in [from, to), each with all its minutes. Minutes that
 // ended more than the retention behind the watermark are gone.
-std::map<int64_t, Win> expected_windows(const Model& m, int64_t window_ms, int64_t from, int64_t to) {
+std::map<int64_t, Win> expected_windows(const Model& m, int64_t window_ms, int64_t from,
+                                        int64_t to) {
   std::map<int64_t, Win> out;
   for (const auto& [start, w] : m.windows()) {
     if (m.watermark() != kNone && start + kMinute <= m.watermark() - kRetention) continue;
@@ -606,8 +619,8 @@ std::map<int64_t, Win> expected_windows(const Model& m, int64_t window_ms, int64
   return out;
 }
 
-void check_sales(int port, const Model& m, const std::string& window, int64_t window_ms, int64_t from,
-                 int64_t to, const std::string& query) {
+void check_sales(int port, const Model& m, const std::string& window, int64_t window_ms,
+                 int64_t from, int64_t to, const std::string& query) {
   json got = get_json(port, "/api/v1/sales?window=" + window + query);
   std::map<int64_t, Win> want = expected_windows(m, window_ms, from, to);
   ASSERT_EQ(got.size(), want.size()) << window << query << ": " << got.dump();
@@ -624,7 +637,8 @@ void check_sales(int port, const Model& m, const std::string& window, int64_t wi
     EXPECT_EQ(g["shipments"].get<int64_t>(), w.shipments) << where;
     EXPECT_EQ(g["units_received"].get<int64_t>(), w.received) << where;
     EXPECT_EQ(g["late_updates"].get<int64_t>(), w.late) << where;
-    EXPECT_EQ(g["final"].get<bool>(), m.watermark() != kNone && start + window_ms <= m.watermark()) << where;
+    EXPECT_EQ(g["final"].get<bool>(), m.watermark() != kNone && start + window_ms <= m.watermark())
+        << where;
     EXPECT_GT(g["version"].get<uint64_t>(), 0u) << where;
   }
 }
@@ -724,7 +738,9 @@ void check_shipments(int port, const Model& m, std::optional<int> store, size_t 
     EXPECT_EQ(g["offset"].get<uint64_t>(), want[i].offset) << where;
     EXPECT_EQ(g["store_id"].get<int>(), e.store_id()) << where;
     EXPECT_EQ(g["prod_id"].get<int64_t>(), e.prod) << where;
-    EXPECT_EQ(g["prod_name"], c != catalog().end() ? c->second.name : "product " + std::to_string(e.prod)) << where;
+    EXPECT_EQ(g["prod_name"],
+              c != catalog().end() ? c->second.name : "product " + std::to_string(e.prod))
+        << where;
     EXPECT_EQ(g["units"].get<int64_t>(), e.units) << where;
     EXPECT_EQ(g["dt"], iso(to_ms(e.dt))) << where;
   }
@@ -764,10 +780,13 @@ void check_metrics(int port, const Model& m) {
     EXPECT_EQ(num("ledgerflow_dead_letters_total{reason=\"" + code + "\"}"), std::to_string(n));
   }
   size_t reasons = 0;
-  for (const auto& [k, v] : mt) reasons += k.rfind("ledgerflow_dead_letters_total{", 0) == 0 ? 1 : 0;
+  for (const auto& [k, v] : mt)
+    reasons += k.rfind("ledgerflow_dead_letters_total{", 0) == 0 ? 1 : 0;
   EXPECT_EQ(reasons, std::max<size_t>(1, m.by_reason().size())) << res->body;
-  EXPECT_EQ(num("ledgerflow_late_events_total{kind=\"updated\"}"), std::to_string(m.late_updates()));
-  EXPECT_EQ(num("ledgerflow_late_events_total{kind=\"dropped\"}"), std::to_string(m.late_dropped()));
+  EXPECT_EQ(num("ledgerflow_late_events_total{kind=\"updated\"}"),
+            std::to_string(m.late_updates()));
+  EXPECT_EQ(num("ledgerflow_late_events_total{kind=\"dropped\"}"),
+            std::to_string(m.late_dropped()));
   EXPECT_EQ(num("ledgerflow_log_end_offset"), std::to_string(m.offset()));
   EXPECT_EQ(num("ledgerflow_applied_offset"), std::to_string(m.offset()));
   int64_t value = 0, below = 0;
@@ -780,7 +799,8 @@ void check_metrics(int port, const Model& m) {
   EXPECT_EQ(num("ledgerflow_ready"), "1");
   // The watermark gauge in seconds with millisecond precision.
   char wm[64];
-  std::snprintf(wm, sizeof wm, "%lld.%03lld", static_cast<long long>(floor_to(m.watermark(), 1000) / 1000),
+  std::snprintf(wm, sizeof wm, "%lld.%03lld",
+                static_cast<long long>(floor_to(m.watermark(), 1000) / 1000),
                 static_cast<long long>(m.watermark() - floor_to(m.watermark(), 1000)));
   EXPECT_EQ(num("ledgerflow_watermark_seconds"), wm);
 }
@@ -802,7 +822,8 @@ void check_everything(int port, const Model& m) {
   check_inventory(port, m, "", std::nullopt, false);
   for (int store : {1, 2, 3, 4}) {
     check_inventory(port, m, "?store=" + std::to_string(store), store, false);
-    check_inventory(port, m, "?store=" + std::to_string(store) + "&below_reorder=true", store, true);
+    check_inventory(port, m, "?store=" + std::to_string(store) + "&below_reorder=true", store,
+                    true);
   }
   check_inventory(port, m, "?below_reorder=true", std::nullopt, true);
   check_inventory(port, m, "?below_reorder=false", std::nullopt, false);
@@ -825,18 +846,23 @@ const int64_t kNoon = to_ms("2024-05-01 12:00:00");
 void check_phase1_sales(int port, const Model& m) {
   const int64_t from = kNoon, to = kNoon + 10 * kMinute;
   // The same range given as milliseconds, as ISO 8601 and as the seed format.
-  check_sales(port, m, "1m", kMinute, from, to, "&from=" + std::to_string(from) + "&to=" + std::to_string(to));
-  check_sales(port, m, "1m", kMinute, from, to, "&from=2024-05-01T12:00:00Z&to=2024-05-01T12:10:00.000Z");
-  check_sales(port, m, "1m", kMinute, from, to, "&from=2024-05-01%2012:00:00&to=2024-05-01%2012:10:00");
+  check_sales(port, m, "1m", kMinute, from, to,
+              "&from=" + std::to_string(from) + "&to=" + std::to_string(to));
+  check_sales(port, m, "1m", kMinute, from, to,
+              "&from=2024-05-01T12:00:00Z&to=2024-05-01T12:10:00.000Z");
+  check_sales(port, m, "1m", kMinute, from, to,
+              "&from=2024-05-01%2012:00:00&to=2024-05-01%2012:10:00");
   // A sub-range: only minutes 12:01 and 12:02.
-  check_sales(port, m, "1m", kMinute, kNoon + kMinute, kNoon + 3 * kMinute,
-              "&from=" + std::to_string(kNoon + kMinute) + "&to=" + std::to_string(kNoon + 3 * kMinute));
+  check_sales(
+      port, m, "1m", kMinute, kNoon + kMinute, kNoon + 3 * kMinute,
+      "&from=" + std::to_string(kNoon + kMinute) + "&to=" + std::to_string(kNoon + 3 * kMinute));
   // The default range: the 60 windows up to the one holding the newest event.
   int64_t dto = floor_to(m.max_event(), kMinute) + kMinute;
   check_sales(port, m, "1m", kMinute, dto - 60 * kMinute, dto, "");
   // Hours and days roll up from the minutes.
-  check_sales(port, m, "1h", kHour, kNoon - kHour, kNoon + 2 * kHour,
-              "&from=" + std::to_string(kNoon - kHour) + "&to=" + std::to_string(kNoon + 2 * kHour));
+  check_sales(
+      port, m, "1h", kHour, kNoon - kHour, kNoon + 2 * kHour,
+      "&from=" + std::to_string(kNoon - kHour) + "&to=" + std::to_string(kNoon + 2 * kHour));
   int64_t day = floor_to(kNoon, kDay);
   check_sales(port, m, "1d", kDay, day, day + kDay,
               "&from=" + std::to_string(day) + "&to=" + std::to_string(day + kDay));
@@ -846,22 +872,26 @@ void check_phase1_sales(int port, const Model& m) {
 // a retried body without a key, a keyed batch and its replay.
 void run_phase1(int port, Model* m) {
   // Opening stock. Line 4 is blank (skipped, still numbered); line 7 is refused.
-  post_and_check(port, "/api/v1/events/inventory_shipment",
-                 {
-                     good(shipment("s-100", 4, std::nullopt, 500, "2024-05-01 12:00:05")),
-                     good(shipment("s-101", 2, 2, 300, "2024-05-01 12:00:10")),
-                     good(shipment("s-102", 7, 1, 100, "2024-05-01 12:01:00.500")),
-                     blank("   "),
-                     good(shipment("s-103", 999, 2, 40, "2024-05-01 12:01:30")),
-                     good(shipment("s-104", 9, 3, 20, "2024-05-01 12:02:00")),
-                     bad(R"({"id":"s-bad","prod_id":4,"unit_received":0,"dt":"2024-05-01 12:02:00"})", "out_of_range"),
-                 },
-                 m);
+  post_and_check(
+      port, "/api/v1/events/inventory_shipment",
+      {
+          good(shipment("s-100", 4, std::nullopt, 500, "2024-05-01 12:00:05")),
+          good(shipment("s-101", 2, 2, 300, "2024-05-01 12:00:10")),
+          good(shipment("s-102", 7, 1, 100, "2024-05-01 12:01:00.500")),
+          blank("   "),
+          good(shipment("s-103", 999, 2, 40, "2024-05-01 12:01:30")),
+          good(shipment("s-104", 9, 3, 20, "2024-05-01 12:02:00")),
+          bad(R"({"id":"s-bad","prod_id":4,"unit_received":0,"dt":"2024-05-01 12:02:00"})",
+              "out_of_range"),
+      },
+      m);
   // Sales: receipts spanning lines, a price change, late lines that must not override the
   // newer price, an unknown product named by its sales.
   const std::vector<Item> sales = {
-      good(sale("r-1", 4, std::nullopt, 3, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:30.250")),
-      good(sale("r-1", 7, std::nullopt, 2, "2.99", 150, "Potato Chips 150g", "2024-05-01 12:00:30.250")),
+      good(
+          sale("r-1", 4, std::nullopt, 3, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:30.250")),
+      good(sale("r-1", 7, std::nullopt, 2, "2.99", 150, "Potato Chips 150g",
+                "2024-05-01 12:00:30.250")),
       good(sale("r-2", 2, 2, 10, "1.50", 250, "Cola 330ml Can", "2024-05-01 12:01:45")),
       good(sale("r-2", 999, 2, 4, "12.345", 50, "Artisan Honey 250g", "2024-05-01 12:01:45")),
       good(sale("r-3", 4, 1, 7, "1.95", 160, "Whole Milk 1L", "2024-05-01 12:03:10")),
@@ -873,16 +903,21 @@ void run_phase1(int port, Model* m) {
   };
   post_and_check(port, "/api/v1/events/sale_transaction", sales, m);
   // Mixed types on /api/v1/events, each line naming its type.
-  post_and_check(port, "/api/v1/events",
-                 {
-                     good(typed(shipment("s-105", 4, 1, 200, "2024-05-01 12:04:00"), "inventory_shipment")),
-                     good(typed(sale("r-7", 2, 2, 5, "1.50", 250, "Cola 330ml Can", "2024-05-01 12:04:30"), "sale_transaction")),
-                     good(typed(sale("r-7", 7, 2, 1, "2.99", 150, "Potato Chips 150g", "2024-05-01 12:04:30"), "sale")),
-                     good(typed(shipment("s-106", 2, 2, 60, "2024-05-01 12:03:59"), "shipment")),
-                     bad(R"({"id":"s-x","prod_id":4,"unit_received":5,"dt":"2024-05-01 12:04:00"})", "missing_field"),
-                     bad(R"({"type":"refund","id":"s-y","prod_id":4,"unit_received":5,"dt":"2024-05-01 12:04:00"})", "unknown_type"),
-                 },
-                 m);
+  post_and_check(
+      port, "/api/v1/events",
+      {
+          good(typed(shipment("s-105", 4, 1, 200, "2024-05-01 12:04:00"), "inventory_shipment")),
+          good(typed(sale("r-7", 2, 2, 5, "1.50", 250, "Cola 330ml Can", "2024-05-01 12:04:30"),
+                     "sale_transaction")),
+          good(typed(sale("r-7", 7, 2, 1, "2.99", 150, "Potato Chips 150g", "2024-05-01 12:04:30"),
+                     "sale")),
+          good(typed(shipment("s-106", 2, 2, 60, "2024-05-01 12:03:59"), "shipment")),
+          bad(R"({"id":"s-x","prod_id":4,"unit_received":5,"dt":"2024-05-01 12:04:00"})",
+              "missing_field"),
+          bad(R"({"type":"refund","id":"s-y","prod_id":4,"unit_received":5,"dt":"2024-05-01 12:04:00"})",
+              "unknown_type"),
+      },
+      m);
   // The sales body again, without a key: every event is a duplicate (the refused line is
   // refused, and dead-lettered, again).
   post_and_check(port, "/api/v1/events/sale_transaction", sales, m);
@@ -897,14 +932,16 @@ void run_phase1(int port, Model* m) {
   const std::vector<Item> keyed = {
       good(sale("r-9", 9, 3, 5, "6.49", 60, "Instant Coffee 200g", "2024-05-01 12:05:10")),
       good(shipment("s-108", 7, 1, 60, "2024-05-01 12:05:20")),
-      bad(R"({"id":"s-z","prod_id":"4","unit_received":5,"dt":"2024-05-01 12:05:00"})", "wrong_type"),
+      bad(R"({"id":"s-z","prod_id":"4","unit_received":5,"dt":"2024-05-01 12:05:00"})",
+          "wrong_type"),
   };
   // Mixed types need /api/v1/events and a type per line.
   std::vector<Item> keyed_typed = keyed;
   keyed_typed[0] = good(typed(*keyed[0].ev, "sale_transaction"));
   keyed_typed[1] = good(typed(*keyed[1].ev, "inventory_shipment"));
-  keyed_typed[2] = bad(R"({"type":"inventory_shipment","id":"s-z","prod_id":"4","unit_received":5,"dt":"2024-05-01 12:05:00"})",
-                       "wrong_type");
+  keyed_typed[2] = bad(
+      R"({"type":"inventory_shipment","id":"s-z","prod_id":"4","unit_received":5,"dt":"2024-05-01 12:05:00"})",
+      "wrong_type");
   post_and_check(port, "/api/v1/events", keyed_typed, m, "batch-E-7f3a");
 }
 
@@ -931,15 +968,16 @@ void check_replay(int port, const Model& m, const std::string& body) {
 // Everything a client can read, minus what changes with time or process lifetime.
 json snapshot(int port) {
   json s;
-  for (const char* path : {"/api/v1/inventory", "/api/v1/best-sellers?limit=100", "/api/v1/kpis",
-                           "/api/v1/pipeline", "/api/v1/dead-letters?limit=1000", "/api/v1/shipments?limit=1000",
-                           "/api/v1/late-events?limit=1000", "/api/v1/stores", "/api/v1/catalog",
-                           "/api/v1/sales?window=1m&from=0&to=9999999999999",
-                           "/api/v1/sales?window=1h&from=0&to=9999999999999"}) {
+  for (const char* path :
+       {"/api/v1/inventory", "/api/v1/best-sellers?limit=100", "/api/v1/kpis", "/api/v1/pipeline",
+        "/api/v1/dead-letters?limit=1000", "/api/v1/shipments?limit=1000",
+        "/api/v1/late-events?limit=1000", "/api/v1/stores", "/api/v1/catalog",
+        "/api/v1/sales?window=1m&from=0&to=9999999999999",
+        "/api/v1/sales?window=1h&from=0&to=9999999999999"}) {
     s[path] = get_json(port, path);
   }
-  for (const char* k : {"events_per_s", "uptime_s", "watermark_lag_ms", "checkpoint_age_s", "checkpoint_offset",
-                        "log_bytes_written", "sinks"}) {
+  for (const char* k : {"events_per_s", "uptime_s", "watermark_lag_ms", "checkpoint_age_s",
+                        "checkpoint_offset", "log_bytes_written", "sinks"}) {
     s["/api/v1/pipeline"].erase(k);
   }
   s["/api/v1/kpis"].erase("events_per_s");
@@ -948,8 +986,8 @@ json snapshot(int port) {
 
 void expect_same_snapshot(const json& before, const json& after) {
   for (auto it = before.begin(); it != before.end(); ++it) {
-    EXPECT_EQ(after[it.key()], it.value()) << it.key() << "\nbefore: " << it.value().dump()
-                                           << "\nafter:  " << after[it.key()].dump();
+    EXPECT_EQ(after[it.key()], it.value())
+        << it.key() << "\nbefore: " << it.value().dump() << "\nafter:  " << after[it.key()].dump();
   }
 }
 
@@ -998,7 +1036,7 @@ TEST(Api, EveryFigureMatchesTheEventsSentAndSurvivesRestart) {
   ASSERT_NO_FATAL_FAILURE(check_everything(port, m));
   ASSERT_NO_FATAL_FAILURE(check_phase1_sales(port, m));
   // Sanity of the model itself (so that a wrong model cannot pass silently).
-  EXPECT_EQ(m.duplicates(), 9u);  // 8 sales re-sent + s-101
+  EXPECT_EQ(m.duplicates(), 9u);    // 8 sales re-sent + s-101
   EXPECT_EQ(m.late_updates(), 5u);  // r-1 (2 lines), r-4, r-6, s-106
   EXPECT_EQ(m.dead_letter_total(), 6u);
   EXPECT_EQ(m.rows().size(), 6u);
@@ -1006,16 +1044,22 @@ TEST(Api, EveryFigureMatchesTheEventsSentAndSurvivesRestart) {
 
   // Phase 2: eight days later. Then events of the first day: older than the retention behind
   // the watermark, so they count in the running totals but not in any window.
-  post_and_check(port, "/api/v1/events/sale_transaction",
-                 {good(sale("r-10", 4, std::nullopt, 2, "1.95", 160, "Whole Milk 1L", "2024-05-09 12:00:00"))}, &m);
-  post_and_check(port, "/api/v1/events",
-                 {
-                     good(typed(sale("r-11", 7, 1, 4, "3.05", 155, "Potato Chips 150g", "2024-05-01 13:00:00"), "sale")),
-                     good(typed(shipment("s-109", 2, 2, 120, "2024-05-01 13:00:00"), "shipment")),
-                     good(typed(sale("r-12", 9, 3, 1, "6.49", 60, "Instant Coffee 200g", "2024-05-09 11:58:00"), "sale")),
-                     good(typed(shipment("s-110", 998, 4, 10, "2024-05-09 12:00:30"), "shipment")),
-                 },
-                 &m);
+  post_and_check(
+      port, "/api/v1/events/sale_transaction",
+      {good(sale("r-10", 4, std::nullopt, 2, "1.95", 160, "Whole Milk 1L", "2024-05-09 12:00:00"))},
+      &m);
+  post_and_check(
+      port, "/api/v1/events",
+      {
+          good(typed(sale("r-11", 7, 1, 4, "3.05", 155, "Potato Chips 150g", "2024-05-01 13:00:00"),
+                     "sale")),
+          good(typed(shipment("s-109", 2, 2, 120, "2024-05-01 13:00:00"), "shipment")),
+          good(
+              typed(sale("r-12", 9, 3, 1, "6.49", 60, "Instant Coffee 200g", "2024-05-09 11:58:00"),
+                    "sale")),
+          good(typed(shipment("s-110", 998, 4, 10, "2024-05-09 12:00:30"), "shipment")),
+      },
+      &m);
   EXPECT_EQ(m.late_dropped(), 2u);
   EXPECT_EQ(m.late_updates(), 6u);
   ASSERT_NO_FATAL_FAILURE(check_everything(port, m));
@@ -1025,10 +1069,12 @@ TEST(Api, EveryFigureMatchesTheEventsSentAndSurvivesRestart) {
               "&from=2024-05-09T00:00:00Z&to=2024-05-10T00:00:00Z");
   // The first day is now past the retention: its windows are gone, in every shard alike (none
   // may be reported partly evicted), while its events still count in the totals above.
-  EXPECT_EQ(get_json(port, "/api/v1/sales?window=1m&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z"),
-            json::array());
-  EXPECT_EQ(get_json(port, "/api/v1/sales?window=1d&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z"),
-            json::array());
+  EXPECT_EQ(
+      get_json(port, "/api/v1/sales?window=1m&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z"),
+      json::array());
+  EXPECT_EQ(
+      get_json(port, "/api/v1/sales?window=1d&from=2024-05-01T00:00:00Z&to=2024-05-02T00:00:00Z"),
+      json::array());
 
   // Restart with SIGTERM: the final checkpoint plus the log give back exactly the same state.
   json before = snapshot(port);
@@ -1069,12 +1115,13 @@ TEST(Api, HourWindowIsWholeWhenToFallsInsideIt) {
   EngineProcess engine(run_args(dir), dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
   Model m;
-  post_and_check(engine.port(), "/api/v1/events/sale_transaction",
-                 {
-                     good(sale("h-1", 4, 1, 3, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:10")),
-                     good(sale("h-2", 4, 1, 5, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:40:00")),
-                 },
-                 &m);
+  post_and_check(
+      engine.port(), "/api/v1/events/sale_transaction",
+      {
+          good(sale("h-1", 4, 1, 3, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:10")),
+          good(sale("h-2", 4, 1, 5, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:40:00")),
+      },
+      &m);
   check_sales(engine.port(), m, "1h", kHour, kNoon, kNoon + 30 * kMinute,
               "&from=" + std::to_string(kNoon) + "&to=" + std::to_string(kNoon + 30 * kMinute));
 }
@@ -1088,7 +1135,8 @@ TEST(Api, ImmediateRetryWithSameKeyIsReplayed) {
   int second_202 = 0;
   uint64_t last_next = 0;
   for (int i = 0; i < 50; ++i) {
-    std::string body = to_line(shipment("imm-" + std::to_string(i), 4, 1, 1, "2024-05-01 12:00:00")) + "\n";
+    std::string body =
+        to_line(shipment("imm-" + std::to_string(i), 4, 1, 1, "2024-05-01 12:00:00")) + "\n";
     httplib::Headers h{{"Idempotency-Key", "imm-key-" + std::to_string(i)}};
     auto first = c.Post("/api/v1/events/inventory_shipment", h, body, "application/x-ndjson");
     ASSERT_TRUE(first);
@@ -1105,7 +1153,8 @@ TEST(Api, ImmediateRetryWithSameKeyIsReplayed) {
   json inv = get_json(engine.port(), "/api/v1/inventory");
   ASSERT_EQ(inv.size(), 1u);
   EXPECT_EQ(inv[0]["total_received"].get<int>(), 50);  // never counted twice, either way
-  EXPECT_EQ(second_202, 0) << "immediate retries with the same Idempotency-Key were processed again";
+  EXPECT_EQ(second_202, 0)
+      << "immediate retries with the same Idempotency-Key were processed again";
 }
 
 // Dedupe identity is (type, store, product, id); the result must not depend on how many shards
@@ -1117,7 +1166,8 @@ TEST(Api, DedupeDoesNotDependOnShardCount) {
       good(shipment("shp-1", 3, 1, 10, "2024-05-01 12:00:00")),
       good(shipment("shp-1", 5, 2, 10, "2024-05-01 12:00:00")),
       good(sale("rc-1", 4, 1, 1, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:01")),
-      good(sale("rc-1", 4, 2, 1, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:01")),  // other store
+      good(sale("rc-1", 4, 2, 1, "1.89", 150, "Whole Milk 1L",
+                "2024-05-01 12:00:01")),  // other store
       good(sale("rc-1", 4, 3, 1, "1.89", 150, "Whole Milk 1L", "2024-05-01 12:00:01")),
       good(shipment("shp-1", 2, 1, 10, "2024-05-01 12:00:00")),  // an exact repeat: a retry
   };
@@ -1126,14 +1176,15 @@ TEST(Api, DedupeDoesNotDependOnShardCount) {
     TempDir dir;
     EngineProcess engine(run_args(dir, shards), dir.sub("engine.log"));
     ASSERT_TRUE(engine.start());
-    auto res = client(engine.port()).Post("/api/v1/events", body_of([&] {
-                                            std::vector<Item> t;
-                                            for (const Item& i : items) {
-                                              t.push_back(good(typed(*i.ev, i.ev->sale ? "sale" : "shipment")));
-                                            }
-                                            return t;
-                                          }()),
-                                          "application/x-ndjson");
+    auto res = client(engine.port())
+                   .Post("/api/v1/events", body_of([&] {
+                           std::vector<Item> t;
+                           for (const Item& i : items) {
+                             t.push_back(good(typed(*i.ev, i.ev->sale ? "sale" : "shipment")));
+                           }
+                           return t;
+                         }()),
+                         "application/x-ndjson");
     ASSERT_TRUE(res);
     ASSERT_EQ(res->status, 202);
     ASSERT_TRUE(wait_applied(engine.port(), json::parse(res->body)["next_offset"].get<uint64_t>()));

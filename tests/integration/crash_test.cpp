@@ -58,7 +58,8 @@ Workload make_workload(size_t batches, size_t per_batch) {
     } else {
       e.received += j["unit_received"].get<int64_t>();
     }
-    body += "{\"type\":\"" + std::string(event_type_topic(line.type)) + "\"," + line.json.substr(1) + "\n";
+    body += "{\"type\":\"" + std::string(event_type_topic(line.type)) + "\"," +
+            line.json.substr(1) + "\n";
     ++w.events;
     if (++in_body == per_batch) {
       w.bodies.push_back(std::move(body));
@@ -112,8 +113,9 @@ bool wait_applied(int port, uint64_t offset) {
 TEST(Crash, Sigkill20TimesWhilePostingLosesNothingAndCountsNothingTwice) {
   TempDir dir;
   const Workload w = make_workload(400, 50);  // 20,000 events
-  std::vector<std::string> args = {"run", "--data-dir", dir.sub("data"), "--port", "0",
-                                   "--checkpoint-interval-ms", "300", "--shards", "2"};
+  std::vector<std::string> args = {"run",    "--data-dir", dir.sub("data"),
+                                   "--port", "0",          "--checkpoint-interval-ms",
+                                   "300",    "--shards",   "2"};
   std::mutex mu;
   auto engine = std::make_unique<EngineProcess>(args, dir.sub("engine.log"));
   ASSERT_TRUE(engine->start());
@@ -138,7 +140,8 @@ TEST(Crash, Sigkill20TimesWhilePostingLosesNothingAndCountsNothingTwice) {
       engine->kill_hard();  // SIGKILL, no chance to clean up
       ++kills;
       engine = std::make_unique<EngineProcess>(args, dir.sub("engine.log"));
-      ASSERT_TRUE(engine->start()) << "restart " << kills << " failed; see " << dir.sub("engine.log");
+      ASSERT_TRUE(engine->start())
+          << "restart " << kills << " failed; see " << dir.sub("engine.log");
       port = engine->port();
     }
   });
@@ -162,9 +165,11 @@ TEST(Crash, Sigkill20TimesWhilePostingLosesNothingAndCountsNothingTwice) {
       in_flight = false;
       if (res && (res->status == 202 || res->status == 200)) {
         auto j = nlohmann::json::parse(res->body);
-        ASSERT_EQ(j["accepted"].get<size_t>() + 0, std::count(w.bodies[i].begin(), w.bodies[i].end(), '\n'))
+        ASSERT_EQ(j["accepted"].get<size_t>() + 0,
+                  std::count(w.bodies[i].begin(), w.bodies[i].end(), '\n'))
             << res->body;
-        if (j.contains("next_offset")) max_next_offset = std::max(max_next_offset, j["next_offset"].get<uint64_t>());
+        if (j.contains("next_offset"))
+          max_next_offset = std::max(max_next_offset, j["next_offset"].get<uint64_t>());
         ++acked;
         break;
       }

@@ -32,8 +32,8 @@ inline std::vector<std::string> split_sorted_lines(const std::string& text) {
 
 // The expected figures, computed by SQLite from fixture.csv.
 inline std::vector<std::string> dataco_expected_lines() {
-  std::string cmd = "sqlite3 -batch :memory: -cmd '.import --csv " + dataco_fixture("fixture.csv") + " raw' < " +
-                    dataco_fixture("expected_marts.sql") + " 2>/dev/null";
+  std::string cmd = "sqlite3 -batch :memory: -cmd '.import --csv " + dataco_fixture("fixture.csv") +
+                    " raw' < " + dataco_fixture("expected_marts.sql") + " 2>/dev/null";
   std::string out;
   if (FILE* p = ::popen(cmd.c_str(), "r")) {
     char buf[65536];
@@ -46,7 +46,9 @@ inline std::vector<std::string> dataco_expected_lines() {
 
 // Money arrives as an exact decimal JSON number; the fixture's figures are far below 2^53
 // micro-units, so the nearest double times 10^6 rounds back to the exact count.
-inline std::string micros(const nlohmann::json& v) { return std::to_string(std::llround(v.get<double>() * 1e6)); }
+inline std::string micros(const nlohmann::json& v) {
+  return std::to_string(std::llround(v.get<double>() * 1e6));
+}
 
 inline nlohmann::json get_mart(int port, const std::string& path) {
   httplib::Client c("127.0.0.1", port);
@@ -69,37 +71,44 @@ inline std::vector<std::string> dataco_mart_lines(int port) {
   json pd = get_mart(port, "payment_delays");
   if (pd.is_null()) return {};
   line({"N", s(pd["lines"])});
-  for (const json& r : pd["by_delivery_status"]) line({"D", s(r["delivery_status"]), s(r["lines"]), s(r["delay_days_sum"])});
-  for (const json& r : pd["late_rate_by_shipping_mode"]) line({"M", s(r["shipping_mode"]), s(r["lines"]), s(r["late_lines"])});
-  for (const json& r : pd["late_rate_by_market"]) line({"K", s(r["market"]), s(r["lines"]), s(r["late_lines"])});
+  for (const json& r : pd["by_delivery_status"])
+    line({"D", s(r["delivery_status"]), s(r["lines"]), s(r["delay_days_sum"])});
+  for (const json& r : pd["late_rate_by_shipping_mode"])
+    line({"M", s(r["shipping_mode"]), s(r["lines"]), s(r["late_lines"])});
+  for (const json& r : pd["late_rate_by_market"])
+    line({"K", s(r["market"]), s(r["lines"]), s(r["late_lines"])});
   // Each answer is kept in a variable: a range-for over a member of a temporary would dangle.
   json fc = get_mart(port, "financial_commitments");
   for (const json& r : fc["rows"]) {
-    line({"C", s(r["department"]), s(r["market"]), s(r["category"]), micros(r["committed"]), s(r["lines"]),
-          s(r["fulfilled_lines"])});
+    line({"C", s(r["department"]), s(r["market"]), s(r["category"]), micros(r["committed"]),
+          s(r["lines"]), s(r["fulfilled_lines"])});
   }
   json fd = get_mart(port, "fraud_detection?limit=10000000");
   for (const json& r : fd["customers"]) {
-    line({"U", s(r["customer_id"]), s(r["orders"]), micros(r["order_total"]), micros(r["avg_order_total"]),
-          s(r["suspected_fraud_orders"])});
+    line({"U", s(r["customer_id"]), s(r["orders"]), micros(r["order_total"]),
+          micros(r["avg_order_total"]), s(r["suspected_fraud_orders"])});
   }
-  for (const json& r : fd["by_payment_type"]) line({"T", s(r["payment_type"]), s(r["orders"]), s(r["suspected_fraud_orders"])});
-  for (const json& r : fd["by_market"]) line({"F", s(r["market"]), s(r["orders"]), s(r["suspected_fraud_orders"])});
+  for (const json& r : fd["by_payment_type"])
+    line({"T", s(r["payment_type"]), s(r["orders"]), s(r["suspected_fraud_orders"])});
+  for (const json& r : fd["by_market"])
+    line({"F", s(r["market"]), s(r["orders"]), s(r["suspected_fraud_orders"])});
   json op = get_mart(port, "overall_performance");
   for (const json& r : op["months"]) {
-    line({"P", s(r["month"]), s(r["lines"]), micros(r["sales"]), micros(r["profit"]), micros(r["avg_profit_per_line"]),
-          s(r["days_real_sum"]), s(r["days_scheduled_sum"])});
+    line({"P", s(r["month"]), s(r["lines"]), micros(r["sales"]), micros(r["profit"]),
+          micros(r["avg_profit_per_line"]), s(r["days_real_sum"]), s(r["days_scheduled_sum"])});
   }
   json cr = get_mart(port, "customer_retention");
   for (const json& r : cr["months"]) {
     line({"R", s(r["month"]), s(r["customers"]), s(r["returning_customers"])});
   }
   json ov = get_mart(port, "order_value_by_month?as_of=2017-06-30");
-  for (const json& r : ov["months"]) line({"V", s(r["month"]), micros(r["order_value"]), s(r["lines"]), s(r["orders"])});
+  for (const json& r : ov["months"])
+    line({"V", s(r["month"]), micros(r["order_value"]), s(r["lines"]), s(r["orders"])});
   for (const json& r : ov["aging"]) {
     if (r["lines"] != 0) line({"A", s(r["bucket"]), micros(r["order_value"]), s(r["lines"])});
   }
-  line({"X", "after_as_of", micros(ov["after_as_of"]["order_value"]), s(ov["after_as_of"]["lines"])});
+  line({"X", "after_as_of", micros(ov["after_as_of"]["order_value"]),
+        s(ov["after_as_of"]["lines"])});
   return split_sorted_lines(out);
 }
 

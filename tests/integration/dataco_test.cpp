@@ -38,49 +38,66 @@ std::string read_file(const std::string& path) {
 TEST(Dataco, SqlOverTheRawCsvGivesTheExpectedFigures) {
   std::vector<std::string> expected = ledgerflow::testing::dataco_expected_lines();
   ASSERT_GT(expected.size(), 200u) << "sqlite3 did not run";
-  EXPECT_NE(std::find(expected.begin(), expected.end(), "N|" + std::to_string(kGoodLines)), expected.end());
+  EXPECT_NE(std::find(expected.begin(), expected.end(), "N|" + std::to_string(kGoodLines)),
+            expected.end());
 }
 
 TEST(Dataco, FileIntoEmbeddedEngineMatchesSqlAndReplaysAreIdempotent) {
   TempDir dir;
   std::string log = dir.sub("cli.log");
   // Bad rows are dead letters: exit status 1, the rest is loaded.
-  ASSERT_EQ(run_cli({"ingest", ledgerflow::testing::dataco_fixture("fixture.csv"), "--format", "dataco", "--data-dir",
-                     dir.sub("data")}, log), 1) << read_file(log);
+  ASSERT_EQ(run_cli({"ingest", ledgerflow::testing::dataco_fixture("fixture.csv"), "--format",
+                     "dataco", "--data-dir", dir.sub("data")},
+                    log),
+            1)
+      << read_file(log);
   std::string summary = read_file(log);
   EXPECT_NE(summary.find("400 rows read"), std::string::npos) << summary;
   EXPECT_NE(summary.find("388 accepted, 12 rejected"), std::string::npos) << summary;
   EXPECT_NE(summary.find("10 repeat lines already logged"), std::string::npos) << summary;
   EXPECT_NE(summary.find("wrong_field_count"), std::string::npos) << summary;
   // The same lines again from the BOM copy (other column order, an unknown column): replays.
-  ASSERT_EQ(run_cli({"ingest", ledgerflow::testing::dataco_fixture("fixture_bom.csv"), "--format", "dataco",
-                     "--data-dir", dir.sub("data"), "--shards", "2"}, log), 1);
-  EXPECT_NE(read_file(log).find("(UTF-8 with BOM): 388 accepted"), std::string::npos) << read_file(log);
-  EngineProcess engine({"run", "--data-dir", dir.sub("data"), "--port", "0"}, dir.sub("engine.log"));
+  ASSERT_EQ(run_cli({"ingest", ledgerflow::testing::dataco_fixture("fixture_bom.csv"), "--format",
+                     "dataco", "--data-dir", dir.sub("data"), "--shards", "2"},
+                    log),
+            1);
+  EXPECT_NE(read_file(log).find("(UTF-8 with BOM): 388 accepted"), std::string::npos)
+      << read_file(log);
+  EngineProcess engine({"run", "--data-dir", dir.sub("data"), "--port", "0"},
+                       dir.sub("engine.log"));
   ASSERT_TRUE(engine.start()) << read_file(dir.sub("engine.log"));
-  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()), ledgerflow::testing::dataco_expected_lines());
+  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()),
+            ledgerflow::testing::dataco_expected_lines());
 }
 
 TEST(Dataco, ShuffledLatin1OverHttpMatchesSql) {
   TempDir dir;
-  EngineProcess engine({"run", "--data-dir", dir.sub("data"), "--port", "0", "--shards", "3"}, dir.sub("engine.log"));
+  EngineProcess engine({"run", "--data-dir", dir.sub("data"), "--port", "0", "--shards", "3"},
+                       dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
   std::string url = "http://127.0.0.1:" + std::to_string(engine.port());
   std::string log = dir.sub("cli.log");
-  ASSERT_EQ(run_cli({"ingest", ledgerflow::testing::dataco_fixture("fixture_latin1.csv"), "--format", "dataco", "--to",
-                     url, "--batch", "37"}, log), 1) << read_file(log);
-  EXPECT_NE(read_file(log).find("(Latin-1): 388 accepted, 12 rejected"), std::string::npos) << read_file(log);
+  ASSERT_EQ(run_cli({"ingest", ledgerflow::testing::dataco_fixture("fixture_latin1.csv"),
+                     "--format", "dataco", "--to", url, "--batch", "37"},
+                    log),
+            1)
+      << read_file(log);
+  EXPECT_NE(read_file(log).find("(Latin-1): 388 accepted, 12 rejected"), std::string::npos)
+      << read_file(log);
   ASSERT_TRUE(ledgerflow::testing::wait_mart_lines(engine.port(), kGoodLines));
-  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()), ledgerflow::testing::dataco_expected_lines());
+  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()),
+            ledgerflow::testing::dataco_expected_lines());
   // Bad rows are dead letters with their reason.
   auto res = engine.client().Get("/api/v1/dead-letters?limit=1000");
   ASSERT_TRUE(res);
   EXPECT_NE(res->body.find("invalid_time"), std::string::npos);
   // After a restart (checkpoint + log) the marts are the same.
   ASSERT_EQ(engine.stop(), 0);
-  EngineProcess again({"run", "--data-dir", dir.sub("data"), "--port", "0", "--shards", "3"}, dir.sub("engine.log"));
+  EngineProcess again({"run", "--data-dir", dir.sub("data"), "--port", "0", "--shards", "3"},
+                      dir.sub("engine.log"));
   ASSERT_TRUE(again.start());
-  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(again.port()), ledgerflow::testing::dataco_expected_lines());
+  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(again.port()),
+            ledgerflow::testing::dataco_expected_lines());
 }
 
 TEST(Dataco, FileMissingRequiredColumnsIsRefusedNamingThem) {
@@ -90,7 +107,10 @@ TEST(Dataco, FileMissingRequiredColumnsIsRefusedNamingThem) {
     f << "Type,Order Id,Sales\nDEBIT,1,2.5\n";
   }
   std::string log = dir.sub("cli.log");
-  EXPECT_EQ(run_cli({"ingest", dir.sub("partial.csv"), "--format", "dataco", "--data-dir", dir.sub("data")}, log), 2);
+  EXPECT_EQ(run_cli({"ingest", dir.sub("partial.csv"), "--format", "dataco", "--data-dir",
+                     dir.sub("data")},
+                    log),
+            2);
   std::string out = read_file(log);
   EXPECT_NE(out.find("missing required columns"), std::string::npos) << out;
   EXPECT_NE(out.find("\"Order Item Id\""), std::string::npos) << out;

@@ -101,14 +101,17 @@ RawAnswer raw_http(int port, const std::string& request) {
   out.status = std::stoi(in.substr(9, 3));
   size_t head = in.find("\r\n\r\n");
   size_t ct = in.find("Content-Type: ");
-  if (ct != std::string::npos && ct < head) out.content_type = in.substr(ct + 14, in.find("\r\n", ct) - ct - 14);
+  if (ct != std::string::npos && ct < head)
+    out.content_type = in.substr(ct + 14, in.find("\r\n", ct) - ct - 14);
   out.body = head == std::string::npos ? "" : in.substr(head + 4);
   return out;
 }
 
-void expect_raw_json_error(const RawAnswer& a, int status, const std::string& code, const std::string& what) {
+void expect_raw_json_error(const RawAnswer& a, int status, const std::string& code,
+                           const std::string& what) {
   EXPECT_EQ(a.status, status) << what << ": " << a.body;
-  EXPECT_EQ(a.content_type.rfind("application/json", 0), 0u) << what << ": \"" << a.content_type << "\"";
+  EXPECT_EQ(a.content_type.rfind("application/json", 0), 0u)
+      << what << ": \"" << a.content_type << "\"";
   json j = json::parse(a.body, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << what << ": not JSON: \"" << a.body << "\"";
   EXPECT_EQ(j["error"]["code"], code) << what << ": " << a.body;
@@ -126,18 +129,22 @@ bool wait_applied(int port, uint64_t offset) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   while (std::chrono::steady_clock::now() < deadline) {
     auto res = client(port).Get("/api/v1/pipeline");
-    if (res && res->status == 200 && json::parse(res->body)["applied_offset"].get<uint64_t>() >= offset) return true;
+    if (res && res->status == 200 &&
+        json::parse(res->body)["applied_offset"].get<uint64_t>() >= offset)
+      return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return false;
 }
 
 // A JSON error answer: the status, application/json, {"error":{"code","message"}}.
-void expect_json_error(const httplib::Result& res, int status, const std::string& code, const std::string& what) {
+void expect_json_error(const httplib::Result& res, int status, const std::string& code,
+                       const std::string& what) {
   ASSERT_TRUE(res) << what << ": no answer (" << httplib::to_string(res.error()) << ")";
   EXPECT_EQ(res->status, status) << what << ": " << res->body;
   EXPECT_EQ(res->get_header_value("Content-Type").rfind("application/json", 0), 0u)
-      << what << ": Content-Type " << res->get_header_value("Content-Type") << ", body \"" << res->body << "\"";
+      << what << ": Content-Type " << res->get_header_value("Content-Type") << ", body \""
+      << res->body << "\"";
   json j = json::parse(res->body, nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << what << ": not JSON: \"" << res->body << "\"";
   ASSERT_TRUE(j.contains("error")) << what << ": " << res->body;
@@ -147,13 +154,15 @@ void expect_json_error(const httplib::Result& res, int status, const std::string
 
 std::string shipment(const std::string& id, int store, int64_t units, int64_t prod = 5) {
   return R"({"id":")" + id + R"(","prod_id":)" + std::to_string(prod) + R"(,"unit_received":)" +
-         std::to_string(units) + R"(,"dt":"2024-05-01 12:00:00","store_id":)" + std::to_string(store) + "}";
+         std::to_string(units) + R"(,"dt":"2024-05-01 12:00:00","store_id":)" +
+         std::to_string(store) + "}";
 }
 
-std::string sale(const std::string& id, int store, int64_t units, const std::string& price = "2.75") {
-  return R"({"id":")" + id + R"(","prod_id":5,"prod_name":"White Bread Loaf","unit_sold":)" + std::to_string(units) +
-         R"(,"reorder_point":100,"regular_unit_price":)" + price + R"(,"dt":"2024-05-01 12:00:01","store_id":)" +
-         std::to_string(store) + "}";
+std::string sale(const std::string& id, int store, int64_t units,
+                 const std::string& price = "2.75") {
+  return R"({"id":")" + id + R"(","prod_id":5,"prod_name":"White Bread Loaf","unit_sold":)" +
+         std::to_string(units) + R"(,"reorder_point":100,"regular_unit_price":)" + price +
+         R"(,"dt":"2024-05-01 12:00:01","store_id":)" + std::to_string(store) + "}";
 }
 
 // A shipment line with one field's value text replaced (the field must be present).
@@ -197,8 +206,9 @@ bool blank_line(std::string_view line) {
 // `accepted` and exactly `rejected` (line numbers and codes); the pipeline counters moved by as
 // much; each refused line in the dead-letter store with its reason, position, raw bytes (at
 // most kRawKept of them, exact) and real size.
-void post_lines(int port, const std::string& path, const std::vector<std::string>& lines, size_t accepted,
-                const std::vector<Rejection>& rejected, const std::string& sep = "\n") {
+void post_lines(int port, const std::string& path, const std::vector<std::string>& lines,
+                size_t accepted, const std::vector<Rejection>& rejected,
+                const std::string& sep = "\n") {
   std::string body;
   for (const std::string& l : lines) body += l + sep;
   Counters before = counters(port);
@@ -208,7 +218,8 @@ void post_lines(int port, const std::string& path, const std::vector<std::string
   json s = json::parse(res->body);
   EXPECT_EQ(s["accepted"].get<size_t>(), accepted) << res->body.substr(0, 2000);
   EXPECT_EQ(s["rejected_count"].get<size_t>(), rejected.size()) << res->body.substr(0, 2000);
-  ASSERT_EQ(s["rejected"].size(), std::min<size_t>(rejected.size(), 1000)) << res->body.substr(0, 2000);
+  ASSERT_EQ(s["rejected"].size(), std::min<size_t>(rejected.size(), 1000))
+      << res->body.substr(0, 2000);
   const uint64_t first = s["first_offset"].get<uint64_t>();
   const uint64_t next = s["next_offset"].get<uint64_t>();
   EXPECT_EQ(next - first, accepted + rejected.size());
@@ -225,7 +236,8 @@ void post_lines(int port, const std::string& path, const std::vector<std::string
     if (!blank_line(lines[i])) offset_of[i + 1] = o++;
   }
   std::map<uint64_t, json> dead;
-  for (const json& d : get_json(port, "/api/v1/dead-letters?limit=100000")) dead[d["offset"].get<uint64_t>()] = d;
+  for (const json& d : get_json(port, "/api/v1/dead-letters?limit=100000"))
+    dead[d["offset"].get<uint64_t>()] = d;
   for (size_t k = 0; k < rejected.size(); ++k) {
     const Rejection& r = rejected[k];
     std::string where = "line " + std::to_string(r.line);
@@ -236,7 +248,8 @@ void post_lines(int port, const std::string& path, const std::vector<std::string
       EXPECT_FALSE(got["message"].get<std::string>().empty()) << where;
     }
     auto it = dead.find(offset_of[r.line]);
-    if (it == dead.end() && dead.size() == kDeadLettersKept && offset_of[r.line] < dead.begin()->first) {
+    if (it == dead.end() && dead.size() == kDeadLettersKept &&
+        offset_of[r.line] < dead.begin()->first) {
       continue;  // older than the dead letters kept in memory
     }
     if (it == dead.end()) {
@@ -260,7 +273,8 @@ void post_lines(int port, const std::string& path, const std::vector<std::string
     if (printable_ascii(kept)) {
       EXPECT_EQ(d["raw"], kept) << where;
     }
-    EXPECT_LE(d["raw"].get<std::string>().size(), 3 * kRawKept) << where;  // bounded even when escaped
+    EXPECT_LE(d["raw"].get<std::string>().size(), 3 * kRawKept)
+        << where;  // bounded even when escaped
   }
 }
 
@@ -268,7 +282,8 @@ void post_lines(int port, const std::string& path, const std::vector<std::string
 std::pair<int64_t, int64_t> store_units(int port, int store, int64_t prod = 5) {
   json rows = get_json(port, "/api/v1/inventory?store=" + std::to_string(store));
   for (const json& r : rows) {
-    if (r["prod_id"].get<int64_t>() == prod) return {r["total_received"].get<int64_t>(), r["total_sold"].get<int64_t>()};
+    if (r["prod_id"].get<int64_t>() == prod)
+      return {r["total_received"].get<int64_t>(), r["total_sold"].get<int64_t>()};
   }
   return {0, 0};
 }
@@ -293,7 +308,8 @@ void expect_still_serving(int port, int* probes) {
   EXPECT_EQ(r->status, 200) << r->body;
   ++*probes;
   auto res = client(port).Post("/api/v1/events/inventory_shipment",
-                               shipment("probe-" + std::to_string(*probes), 9999, 1) + "\n", "application/x-ndjson");
+                               shipment("probe-" + std::to_string(*probes), 9999, 1) + "\n",
+                               "application/x-ndjson");
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 202) << res->body;
   EXPECT_EQ(json::parse(res->body)["accepted"].get<int>(), 1) << res->body;
@@ -323,7 +339,9 @@ class Hostile : public ::testing::Test {
     delete engine_;
     delete dir_;
   }
-  void SetUp() override { ASSERT_TRUE(started_) << "engine did not start; see " << dir_->sub("engine.log"); }
+  void SetUp() override {
+    ASSERT_TRUE(started_) << "engine did not start; see " << dir_->sub("engine.log");
+  }
   void TearDown() override { expect_still_serving(port(), &probes_); }
   static int port() { return engine_->port(); }
 
@@ -345,21 +363,21 @@ const std::string kAny = "/api/v1/events";
 
 TEST_F(Hostile, InvalidUtf8) {
   const std::set<std::string> utf8 = {"invalid_utf8"};
-  post_lines(port(), kShip,
-             {
-                 shipment("u-1", 101, 5),
-                 shipment("u-\xff\xfe", 101, 1),              // bytes that never occur in UTF-8
-                 shipment("u-\xc0\xaf", 101, 1),              // overlong encoding of '/'
-                 shipment("u-\xed\xa0\x80", 101, 1),          // a UTF-16 surrogate
-                 shipment("u-\xe2\x82", 101, 1),              // truncated sequence
-                 shipment("u-\xf8\x88\x80\x80\x80", 101, 1),  // 5-byte form
-                 shipment("u-\xf4\x90\x80\x80", 101, 1),      // above U+10FFFF
-                 shipment("u-2", 101, 1) + "\x80",            // stray continuation byte after the object
-                 "\xff" + shipment("u-3", 101, 1),            // before it
-                 shipment("u-\xc3\xa9t\xc3\xa9", 101, 7),     // valid UTF-8 (é) is fine
-             },
-             2,
-             {{2, utf8}, {3, utf8}, {4, utf8}, {5, utf8}, {6, utf8}, {7, utf8}, {8, utf8}, {9, utf8}});
+  post_lines(
+      port(), kShip,
+      {
+          shipment("u-1", 101, 5),
+          shipment("u-\xff\xfe", 101, 1),              // bytes that never occur in UTF-8
+          shipment("u-\xc0\xaf", 101, 1),              // overlong encoding of '/'
+          shipment("u-\xed\xa0\x80", 101, 1),          // a UTF-16 surrogate
+          shipment("u-\xe2\x82", 101, 1),              // truncated sequence
+          shipment("u-\xf8\x88\x80\x80\x80", 101, 1),  // 5-byte form
+          shipment("u-\xf4\x90\x80\x80", 101, 1),      // above U+10FFFF
+          shipment("u-2", 101, 1) + "\x80",            // stray continuation byte after the object
+          "\xff" + shipment("u-3", 101, 1),            // before it
+          shipment("u-\xc3\xa9t\xc3\xa9", 101, 7),     // valid UTF-8 (é) is fine
+      },
+      2, {{2, utf8}, {3, utf8}, {4, utf8}, {5, utf8}, {6, utf8}, {7, utf8}, {8, utf8}, {9, utf8}});
   expect_received(port(), 101, 12);
 }
 
@@ -401,42 +419,41 @@ TEST_F(Hostile, DeepNesting) {
 }
 
 TEST_F(Hostile, HugeNumbers) {
-  post_lines(port(), kSale,
-             {
-                 sale("h-1", 103, 2),
-                 sale_with("unit_sold", "1e400", 103),
-                 sale_with("unit_sold", "99999999999999999999", 103),
-                 sale_with("unit_sold", "9223372036854775808", 103),
-                 sale_with("unit_sold", "-9223372036854775809", 103),
-                 sale_with("unit_sold", "1000001", 103),
-                 sale_with("prod_id", "99999999999999999999", 103),
-                 sale_with("store_id", "4294967297", 103),  // must not wrap to store 1
-                 sale_with("reorder_point", "10000000000", 103),
-                 sale_with("regular_unit_price", "1e400", 103),
-                 sale_with("regular_unit_price", "99999999999999999999", 103),
-                 sale_with("regular_unit_price", "1000000000.000001", 103),
-                 sale_with("regular_unit_price", "0.1234567", 103),
-                 sale_with("regular_unit_price", "1.5e2", 103),
-                 // The largest price and units allowed: an exact, large revenue.
-                 sale("h-2", 103, 9, "999999999.999999"),
-                 sale("h-3", 103, 1, "2.7500000"),  // extra zeros change nothing
-             },
-             3,
-             {
-                 {2, {"wrong_type", "out_of_range"}},
-                 {3, {"out_of_range"}},
-                 {4, {"out_of_range"}},
-                 {5, {"out_of_range", "wrong_type"}},
-                 {6, {"out_of_range"}},
-                 {7, {"out_of_range"}},
-                 {8, {"out_of_range"}},
-                 {9, {"out_of_range"}},
-                 {10, {"invalid_money"}},
-                 {11, {"out_of_range"}},
-                 {12, {"out_of_range"}},
-                 {13, {"too_many_decimals"}},
-                 {14, {"invalid_money"}},
-             });
+  post_lines(
+      port(), kSale,
+      {
+          sale("h-1", 103, 2), sale_with("unit_sold", "1e400", 103),
+          sale_with("unit_sold", "99999999999999999999", 103),
+          sale_with("unit_sold", "9223372036854775808", 103),
+          sale_with("unit_sold", "-9223372036854775809", 103),
+          sale_with("unit_sold", "1000001", 103), sale_with("prod_id", "99999999999999999999", 103),
+          sale_with("store_id", "4294967297", 103),  // must not wrap to store 1
+          sale_with("reorder_point", "10000000000", 103),
+          sale_with("regular_unit_price", "1e400", 103),
+          sale_with("regular_unit_price", "99999999999999999999", 103),
+          sale_with("regular_unit_price", "1000000000.000001", 103),
+          sale_with("regular_unit_price", "0.1234567", 103),
+          sale_with("regular_unit_price", "1.5e2", 103),
+          // The largest price and units allowed: an exact, large revenue.
+          sale("h-2", 103, 9, "999999999.999999"),
+          sale("h-3", 103, 1, "2.7500000"),  // extra zeros change nothing
+      },
+      3,
+      {
+          {2, {"wrong_type", "out_of_range"}},
+          {3, {"out_of_range"}},
+          {4, {"out_of_range"}},
+          {5, {"out_of_range", "wrong_type"}},
+          {6, {"out_of_range"}},
+          {7, {"out_of_range"}},
+          {8, {"out_of_range"}},
+          {9, {"out_of_range"}},
+          {10, {"invalid_money"}},
+          {11, {"out_of_range"}},
+          {12, {"out_of_range"}},
+          {13, {"too_many_decimals"}},
+          {14, {"invalid_money"}},
+      });
   expect_received(port(), 103, 0, 12);
   auto res = client(port()).Get("/api/v1/inventory?store=103");
   ASSERT_TRUE(res);
@@ -466,8 +483,16 @@ TEST_F(Hostile, NonFiniteTokens) {
                  sale("n-2", 104, 2),
              },
              2,
-             {{2, refused}, {3, refused}, {4, refused}, {5, refused_money}, {6, refused_money},
-              {7, refused_money}, {8, refused_money}, {9, refused_money}, {10, refused_money}, {11, refused_money}});
+             {{2, refused},
+              {3, refused},
+              {4, refused},
+              {5, refused_money},
+              {6, refused_money},
+              {7, refused_money},
+              {8, refused_money},
+              {9, refused_money},
+              {10, refused_money},
+              {11, refused_money}});
   expect_received(port(), 104, 0, 3);
 }
 
@@ -485,7 +510,8 @@ TEST_F(Hostile, NegativeAndZeroValues) {
                  shipment_with("store_id", "0", 105),
                  shipment("neg-2", 105, 6),
              },
-             2, {{2, range}, {3, range}, {4, range}, {5, range}, {6, range}, {7, range}, {8, range}});
+             2,
+             {{2, range}, {3, range}, {4, range}, {5, range}, {6, range}, {7, range}, {8, range}});
   post_lines(port(), kSale,
              {
                  sale("neg-3", 105, 1),
@@ -499,81 +525,74 @@ TEST_F(Hostile, NegativeAndZeroValues) {
 
 TEST_F(Hostile, MissingExtraAndMistypedFields) {
   std::string long_id(129, 'x');
-  post_lines(port(), kShip,
-             {
-                 shipment("f-1", 106, 2),
-                 R"({"prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106})",
-                 R"({"id":"f-x","prod_id":5,"unit_received":1,"store_id":106})",
-                 R"({"id":"f-x","prod_id":5,"dt":"2024-05-01 12:00:00","store_id":106})",
-                 R"({"id":"f-x","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106,"foo":1})",
-                 R"({"id":"f-x","prod_id":5,"unit_received":1,"unit_sold":1,"dt":"2024-05-01 12:00:00","store_id":106})",
-                 R"({"id":"f-x","id":"f-y","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106})",
-                 R"({"type":"sale","id":"f-x","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106})",
-                 shipment_with("id", "\"\"", 106),
-                 shipment_with("id", "\"   \"", 106),
-                 shipment_with("id", "\"" + long_id + "\"", 106),
-                 shipment_with("id", "null", 106),
-                 shipment_with("id", "42", 106),
-                 shipment_with("store_id", "\"106\"", 106),
-                 shipment_with("unit_received", "5.0", 106),
-                 shipment_with("unit_received", "true", 106),
-                 shipment_with("dt", "\"2024-02-30 12:00:00\"", 106),
-                 shipment_with("dt", "\"2024-05-01T12:00:00\"", 106),  // ISO 8601 without a zone
-                 shipment_with("dt", "\"1969-12-31 23:59:59\"", 106),
-                 shipment_with("dt", "\"yesterday\"", 106),
-                 "{}",
-                 "[]",
-                 "\"just a string\"",
-                 "42",
-                 "null",
-                 shipment("f-2", 106, 3),
-             },
-             2,
-             {
-                 {2, {"missing_field"}},
-                 {3, {"missing_field"}},
-                 {4, {"missing_field"}},
-                 {5, {"unknown_field"}},
-                 {6, {"unknown_field"}},
-                 {7, {"duplicate_field"}},
-                 {8, {"type_mismatch"}},
-                 {9, {"empty_field"}},
-                 {10, {"empty_field"}},
-                 {11, {"string_too_long"}},
-                 {12, {"wrong_type"}},
-                 {13, {"wrong_type"}},
-                 {14, {"wrong_type"}},
-                 {15, {"wrong_type"}},
-                 {16, {"wrong_type"}},
-                 {17, {"invalid_time"}},
-                 {18, {"invalid_time"}},
-                 {19, {"invalid_time"}},
-                 {20, {"invalid_time"}},
-                 {21, {"missing_field"}},
-                 {22, {"not_object"}},
-                 {23, {"not_object"}},
-                 {24, {"not_object"}},
-                 {25, {"not_object"}},
-             });
+  post_lines(
+      port(), kShip,
+      {
+          shipment("f-1", 106, 2),
+          R"({"prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106})",
+          R"({"id":"f-x","prod_id":5,"unit_received":1,"store_id":106})",
+          R"({"id":"f-x","prod_id":5,"dt":"2024-05-01 12:00:00","store_id":106})",
+          R"({"id":"f-x","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106,"foo":1})",
+          R"({"id":"f-x","prod_id":5,"unit_received":1,"unit_sold":1,"dt":"2024-05-01 12:00:00","store_id":106})",
+          R"({"id":"f-x","id":"f-y","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106})",
+          R"({"type":"sale","id":"f-x","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":106})",
+          shipment_with("id", "\"\"", 106),
+          shipment_with("id", "\"   \"", 106),
+          shipment_with("id", "\"" + long_id + "\"", 106),
+          shipment_with("id", "null", 106),
+          shipment_with("id", "42", 106),
+          shipment_with("store_id", "\"106\"", 106),
+          shipment_with("unit_received", "5.0", 106),
+          shipment_with("unit_received", "true", 106),
+          shipment_with("dt", "\"2024-02-30 12:00:00\"", 106),
+          shipment_with("dt", "\"2024-05-01T12:00:00\"", 106),  // ISO 8601 without a zone
+          shipment_with("dt", "\"1969-12-31 23:59:59\"", 106),
+          shipment_with("dt", "\"yesterday\"", 106),
+          "{}",
+          "[]",
+          "\"just a string\"",
+          "42",
+          "null",
+          shipment("f-2", 106, 3),
+      },
+      2,
+      {
+          {2, {"missing_field"}},    {3, {"missing_field"}},  {4, {"missing_field"}},
+          {5, {"unknown_field"}},    {6, {"unknown_field"}},  {7, {"duplicate_field"}},
+          {8, {"type_mismatch"}},    {9, {"empty_field"}},    {10, {"empty_field"}},
+          {11, {"string_too_long"}}, {12, {"wrong_type"}},    {13, {"wrong_type"}},
+          {14, {"wrong_type"}},      {15, {"wrong_type"}},    {16, {"wrong_type"}},
+          {17, {"invalid_time"}},    {18, {"invalid_time"}},  {19, {"invalid_time"}},
+          {20, {"invalid_time"}},    {21, {"missing_field"}}, {22, {"not_object"}},
+          {23, {"not_object"}},      {24, {"not_object"}},    {25, {"not_object"}},
+      });
   // On /api/v1/events every line names its type.
-  post_lines(port(), kAny,
-             {
-                 R"({"type":"inventory_shipment",)" + shipment("f-3", 106, 5).substr(1),
-                 shipment("f-4", 106, 1),
-                 R"({"type":"refund",)" + shipment("f-5", 106, 1).substr(1),
-                 R"({"type":7,)" + shipment("f-6", 106, 1).substr(1),
-                 R"({"type":"sale",)" + shipment("f-7", 106, 1).substr(1),  // a shipment's fields
-             },
-             1, {{2, {"missing_field"}}, {3, {"unknown_type"}}, {4, {"wrong_type"}}, {5, {"unknown_field", "missing_field"}}});
+  post_lines(
+      port(), kAny,
+      {
+          R"({"type":"inventory_shipment",)" + shipment("f-3", 106, 5).substr(1),
+          shipment("f-4", 106, 1), R"({"type":"refund",)" + shipment("f-5", 106, 1).substr(1),
+          R"({"type":7,)" + shipment("f-6", 106, 1).substr(1),
+          R"({"type":"sale",)" + shipment("f-7", 106, 1).substr(1),  // a shipment's fields
+      },
+      1,
+      {{2, {"missing_field"}},
+       {3, {"unknown_type"}},
+       {4, {"wrong_type"}},
+       {5, {"unknown_field", "missing_field"}}});
   expect_received(port(), 106, 10);
 }
 
 TEST_F(Hostile, FiftyMegabyteLineBetweenGoodLines) {
-  std::string huge = R"({"id":")" + std::string(50u << 20, 'A') + R"(","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":107})";
+  std::string huge =
+      R"({"id":")" + std::string(50u << 20, 'A') +
+      R"(","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":107})";
   post_lines(port(), kShip, {shipment("big-1", 107, 3), huge, shipment("big-2", 107, 4)}, 2,
              {{2, {"line_too_long"}}});
   // A line just over the 1 MiB limit, and one exactly at it (refused for its id length only).
-  std::string over = R"({"id":")" + std::string((1u << 20) - 80, 'B') + R"(","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":107})";
+  std::string over =
+      R"({"id":")" + std::string((1u << 20) - 80, 'B') +
+      R"(","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":107})";
   std::string at = over.substr(0, 7) + over.substr(7 + (over.size() - (1u << 20)));
   ASSERT_GT(over.size(), 1u << 20);
   ASSERT_EQ(at.size(), 1u << 20);
@@ -585,7 +604,7 @@ TEST_F(Hostile, FiftyMegabyteLineBetweenGoodLines) {
 TEST_F(Hostile, EmptyBodies) {
   Counters before = counters(port());
   for (const std::string& body : {std::string(), std::string("\n"), std::string("\n\n  \n\t\n"),
-                                 std::string("\r\n\r\n"), std::string("   ")}) {
+                                  std::string("\r\n\r\n"), std::string("   ")}) {
     auto res = client(port()).Post(kShip.c_str(), body, "application/x-ndjson");
     expect_json_error(res, 400, "empty_body", "body \"" + body + "\"");
   }
@@ -597,7 +616,8 @@ TEST_F(Hostile, WrongContentType) {
   std::string body = shipment("ct-1", 108, 1) + "\n";
   for (const char* type : {"text/csv", "application/xml", "application/x-www-form-urlencoded",
                            "application/ndjsonx", "text/plain-ish", "application/octet-stream"}) {
-    expect_json_error(client(port()).Post(kShip.c_str(), body, type), 415, "unsupported_media_type", type);
+    expect_json_error(client(port()).Post(kShip.c_str(), body, type), 415, "unsupported_media_type",
+                      type);
   }
   // cpp-httplib parses multipart bodies itself and refuses this one (it is not multipart) first.
   auto multipart = client(port()).Post(kShip.c_str(), body, "multipart/form-data; boundary=x");
@@ -607,16 +627,20 @@ TEST_F(Hostile, WrongContentType) {
   } else {
     expect_json_error(multipart, 415, "unsupported_media_type", "multipart");
   }
-  expect_raw_json_error(raw_http(port(), "POST " + kShip + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
-                                              std::to_string(body.size()) + "\r\n\r\n" + body),
-                        415, "unsupported_media_type", "no Content-Type");
+  expect_raw_json_error(
+      raw_http(port(), "POST " + kShip +
+                           " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body),
+      415, "unsupported_media_type", "no Content-Type");
   EXPECT_EQ(counters(port()).log_end, before.log_end);
   expect_received(port(), 108, 0);
   // Media types are case-insensitive, parameters may follow, with or without spaces.
   int n = 0;
-  for (const char* type : {"application/x-ndjson; charset=utf-8", "application/json", "application/jsonl",
-                           "text/plain", "Application/X-NDJSON", "application/x-ndjson ; charset=utf-8"}) {
-    auto res = client(port()).Post(kShip.c_str(), shipment("ct-ok-" + std::to_string(n++), 108, 1) + "\n", type);
+  for (const char* type :
+       {"application/x-ndjson; charset=utf-8", "application/json", "application/jsonl",
+        "text/plain", "Application/X-NDJSON", "application/x-ndjson ; charset=utf-8"}) {
+    auto res = client(port()).Post(kShip.c_str(),
+                                   shipment("ct-ok-" + std::to_string(n++), 108, 1) + "\n", type);
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 202) << type << ": " << res->body;
     if (res->status == 202) {
@@ -666,11 +690,7 @@ TEST_F(Hostile, BinaryGarbage) {
 TEST_F(Hostile, WhitespaceOnlyLinesAreSkipped) {
   post_lines(port(), kShip,
              {
-                 shipment("ws-1", 110, 1),
-                 "     ",
-                 shipment("ws-2", 110, 2),
-                 "\t \t",
-                 "",
+                 shipment("ws-1", 110, 1), "     ", shipment("ws-2", 110, 2), "\t \t", "",
                  shipment("ws-3", 110, 4),
                  "{\"id\":",  // refused: its position counts the blank lines above
              },
@@ -684,7 +704,8 @@ TEST_F(Hostile, CrlfLineEndings) {
               shipment("crlf-3", 111, 4)},
              3, {{2, {"missing_field"}}}, "\r\n");
   // Mixed endings in one body.
-  post_lines(port(), kShip, {shipment("crlf-4", 111, 8) + "\r", shipment("crlf-5", 111, 16), "nope\r"}, 2,
+  post_lines(port(), kShip,
+             {shipment("crlf-4", 111, 8) + "\r", shipment("crlf-5", 111, 16), "nope\r"}, 2,
              {{3, {"invalid_json", "not_object"}}});
   expect_received(port(), 111, 31);
 }
@@ -704,11 +725,13 @@ TEST_F(Hostile, ManyRefusedLinesInOneBody) {
 TEST_F(Hostile, OversizedIdempotencyKey) {
   Counters before = counters(port());
   httplib::Headers h{{"Idempotency-Key", std::string(257, 'k')}};
-  expect_json_error(client(port()).Post(kShip.c_str(), h, shipment("ik-1", 113, 1) + "\n", "application/x-ndjson"),
+  expect_json_error(client(port()).Post(kShip.c_str(), h, shipment("ik-1", 113, 1) + "\n",
+                                        "application/x-ndjson"),
                     400, "bad_idempotency_key", "257-byte key");
   EXPECT_EQ(counters(port()).log_end, before.log_end);
   httplib::Headers ok{{"Idempotency-Key", std::string(256, 'k')}};
-  auto res = client(port()).Post(kShip.c_str(), ok, shipment("ik-2", 113, 2) + "\n", "application/x-ndjson");
+  auto res = client(port()).Post(kShip.c_str(), ok, shipment("ik-2", 113, 2) + "\n",
+                                 "application/x-ndjson");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 202) << res->body;
   ASSERT_TRUE(wait_applied(port(), json::parse(res->body)["next_offset"].get<uint64_t>()));
@@ -721,21 +744,26 @@ TEST_F(Hostile, UnknownRoutesAnswerJson404) {
   expect_json_error(c.Get("/api/v2/inventory"), 404, "not_found", "GET /api/v2/inventory");
   expect_json_error(c.Get("/api/v1/events"), 404, "not_found", "GET on a POST-only route");
   expect_json_error(c.Get("/no/such/file.js"), 404, "not_found", "GET /no/such/file.js");
-  expect_json_error(c.Post("/api/v1/nope", "x\n", "application/x-ndjson"), 404, "not_found", "POST /api/v1/nope");
+  expect_json_error(c.Post("/api/v1/nope", "x\n", "application/x-ndjson"), 404, "not_found",
+                    "POST /api/v1/nope");
   expect_json_error(c.Post("/api/v1/inventory", "x\n", "application/x-ndjson"), 404, "not_found",
                     "POST on a GET-only route");
-  expect_json_error(c.Put("/api/v1/events", "x\n", "application/x-ndjson"), 404, "not_found", "PUT /api/v1/events");
+  expect_json_error(c.Put("/api/v1/events", "x\n", "application/x-ndjson"), 404, "not_found",
+                    "PUT /api/v1/events");
   expect_json_error(c.Delete("/api/v1/inventory"), 404, "not_found", "DELETE /api/v1/inventory");
 }
 
 TEST_F(Hostile, MalformedHttpRequests) {
-  expect_raw_json_error(raw_http(port(), "GARBAGE\r\n\r\n"), 400, "bad_request", "garbage request line");
-  expect_raw_json_error(raw_http(port(), std::string("\0\x01\x02 / HTTP/1.1\r\n\r\n", 20)), 400, "bad_request",
-                        "binary request line");
+  expect_raw_json_error(raw_http(port(), "GARBAGE\r\n\r\n"), 400, "bad_request",
+                        "garbage request line");
+  expect_raw_json_error(raw_http(port(), std::string("\0\x01\x02 / HTTP/1.1\r\n\r\n", 20)), 400,
+                        "bad_request", "binary request line");
   // cpp-httplib reads an unparsable Content-Length as 0: an empty body.
-  expect_raw_json_error(raw_http(port(), "POST " + kShip + " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n"
-                                         "Content-Type: application/x-ndjson\r\nConnection: close\r\n\r\n"),
-                        400, "empty_body", "bad Content-Length");
+  expect_raw_json_error(
+      raw_http(port(), "POST " + kShip +
+                           " HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n"
+                           "Content-Type: application/x-ndjson\r\nConnection: close\r\n\r\n"),
+      400, "empty_body", "bad Content-Length");
   expect_raw_json_error(raw_http(port(), "GET /api/v1/inventory?store=" + std::string(20'000, '1') +
                                              " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                         414, "uri_too_long", "20 kB request target");
@@ -801,7 +829,9 @@ class HostileLimits : public ::testing::Test {
     delete engine_;
     delete dir_;
   }
-  void SetUp() override { ASSERT_TRUE(started_) << "engine did not start; see " << dir_->sub("engine.log"); }
+  void SetUp() override {
+    ASSERT_TRUE(started_) << "engine did not start; see " << dir_->sub("engine.log");
+  }
   void TearDown() override { expect_still_serving(port(), &probes_); }
   static int port() { return engine_->port(); }
 
@@ -818,7 +848,8 @@ int HostileLimits::probes_ = 0;
 // `lines` good shipments to `store`, padded with a blank line so that the body has `size` bytes.
 std::string padded_body(int store, int lines, size_t size) {
   std::string body;
-  for (int i = 0; i < lines; ++i) body += shipment("pad-" + std::to_string(size) + "-" + std::to_string(i), store, 1) + "\n";
+  for (int i = 0; i < lines; ++i)
+    body += shipment("pad-" + std::to_string(size) + "-" + std::to_string(i), store, 1) + "\n";
   if (body.size() + 1 < size) body += std::string(size - body.size() - 1, ' ') + "\n";
   return body;
 }
@@ -829,12 +860,12 @@ TEST_F(HostileLimits, BodyOverTheLimitIs413) {
   Counters before = counters(port());
   std::string over = padded_body(201, 2, (1u << 20) + 1);
   ASSERT_EQ(over.size(), (1u << 20) + 1);
-  expect_json_error(client(port()).Post(kShip.c_str(), over, "application/x-ndjson"), 413, "payload_too_large",
-                    "1 MiB + 1 byte body");
+  expect_json_error(client(port()).Post(kShip.c_str(), over, "application/x-ndjson"), 413,
+                    "payload_too_large", "1 MiB + 1 byte body");
   // Far over the limit.
   std::string way_over = padded_body(201, 2, 20u << 20);
-  expect_json_error(client(port()).Post(kShip.c_str(), way_over, "application/x-ndjson"), 413, "payload_too_large",
-                    "20 MiB body");
+  expect_json_error(client(port()).Post(kShip.c_str(), way_over, "application/x-ndjson"), 413,
+                    "payload_too_large", "20 MiB body");
   EXPECT_EQ(counters(port()).log_end, before.log_end);
   expect_received(port(), 201, 0);
   // Exactly at the limit: taken.
@@ -869,10 +900,12 @@ TEST_F(HostileLimits, TooManyLinesIs413) {
   Counters before = counters(port());
   std::string six;
   for (int i = 0; i < 6; ++i) six += shipment("tm-" + std::to_string(i), 203, 1) + "\n";
-  expect_json_error(client(port()).Post(kShip.c_str(), six, "application/x-ndjson"), 413, "too_many_lines", "6 lines");
+  expect_json_error(client(port()).Post(kShip.c_str(), six, "application/x-ndjson"), 413,
+                    "too_many_lines", "6 lines");
   // Refused lines count too.
-  expect_json_error(client(port()).Post(kShip.c_str(), "a\nb\nc\nd\ne\nf\n", "application/x-ndjson"), 413,
-                    "too_many_lines", "6 bad lines");
+  expect_json_error(
+      client(port()).Post(kShip.c_str(), "a\nb\nc\nd\ne\nf\n", "application/x-ndjson"), 413,
+      "too_many_lines", "6 bad lines");
   EXPECT_EQ(counters(port()).log_end, before.log_end);
   expect_received(port(), 203, 0);
   // Five lines, and blank lines between them, are within the limit.
@@ -887,7 +920,9 @@ TEST_F(HostileLimits, TooManyLinesIs413) {
 
 TEST_F(HostileLimits, NearLimitLineInALimitedBody) {
   // A line just under both the body and the line limit is parsed, and refused for its id.
-  std::string line = R"({"id":")" + std::string((1u << 20) - 200, 'C') + R"(","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":204})";
+  std::string line =
+      R"({"id":")" + std::string((1u << 20) - 200, 'C') +
+      R"(","prod_id":5,"unit_received":1,"dt":"2024-05-01 12:00:00","store_id":204})";
   post_lines(port(), kShip, {shipment("ll-1", 204, 3), line}, 1, {{2, {"string_too_long"}}});
   expect_received(port(), 204, 3);
 }

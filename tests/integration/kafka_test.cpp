@@ -3,8 +3,8 @@
 // produces keyed events with librdkafka, computes the expected inventory on its own and
 // compares exactly. Crashes (SIGKILL), a broker going down, two instances in one consumer
 // group, the sale_info upsert topic, kcat as an outside client, and the generate / ingest tools.
-#include <librdkafka/rdkafka.h>
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
 
 #include <atomic>
 #include <fstream>
@@ -52,12 +52,20 @@ class MockCluster {
       ::close(out[0]);
       ::close(out[1]);
       std::string bin = LEDGERFLOW_KAFKA_MOCK;
-      std::vector<std::string> args = {bin,     "--brokers", "3",
-                                       "--topic", std::string(kSale) + ":" + std::to_string(kPartitions),
-                                       "--topic", std::string(kShipment) + ":" + std::to_string(kPartitions),
-                                       "--topic", "sale_info:4",
-                                       "--topic", "alerts:1",
-                                       "--topic", "supply_chain_data:" + std::to_string(kAllPartitions - 2 * kPartitions)};
+      std::vector<std::string> args = {
+          bin,
+          "--brokers",
+          "3",
+          "--topic",
+          std::string(kSale) + ":" + std::to_string(kPartitions),
+          "--topic",
+          std::string(kShipment) + ":" + std::to_string(kPartitions),
+          "--topic",
+          "sale_info:4",
+          "--topic",
+          "alerts:1",
+          "--topic",
+          "supply_chain_data:" + std::to_string(kAllPartitions - 2 * kPartitions)};
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -114,7 +122,10 @@ struct Delivery {
 
 void delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   auto* d = static_cast<Delivery*>(opaque);
-  if (m->err) d->failed++; else d->ok++;
+  if (m->err)
+    d->failed++;
+  else
+    d->ok++;
 }
 
 class Producer {
@@ -122,7 +133,9 @@ class Producer {
   explicit Producer(const std::string& bootstrap) {
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     char err[256];
-    auto set = [&](const char* k, const char* v) { rd_kafka_conf_set(conf, k, v, err, sizeof err); };
+    auto set = [&](const char* k, const char* v) {
+      rd_kafka_conf_set(conf, k, v, err, sizeof err);
+    };
     set("bootstrap.servers", bootstrap.c_str());
     set("enable.idempotence", "true");  // the producer's retries must not duplicate either
     set("acks", "all");
@@ -143,8 +156,8 @@ class Producer {
     for (;;) {
       rd_kafka_resp_err_t e = rd_kafka_producev(
           rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_END);
+          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_poll(rk_, 10);
         continue;
@@ -189,7 +202,8 @@ std::vector<Message> read_topic(const std::string& bootstrap, const std::string&
   const rd_kafka_metadata_t* md = nullptr;
   rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, topic.c_str(), nullptr);
   std::vector<Message> out;
-  if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR && md->topic_cnt == 1) {
+  if (rd_kafka_metadata(rk, 0, rkt, &md, 10000) == RD_KAFKA_RESP_ERR_NO_ERROR &&
+      md->topic_cnt == 1) {
     int n = md->topics[0].partition_cnt;
     std::map<int32_t, int64_t> end;
     rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(n);
@@ -207,7 +221,8 @@ std::vector<Message> read_topic(const std::string& bootstrap, const std::string&
       if (!m) continue;
       if (!m->err) {
         out.push_back(Message{std::string(static_cast<const char*>(m->key), m->key_len),
-                              std::string(static_cast<const char*>(m->payload), m->len), m->partition, m->offset});
+                              std::string(static_cast<const char*>(m->payload), m->len),
+                              m->partition, m->offset});
         auto it = end.find(m->partition);
         if (it != end.end() && m->offset + 1 >= it->second) end.erase(it);
       }
@@ -277,7 +292,8 @@ std::vector<KEvent> make_events(uint64_t seed, size_t n, Totals* totals, uint64_
     if (gen.emitted() <= skip) continue;
     json j = json::parse(line.json);
     bool sale = line.type == EventType::kSale;
-    std::string key = std::to_string(j.value("store_id", 1)) + ":" + std::to_string(j["prod_id"].get<int64_t>());
+    std::string key =
+        std::to_string(j.value("store_id", 1)) + ":" + std::to_string(j["prod_id"].get<int64_t>());
     out.push_back(KEvent{sale ? kSale : kShipment, key, line.json});
     add_expected(totals, line.json, sale);
   }
@@ -313,7 +329,9 @@ json get_json(int port, const std::string& path) {
   return json::parse(res->body);
 }
 
-json pipeline(int port) { return get_json(port, "/api/v1/pipeline"); }
+json pipeline(int port) {
+  return get_json(port, "/api/v1/pipeline");
+}
 
 // Inventory rows as totals, for comparison with the expected ones.
 Totals inventory_totals(int port) {
@@ -397,19 +415,23 @@ void expect_sale_info_matches_inventory(const std::string& bootstrap, int port) 
           if (r["store_id"] != 1) key["store_id"] = r["store_id"];
           auto it = latest.find(key.dump());
           if (it == latest.end()) return false;
-          if (it->second["total_sold"] != r["total_sold"] || it->second["unit_left"] != r["unit_left"]) return false;
+          if (it->second["total_sold"] != r["total_sold"] ||
+              it->second["unit_left"] != r["unit_left"])
+            return false;
         }
         return true;
       },
       20000);
-  ASSERT_TRUE(same) << "sale_info has " << latest.size() << " keys, inventory " << rows.size() << " rows";
+  ASSERT_TRUE(same) << "sale_info has " << latest.size() << " keys, inventory " << rows.size()
+                    << " rows";
   for (const json& r : rows) {
     json key = {{"prod_id", r["prod_id"]}};
     if (r["store_id"] != 1) key["store_id"] = r["store_id"];
     const json& v = latest.at(key.dump());
     EXPECT_EQ(v["prod_id"], r["prod_id"]);
     EXPECT_EQ(v["prod_name"], r["prod_name"]);
-    EXPECT_EQ(Money::parse(v["regular_unit_price"].dump()).value(), Money::parse(r["regular_unit_price"].dump()).value());
+    EXPECT_EQ(Money::parse(v["regular_unit_price"].dump()).value(),
+              Money::parse(r["regular_unit_price"].dump()).value());
     EXPECT_EQ(v["reorder_point"], r["reorder_point"]);
     EXPECT_EQ(v["total_sold"], r["total_sold"]);
     EXPECT_EQ(v["unit_left"], r["unit_left"]);
@@ -417,7 +439,8 @@ void expect_sale_info_matches_inventory(const std::string& bootstrap, int port) 
 }
 
 // Runs a command, returning its exit status and what it wrote to stdout.
-int run_command(const std::vector<std::string>& args, std::string* out, const std::string& stdin_file = "") {
+int run_command(const std::vector<std::string>& args, std::string* out,
+                const std::string& stdin_file = "") {
   int pipefd[2];
   if (::pipe(pipefd) != 0) return -1;
   pid_t pid = ::fork();
@@ -463,8 +486,9 @@ TEST(Kafka, ConsumesKeyedEventsIntoExactInventory) {
     p.send(kSale, "1:1", "{\"id\":\"broken\"");  // refused: a dead letter, and still consumed once
     ASSERT_TRUE(p.flush());
   }
-  EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g1"), dir.sub("data")),
-                       dir.sub("engine.log"));
+  EngineProcess engine(
+      run_args(write_config(dir, "c.toml", mock.bootstrap(), "g1"), dir.sub("data")),
+      dir.sub("engine.log"));
   ASSERT_TRUE(engine.start()) << dir.sub("engine.log");
   ASSERT_TRUE(wait_consumed(engine.port(), events.size() + 1)) << pipeline(engine.port()).dump();
   expect_totals(inventory_totals(engine.port()), want);
@@ -473,21 +497,26 @@ TEST(Kafka, ConsumesKeyedEventsIntoExactInventory) {
   EXPECT_EQ(p["dead_letters"].get<uint64_t>(), 1u);
   EXPECT_EQ(p["duplicates"].get<uint64_t>(), 0u);
   // Lag per partition: all 16 partitions assigned, caught up.
-  ASSERT_TRUE(wait_for([&] {
-    json k = pipeline(engine.port())["kafka"];
-    if (k["partitions"].size() != kAllPartitions) return false;
-    for (const json& part : k["partitions"]) {
-      if (part["lag"] != 0) return false;
-    }
-    return k["lag"] == 0;
-  }, 10000)) << pipeline(engine.port())["kafka"].dump();
+  ASSERT_TRUE(wait_for(
+      [&] {
+        json k = pipeline(engine.port())["kafka"];
+        if (k["partitions"].size() != kAllPartitions) return false;
+        for (const json& part : k["partitions"]) {
+          if (part["lag"] != 0) return false;
+        }
+        return k["lag"] == 0;
+      },
+      10000))
+      << pipeline(engine.port())["kafka"].dump();
   for (const json& part : pipeline(engine.port())["kafka"]["partitions"]) {
-    EXPECT_EQ(part["high_watermark"].get<int64_t>(), part["logged_offset"].get<int64_t>() + 1) << part.dump();
+    EXPECT_EQ(part["high_watermark"].get<int64_t>(), part["logged_offset"].get<int64_t>() + 1)
+        << part.dump();
   }
   httplib::Client c("127.0.0.1", engine.port());
   auto metrics = c.Get("/metrics");
   ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("ledgerflow_kafka_consumer_lag{topic=\"sale_transaction\",partition=\"0\"} 0"),
+  EXPECT_NE(metrics->body.find(
+                "ledgerflow_kafka_consumer_lag{topic=\"sale_transaction\",partition=\"0\"} 0"),
             std::string::npos);
   // Restarted, the engine reads nothing again: everything is at or below its logged offsets.
   ASSERT_EQ(engine.stop(), 0);
@@ -536,7 +565,8 @@ TEST(Kafka, SigkillMidStreamSeveralTimesExactTotals) {
       EXPECT_EQ(p["duplicates"].get<uint64_t>(), 0u);
       expect_totals(inventory_totals(engine.port()), want);
       skipped += p["kafka"]["skipped_redeliveries"].get<uint64_t>();
-      std::printf("%d kills; the last run skipped %llu redelivered messages\n", kills, (unsigned long long)skipped);
+      std::printf("%d kills; the last run skipped %llu redelivered messages\n", kills,
+                  (unsigned long long)skipped);
       engine.stop();
       break;
     }
@@ -560,10 +590,12 @@ TEST(Kafka, BrokerDownAndBackMidStreamNoLossNoDuplicates) {
   ASSERT_FALSE(mock.bootstrap().empty());
   Totals want;
   std::vector<KEvent> events = make_events(13, 16000, &want);
-  EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-broker"), dir.sub("data")),
-                       dir.sub("engine.log"));
+  EngineProcess engine(
+      run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-broker"), dir.sub("data")),
+      dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(engine.port()) == kAllPartitions; }, 30000));
+  ASSERT_TRUE(
+      wait_for([&] { return assigned_partitions(engine.port()) == kAllPartitions; }, 30000));
   Producer p(mock.bootstrap());
   size_t half = events.size() / 2;
   for (size_t i = 0; i < half; ++i) p.send(events[i].topic, events[i].key, events[i].value);
@@ -571,7 +603,8 @@ TEST(Kafka, BrokerDownAndBackMidStreamNoLossNoDuplicates) {
   ASSERT_TRUE(wait_for([&] { return accepted(engine.port()) >= half / 2; }, 30000));
   ASSERT_EQ(mock.command("down 2"), "ok");
   // The second half is produced while broker 2 is down: its partitions wait for it.
-  for (size_t i = half; i < events.size(); ++i) p.send(events[i].topic, events[i].key, events[i].value);
+  for (size_t i = half; i < events.size(); ++i)
+    p.send(events[i].topic, events[i].key, events[i].value);
   std::this_thread::sleep_for(std::chrono::seconds(3));
   ASSERT_EQ(mock.command("up 2"), "ok");
   ASSERT_TRUE(p.flush());
@@ -596,16 +629,22 @@ TEST(Kafka, TwoInstancesSplitPartitionsAndTakeOver) {
   auto b = std::make_unique<EngineProcess>(run_args(config, dir.sub("b")), dir.sub("b.log"));
   ASSERT_TRUE(a->start());
   ASSERT_TRUE(b->start());
-  ASSERT_TRUE(wait_for([&] {
-    return assigned_partitions(a->port()) == kAllPartitions / 2 && assigned_partitions(b->port()) == kAllPartitions / 2;
-  }, 40000)) << "assignments: " << assigned_partitions(a->port()) << " and " << assigned_partitions(b->port());
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return assigned_partitions(a->port()) == kAllPartitions / 2 &&
+               assigned_partitions(b->port()) == kAllPartitions / 2;
+      },
+      40000))
+      << "assignments: " << assigned_partitions(a->port()) << " and "
+      << assigned_partitions(b->port());
 
   Totals want;
   std::vector<KEvent> first = make_events(14, 12000, &want);
   Producer p(mock.bootstrap());
   for (const KEvent& e : first) p.send(e.topic, e.key, e.value);
   ASSERT_TRUE(p.flush());
-  ASSERT_TRUE(wait_for([&] { return accepted(a->port()) + accepted(b->port()) >= first.size(); }, 60000));
+  ASSERT_TRUE(
+      wait_for([&] { return accepted(a->port()) + accepted(b->port()) >= first.size(); }, 60000));
   ASSERT_TRUE(wait_consumed(a->port(), accepted(a->port())));
   ASSERT_TRUE(wait_consumed(b->port(), accepted(b->port())));
   EXPECT_EQ(accepted(a->port()) + accepted(b->port()), first.size());
@@ -613,7 +652,8 @@ TEST(Kafka, TwoInstancesSplitPartitionsAndTakeOver) {
   EXPECT_GT(accepted(b->port()), 0u);
   Totals ta = inventory_totals(a->port()), tb = inventory_totals(b->port());
   // Keys follow partitions: with co-partitioned topics and range assignment no key is split.
-  for (const auto& [k, e] : ta) EXPECT_EQ(tb.count(k), 0u) << "key in both instances: " << k.first << "/" << k.second;
+  for (const auto& [k, e] : ta)
+    EXPECT_EQ(tb.count(k), 0u) << "key in both instances: " << k.first << "/" << k.second;
   Totals both;
   add_totals(&both, ta);
   add_totals(&both, tb);
@@ -650,7 +690,8 @@ TEST(Kafka, TwoInstancesSplitPartitionsAndTakeOver) {
     EXPECT_EQ(tb2[k].sold, e.sold);
     EXPECT_EQ(tb2[k].received, e.received);
   }
-  if (HasFailure()) std::printf("logs: %s %s\n", dir.sub("a.log").c_str(), dir.sub("b.log").c_str());
+  if (HasFailure())
+    std::printf("logs: %s %s\n", dir.sub("a.log").c_str(), dir.sub("b.log").c_str());
 }
 
 // `ledgerflow generate --to kafka://` as the data generator; sale_info read back (latest value
@@ -660,9 +701,10 @@ TEST(Kafka, GenerateToolAndSaleInfoMatchesInventory) {
   MockCluster mock;
   ASSERT_FALSE(mock.bootstrap().empty());
   std::string out;
-  int rc = run_command({LEDGERFLOW_BINARY, "generate", "--to", "kafka://" + mock.bootstrap(), "--count", "15000",
-                        "--stores", "3", "--seed", "21", "--start-ms", "1714564800000"},
-                       &out);
+  int rc =
+      run_command({LEDGERFLOW_BINARY, "generate", "--to", "kafka://" + mock.bootstrap(), "--count",
+                   "15000", "--stores", "3", "--seed", "21", "--start-ms", "1714564800000"},
+                  &out);
   ASSERT_EQ(rc, 0);
   // What the tool generated, independently: the same generator with the same options.
   Totals want;
@@ -682,8 +724,9 @@ TEST(Kafka, GenerateToolAndSaleInfoMatchesInventory) {
     auto [it, inserted] = partition_of.emplace(m.key, m.partition);
     ASSERT_EQ(it->second, m.partition) << "key " << m.key << " in two partitions";
   }
-  EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-gen"), dir.sub("data")),
-                       dir.sub("engine.log"));
+  EngineProcess engine(
+      run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-gen"), dir.sub("data")),
+      dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
   ASSERT_TRUE(wait_consumed(engine.port(), 15000)) << pipeline(engine.port()).dump();
   expect_totals(inventory_totals(engine.port()), want);
@@ -703,66 +746,87 @@ TEST(Kafka, KcatProducesAndReadsAgainstTheEngine) {
   TempDir dir;
   MockCluster mock;
   ASSERT_FALSE(mock.bootstrap().empty());
-  EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-kcat"), dir.sub("data")),
-                       dir.sub("engine.log"));
+  EngineProcess engine(
+      run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-kcat"), dir.sub("data")),
+      dir.sub("engine.log"));
   ASSERT_TRUE(engine.start());
-  ASSERT_TRUE(wait_for([&] { return assigned_partitions(engine.port()) == kAllPartitions; }, 30000));
+  ASSERT_TRUE(
+      wait_for([&] { return assigned_partitions(engine.port()) == kAllPartitions; }, 30000));
   // Product 17 at store 1 gets 100 units (its catalog reorder point is 50), then sells 60 of
   // them: 40 left, below the reorder point, so an alert follows. Product 7 at store 2 stays
   // above.
   {
     std::ofstream f(dir.sub("shipments.txt"));
-    f << "1:17|{\"id\":\"s-1\",\"prod_id\":17,\"unit_received\":100,\"dt\":\"2024-05-01 12:00:00.000\"}\n"
-      << "2:7|{\"id\":\"s-2\",\"prod_id\":7,\"unit_received\":500,\"dt\":\"2024-05-01 12:00:00.000\",\"store_id\":2}\n";
+    f << "1:17|{\"id\":\"s-1\",\"prod_id\":17,\"unit_received\":100,\"dt\":\"2024-05-01 "
+         "12:00:00.000\"}\n"
+      << "2:7|{\"id\":\"s-2\",\"prod_id\":7,\"unit_received\":500,\"dt\":\"2024-05-01 "
+         "12:00:00.000\",\"store_id\":2}\n";
   }
   {
     std::ofstream f(dir.sub("sales.txt"));
     for (int i = 0; i < 6; ++i) {
-      f << "1:17|{\"id\":\"r-" << i << "\",\"prod_id\":17,\"prod_name\":\"Tea\",\"unit_sold\":10,\"reorder_point\":50,"
+      f << "1:17|{\"id\":\"r-" << i
+        << "\",\"prod_id\":17,\"prod_name\":\"Tea\",\"unit_sold\":10,\"reorder_point\":50,"
         << "\"regular_unit_price\":2.75,\"dt\":\"2024-05-01 12:0" << i << ":00.000\"}\n";
     }
-    f << "2:7|{\"id\":\"r-9\",\"prod_id\":7,\"prod_name\":\"Soap\",\"unit_sold\":3,\"reorder_point\":20,"
+    f << "2:7|{\"id\":\"r-9\",\"prod_id\":7,\"prod_name\":\"Soap\",\"unit_sold\":3,\"reorder_"
+         "point\":20,"
       << "\"regular_unit_price\":1.10,\"dt\":\"2024-05-01 12:09:00.000\",\"store_id\":2}\n";
   }
-  ASSERT_EQ(run_command({kcat, "-b", mock.bootstrap(), "-t", kShipment, "-P", "-K", "|", "-l", dir.sub("shipments.txt")},
+  ASSERT_EQ(run_command({kcat, "-b", mock.bootstrap(), "-t", kShipment, "-P", "-K", "|", "-l",
+                         dir.sub("shipments.txt")},
                         nullptr),
             0);
   // Topics are not ordered with each other: let the shipments land first so that no sale
   // drives a row below zero on the way.
   ASSERT_TRUE(wait_consumed(engine.port(), 2)) << pipeline(engine.port()).dump();
-  ASSERT_EQ(run_command({kcat, "-b", mock.bootstrap(), "-t", kSale, "-P", "-K", "|", "-l", dir.sub("sales.txt")}, nullptr),
+  ASSERT_EQ(run_command({kcat, "-b", mock.bootstrap(), "-t", kSale, "-P", "-K", "|", "-l",
+                         dir.sub("sales.txt")},
+                        nullptr),
             0);
   ASSERT_TRUE(wait_consumed(engine.port(), 9)) << pipeline(engine.port()).dump();
   // sale_info as kcat sees it (-J: one JSON envelope per message), latest per key.
   std::map<std::string, json> latest;
-  ASSERT_TRUE(wait_for([&] {
-    std::string out;
-    run_command({kcat, "-b", mock.bootstrap(), "-t", "sale_info", "-C", "-e", "-q", "-J"}, &out);
-    latest.clear();
-    size_t pos = 0;
-    while (pos < out.size()) {
-      size_t nl = out.find('\n', pos);
-      std::string line = out.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
-      pos = nl == std::string::npos ? out.size() : nl + 1;
-      if (line.empty()) continue;
-      json env = json::parse(line);
-      latest[env["key"].get<std::string>()] = json::parse(env["payload"].get<std::string>());
-    }
-    return latest.count("{\"prod_id\":17}") && latest["{\"prod_id\":17}"]["total_sold"] == 60 &&
-           latest.count("{\"prod_id\":7,\"store_id\":2}");
-  }, 20000)) << "sale_info keys: " << latest.size();
+  ASSERT_TRUE(wait_for(
+      [&] {
+        std::string out;
+        run_command({kcat, "-b", mock.bootstrap(), "-t", "sale_info", "-C", "-e", "-q", "-J"},
+                    &out);
+        latest.clear();
+        size_t pos = 0;
+        while (pos < out.size()) {
+          size_t nl = out.find('\n', pos);
+          std::string line =
+              out.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+          pos = nl == std::string::npos ? out.size() : nl + 1;
+          if (line.empty()) continue;
+          json env = json::parse(line);
+          latest[env["key"].get<std::string>()] = json::parse(env["payload"].get<std::string>());
+        }
+        return latest.count("{\"prod_id\":17}") && latest["{\"prod_id\":17}"]["total_sold"] == 60 &&
+               latest.count("{\"prod_id\":7,\"store_id\":2}");
+      },
+      20000))
+      << "sale_info keys: " << latest.size();
   EXPECT_EQ(latest["{\"prod_id\":17}"],
-            json::parse("{\"prod_id\":17,\"prod_name\":\"Toilet Paper 9 Rolls\",\"regular_unit_price\":2.75,\"reorder_point\":50,"
+            json::parse("{\"prod_id\":17,\"prod_name\":\"Toilet Paper 9 "
+                        "Rolls\",\"regular_unit_price\":2.75,\"reorder_point\":50,"
                         "\"total_sold\":60,\"unit_left\":40}"));
   EXPECT_EQ(latest["{\"prod_id\":7,\"store_id\":2}"]["unit_left"], 497);
   // The low-stock alert for product 17, and none for product 7.
   std::string alerts;
-  ASSERT_TRUE(wait_for([&] {
-    alerts.clear();
-    run_command({kcat, "-b", mock.bootstrap(), "-t", "alerts", "-C", "-e", "-q", "-f", "%k\\t%s\\n"}, &alerts);
-    return alerts.find("low_stock") != std::string::npos;
-  }, 20000)) << alerts;
-  json alert = json::parse(alerts.substr(alerts.find('\t') + 1, alerts.find('\n') - alerts.find('\t') - 1));
+  ASSERT_TRUE(wait_for(
+      [&] {
+        alerts.clear();
+        run_command(
+            {kcat, "-b", mock.bootstrap(), "-t", "alerts", "-C", "-e", "-q", "-f", "%k\\t%s\\n"},
+            &alerts);
+        return alerts.find("low_stock") != std::string::npos;
+      },
+      20000))
+      << alerts;
+  json alert =
+      json::parse(alerts.substr(alerts.find('\t') + 1, alerts.find('\n') - alerts.find('\t') - 1));
   EXPECT_EQ(alert["kind"], "low_stock");
   EXPECT_EQ(alert["prod_id"], 17);
   EXPECT_EQ(alert["store_id"], 1);
@@ -779,21 +843,25 @@ TEST(Kafka, IngestCsvRowsAsJsonObjects) {
   ASSERT_FALSE(mock.bootstrap().empty());
   {
     std::ofstream f(dir.sub("orders.csv"), std::ios::binary);
-    f << "\xEF\xBB\xBF" << "Type,Order Id,Customer City,Sales,order date (DateOrders)\r\n"
+    f << "\xEF\xBB\xBF"
+      << "Type,Order Id,Customer City,Sales,order date (DateOrders)\r\n"
       << "DEBIT,1001,\"Caguas, PR\",327.75 ,1/31/2018 22:56\r\n"
       << "TRANSFER,1002,\"He said \"\"hi\"\"\",11.5,2/1/2018 1:02\r\n";
   }
   std::string out;
-  ASSERT_EQ(run_command({LEDGERFLOW_BINARY, "ingest", dir.sub("orders.csv"), "--to",
-                         "kafka://" + mock.bootstrap() + "/supply_chain_data", "--key-column", "Order Id"},
-                        &out),
+  ASSERT_EQ(run_command(
+                {LEDGERFLOW_BINARY, "ingest", dir.sub("orders.csv"), "--to",
+                 "kafka://" + mock.bootstrap() + "/supply_chain_data", "--key-column", "Order Id"},
+                &out),
             0);
   std::vector<Message> msgs = read_topic(mock.bootstrap(), "supply_chain_data");
   ASSERT_EQ(msgs.size(), 2u);
   std::map<std::string, json> by_key;
   for (const Message& m : msgs) by_key[m.key] = json::parse(m.value);
-  EXPECT_EQ(by_key["1001"], json::parse("{\"Type\":\"DEBIT\",\"Order Id\":\"1001\",\"Customer City\":\"Caguas, PR\","
-                                        "\"Sales\":\"327.75 \",\"order date (DateOrders)\":\"1/31/2018 22:56\"}"));
+  EXPECT_EQ(
+      by_key["1001"],
+      json::parse("{\"Type\":\"DEBIT\",\"Order Id\":\"1001\",\"Customer City\":\"Caguas, PR\","
+                  "\"Sales\":\"327.75 \",\"order date (DateOrders)\":\"1/31/2018 22:56\"}"));
   EXPECT_EQ(by_key["1002"]["Customer City"], "He said \"hi\"");
   // Latin-1 input is converted; a row with too few fields is not sent and fails the command.
   {
@@ -825,16 +893,19 @@ TEST(Kafka, DatacoRowsOnSupplyChainDataMatchSql) {
   ASSERT_FALSE(mock.bootstrap().empty());
   std::string out;
   // The short row is not sent (exit status 1); the other bad rows go and become dead letters.
-  ASSERT_EQ(run_command({LEDGERFLOW_BINARY, "ingest", ledgerflow::testing::dataco_fixture("fixture_bom.csv"), "--format",
-                         "dataco", "--to", "kafka://" + mock.bootstrap() + "/supply_chain_data", "--key-column",
-                         "Order Customer Id"},
+  ASSERT_EQ(run_command({LEDGERFLOW_BINARY, "ingest",
+                         ledgerflow::testing::dataco_fixture("fixture_bom.csv"), "--format",
+                         "dataco", "--to", "kafka://" + mock.bootstrap() + "/supply_chain_data",
+                         "--key-column", "Order Customer Id"},
                         &out),
             1);
-  EngineProcess engine(run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-dataco"), dir.sub("data")),
-                       dir.sub("engine.log"));
+  EngineProcess engine(
+      run_args(write_config(dir, "c.toml", mock.bootstrap(), "g-dataco"), dir.sub("data")),
+      dir.sub("engine.log"));
   ASSERT_TRUE(engine.start()) << dir.sub("engine.log");
   ASSERT_TRUE(ledgerflow::testing::wait_mart_lines(engine.port(), 378));
-  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()), ledgerflow::testing::dataco_expected_lines());
+  EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(engine.port()),
+            ledgerflow::testing::dataco_expected_lines());
   json p;
   for (int i = 0; i < 100 && (p = pipeline(engine.port()))["dead_letters"] != 11; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

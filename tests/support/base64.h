@@ -12,7 +12,8 @@ inline std::string base64(std::string_view in) {
   std::string out;
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
+    uint32_t v =
+        uint32_t(uint8_t(in[i])) << 16 | uint32_t(uint8_t(in[i + 1])) << 8 | uint8_t(in[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out += k[(v >> s) & 63];
   }
   if (in.size() - i == 1) {

@@ -19,7 +19,8 @@ LogRecord event_record(int i) {
   r.source = SourcePosition{SourceKind::kHttp, "http", 0, i};
   r.raw = "{\"n\":" + std::to_string(i) + "}";
   r.raw_size = uint32_t(r.raw.size());
-  r.event = ledgerflow::testing::sale("r" + std::to_string(i), 1 + i % 5, 1 + i % 7, "1.25", 1000 * i);
+  r.event =
+      ledgerflow::testing::sale("r" + std::to_string(i), 1 + i % 5, 1 + i % 7, "1.25", 1000 * i);
   r.ingest_time_ms = 42;
   return r;
 }
@@ -83,7 +84,8 @@ TEST(BronzeLog, RollsSegmentsAndReplaysAcrossThem) {
     for (int k = 0; k < 20; ++k) append_n(log, k * 100, 100);
   }
   size_t segments = 0;
-  for (auto& e : std::filesystem::directory_iterator(tmp.str())) segments += e.path().extension() == ".seg";
+  for (auto& e : std::filesystem::directory_iterator(tmp.str()))
+    segments += e.path().extension() == ".seg";
   EXPECT_GT(segments, 3u);
   BronzeLog log({tmp.str(), 1 << 16});
   auto report = log.open();

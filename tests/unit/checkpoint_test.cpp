@@ -46,9 +46,11 @@ TEST(Checkpoint, DetectsAnyDamage) {
 
 TEST(Checkpoint, LoadsTheNewestValidAndKeepsOnlyTheLastFew) {
   TempDir tmp;
-  for (uint64_t off : {10u, 20u, 30u, 40u}) ASSERT_TRUE(write_checkpoint(tmp.str(), sample(off), 3));
+  for (uint64_t off : {10u, 20u, 30u, 40u})
+    ASSERT_TRUE(write_checkpoint(tmp.str(), sample(off), 3));
   size_t files = 0;
-  for (auto& e : std::filesystem::directory_iterator(tmp.str())) files += e.path().extension() == ".ckpt";
+  for (auto& e : std::filesystem::directory_iterator(tmp.str()))
+    files += e.path().extension() == ".ckpt";
   EXPECT_EQ(files, 3u);
   auto loaded = load_latest_checkpoint(tmp.str());
   ASSERT_TRUE(loaded.data.has_value());

@@ -12,7 +12,8 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EngineConfig loaded;
   loaded.http_port = 1;  // make sure the file really sets what it lists
   loaded.shards = 99;
-  ASSERT_TRUE(load_config_file(std::string(LEDGERFLOW_SOURCE_DIR) + "/ledgerflow.example.toml", &loaded));
+  ASSERT_TRUE(
+      load_config_file(std::string(LEDGERFLOW_SOURCE_DIR) + "/ledgerflow.example.toml", &loaded));
   EXPECT_EQ(loaded.data_dir, defaults.data_dir);
   EXPECT_EQ(loaded.fsync, defaults.fsync);
   EXPECT_EQ(loaded.fsync_interval_ms, defaults.fsync_interval_ms);

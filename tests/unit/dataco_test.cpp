@@ -94,9 +94,11 @@ TEST(Dataco, MoneyBeyondSixDigitsIsRoundedHalfAwayFromZero) {
 
 TEST(Dataco, UsDatesParseAndRefuseNonsense) {
   EXPECT_EQ(*parse_us_datetime_ms("1/31/2018 22:56"), *parse_event_time_ms("2018-01-31 22:56:00"));
-  EXPECT_EQ(*parse_us_datetime_ms("12/1/2015 0:05:09"), *parse_event_time_ms("2015-12-01 00:05:09"));
-  for (const char* bad : {"2018-01-31 22:56", "2/30/2017 10:00", "1/31/2018", "1/31/2018 22:5", "13/1/2018 1:00",
-                          "1/31/2018 24:00", "1/31/18 1:00", " 1/31/2018 1:00", "1/31/2018 1:00x"}) {
+  EXPECT_EQ(*parse_us_datetime_ms("12/1/2015 0:05:09"),
+            *parse_event_time_ms("2015-12-01 00:05:09"));
+  for (const char* bad :
+       {"2018-01-31 22:56", "2/30/2017 10:00", "1/31/2018", "1/31/2018 22:5", "13/1/2018 1:00",
+        "1/31/2018 24:00", "1/31/18 1:00", " 1/31/2018 1:00", "1/31/2018 1:00x"}) {
     EXPECT_FALSE(parse_us_datetime_ms(bad)) << bad;
   }
   EXPECT_EQ(*parse_date_days("1970-01-02"), 1);
@@ -141,7 +143,8 @@ TEST(Dataco, BadValuesAreRefusedWithStableCodes) {
                         Case{DatacoColumn::kOrderCustomerId, "x1", "invalid_value"}}) {
     Event e;
     Status s = parse(row({{c.column, c.value}}), &e);
-    EXPECT_EQ(s.code(), c.code) << dataco_column_name(c.column) << " = " << c.value << ": " << s.to_string();
+    EXPECT_EQ(s.code(), c.code) << dataco_column_name(c.column) << " = " << c.value << ": "
+                                << s.to_string();
   }
 }
 
@@ -174,12 +177,14 @@ TEST(Dataco, HeaderKeyedJsonGivesTheSameEventAsTheCsvRow) {
   EXPECT_EQ(parser.parse(R"({"Type":1})", EventType::kOrderLine, &e).code(), "wrong_type");
   EXPECT_EQ(parser.parse(R"({"Type":"DEBIT"})", EventType::kOrderLine, &e).code(), "missing_field");
   EXPECT_EQ(parser.parse(R"([1])", EventType::kOrderLine, &e).code(), "not_object");
-  EXPECT_EQ(parser.parse(R"({"type":"order_line","id":"1"})", std::nullopt, &e).code(), "unknown_type");
+  EXPECT_EQ(parser.parse(R"({"type":"order_line","id":"1"})", std::nullopt, &e).code(),
+            "unknown_type");
 }
 
 TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   std::string csv;
-  for (size_t i = 0; i < header().size(); ++i) csv += (i ? "," : "") + std::string("\"") + header()[i] + "\"";
+  for (size_t i = 0; i < header().size(); ++i)
+    csv += (i ? "," : "") + std::string("\"") + header()[i] + "\"";
   csv += "\n";
   auto add = [&](const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) csv += (i ? ",\"" : "\"") + fields[i] + "\"";
@@ -196,7 +201,8 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   DatacoCsvRecord rec;
   OrderLineParser parser;
   while (reader.next(&rec)) {
-    add_dataco_record(&batch, rec, reader.columns(), SourcePosition{SourceKind::kFile, "f.csv", 0, 0}, parser, 4096);
+    add_dataco_record(&batch, rec, reader.columns(),
+                      SourcePosition{SourceKind::kFile, "f.csv", 0, 0}, parser, 4096);
   }
   ASSERT_EQ(batch.batch.records.size(), 4u);
   EXPECT_EQ(batch.accepted, 2u);
@@ -233,13 +239,13 @@ std::vector<Event> workload() {
     int month = 1 + order % 12;
     Event e;
     Status s = parse(row({{DatacoColumn::kOrderItemId, std::to_string(1000 + i)},
-                           {DatacoColumn::kOrderId, std::to_string(order)},
-                           {DatacoColumn::kOrderCustomerId, std::to_string(order % 17 + 1)},
-                           {DatacoColumn::kOrderDate, std::to_string(month) + "/5/2017 1:00"},
-                           {DatacoColumn::kOrderStatus, statuses[order % 4]},
-                           {DatacoColumn::kMarket, markets[rng() % 3]},
-                           {DatacoColumn::kItemTotal, std::to_string(rng() % 100000) + ".1234567"},
-                           {DatacoColumn::kDaysReal, std::to_string(rng() % 7)}}),
+                          {DatacoColumn::kOrderId, std::to_string(order)},
+                          {DatacoColumn::kOrderCustomerId, std::to_string(order % 17 + 1)},
+                          {DatacoColumn::kOrderDate, std::to_string(month) + "/5/2017 1:00"},
+                          {DatacoColumn::kOrderStatus, statuses[order % 4]},
+                          {DatacoColumn::kMarket, markets[rng() % 3]},
+                          {DatacoColumn::kItemTotal, std::to_string(rng() % 100000) + ".1234567"},
+                          {DatacoColumn::kDaysReal, std::to_string(rng() % 7)}}),
                      &e);
     EXPECT_TRUE(s) << s.to_string();
     out.push_back(e);
@@ -269,12 +275,14 @@ TEST(Dataco, MartsDoNotDependOnOrderShardsOrReplays) {
   std::vector<ShardState> shards;
   for (int i = 0; i < 3; ++i) shards.emplace_back(&Catalog::builtin(), ShardOptions{});
   for (int pass = 0; pass < 2; ++pass) {
-    for (const Event& e : events) shards[size_t(e.order_line->customer_id % 3)].apply(RoutedEvent{e, 0});
+    for (const Event& e : events)
+      shards[size_t(e.order_line->customer_id % 3)].apply(RoutedEvent{e, 0});
   }
   DatacoSummary merged;
   for (const ShardState& s : shards) s.dataco().summarize(&merged);
   EXPECT_EQ(marts_json(merged), marts_json(one));
-  EXPECT_EQ(shards[0].counters().duplicates + shards[1].counters().duplicates + shards[2].counters().duplicates,
+  EXPECT_EQ(shards[0].counters().duplicates + shards[1].counters().duplicates +
+                shards[2].counters().duplicates,
             events.size());
   // Checkpoint round trip of a shard gives the same figures.
   std::string blob;

@@ -9,7 +9,9 @@
 using namespace ledgerflow;
 
 namespace {
-IdKey key(uint64_t i) { return hash_id(std::to_string(i), 7); }
+IdKey key(uint64_t i) {
+  return hash_id(std::to_string(i), 7);
+}
 }  // namespace
 
 TEST(DedupeWindow, RemembersExactlyTheLastCapacityIdentities) {

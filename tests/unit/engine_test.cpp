@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <filesystem>
-#include <thread>
 #include <fstream>
+#include <thread>
 
 #include "engine/engine.h"
 #include "ingest/ndjson_batch.h"
@@ -35,7 +35,8 @@ std::vector<std::string> generated(size_t n, uint64_t seed) {
   std::vector<std::string> out;
   GeneratedLine l;
   while (gen.next(&l)) {
-    out.push_back("{\"type\":\"" + std::string(event_type_topic(l.type)) + "\"," + l.json.substr(1));
+    out.push_back("{\"type\":\"" + std::string(event_type_topic(l.type)) + "\"," +
+                  l.json.substr(1));
   }
   return out;
 }
@@ -44,8 +45,8 @@ uint64_t submit_lines(Engine& e, const std::vector<std::string>& lines, size_t f
   EventParser parser;
   NdjsonBatch b;
   for (size_t i = from; i < to; ++i) {
-    add_line(&b, lines[i], std::nullopt, SourcePosition{SourceKind::kHttp, "http", 0, int64_t(i)}, i,
-             parser, 4096);
+    add_line(&b, lines[i], std::nullopt, SourcePosition{SourceKind::kHttp, "http", 0, int64_t(i)},
+             i, parser, 4096);
   }
   IngestAck ack = e.submit(std::move(b.batch)).get();
   EXPECT_TRUE(ack.status) << ack.status.to_string();
@@ -56,12 +57,13 @@ uint64_t submit_lines(Engine& e, const std::vector<std::string>& lines, size_t f
 std::string fingerprint(const Engine& e) {
   std::string out;
   for (const InventoryRow& r : e.inventory(std::nullopt, false)) {
-    out += std::to_string(r.store_id) + "/" + std::to_string(r.prod_id) + ":" + std::to_string(r.total_sold) +
-           "," + std::to_string(r.total_received) + "," + r.revenue.to_string() + "," +
-           std::to_string(r.reorder_point) + ";";
+    out += std::to_string(r.store_id) + "/" + std::to_string(r.prod_id) + ":" +
+           std::to_string(r.total_sold) + "," + std::to_string(r.total_received) + "," +
+           r.revenue.to_string() + "," + std::to_string(r.reorder_point) + ";";
   }
   for (const SalesWindow& w : e.sales(kWindowMs, 0, INT64_MAX)) {
-    out += std::to_string(w.start_ms) + "=" + std::to_string(w.units_sold) + "/" + w.revenue.to_string() + ";";
+    out += std::to_string(w.start_ms) + "=" + std::to_string(w.units_sold) + "/" +
+           w.revenue.to_string() + ";";
   }
   PipelineStats p = e.pipeline();
   out += "dl=" + std::to_string(p.dead_letters) + ",dup=" + std::to_string(p.duplicates) +
@@ -87,7 +89,8 @@ TEST(Engine, RecoveryFromCheckpointPlusTailEqualsTheLiveRun) {
     live = fingerprint(e);
     // No clean stop: the destructor of a second engine must not be needed. Simulate a crash by
     // copying the data directory as it is now (log + the one checkpoint) before stopping.
-    std::filesystem::copy(tmp.sub("data"), tmp.sub("crash-copy"), std::filesystem::copy_options::recursive);
+    std::filesystem::copy(tmp.sub("data"), tmp.sub("crash-copy"),
+                          std::filesystem::copy_options::recursive);
     e.stop();
   }
   {
@@ -138,7 +141,8 @@ TEST(Engine, BackpressureBoundsQueuesAndLosesNothing) {
   for (size_t i = 0; i < lines.size(); i += 100) {
     NdjsonBatch b;
     for (size_t k = i; k < i + 100; ++k) {
-      add_line(&b, lines[k], std::nullopt, SourcePosition{SourceKind::kBench, "b", 0, int64_t(k)}, k, parser, 64);
+      add_line(&b, lines[k], std::nullopt, SourcePosition{SourceKind::kBench, "b", 0, int64_t(k)},
+               k, parser, 64);
     }
     acks.push_back(e.submit(std::move(b.batch)));
     PipelineStats p = e.pipeline();

@@ -23,7 +23,8 @@ std::string code_of(std::string_view line, std::optional<EventType> type = Event
 TEST(EventParser, AcceptsSeedSale) {
   EventParser p;
   Event e;
-  ASSERT_TRUE(p.parse(kSale, EventType::kSale, &e)) << p.parse(kSale, EventType::kSale, &e).to_string();
+  ASSERT_TRUE(p.parse(kSale, EventType::kSale, &e))
+      << p.parse(kSale, EventType::kSale, &e).to_string();
   EXPECT_EQ(e.type, EventType::kSale);
   EXPECT_EQ(e.id, "6f1c");
   EXPECT_EQ(e.prod_id, 4);
@@ -102,7 +103,8 @@ TEST(EventParser, TypeFieldMustAgreeWithTopic) {
   std::string typed = std::string(kSale).insert(1, "\"type\":\"inventory_shipment\",");
   EXPECT_EQ(code_of(typed, EventType::kSale), "type_mismatch");
   EXPECT_EQ(code_of(kSale, std::nullopt), "missing_field");
-  EXPECT_EQ(code_of(std::string(kSale).insert(1, "\"type\":\"refund\","), std::nullopt), "unknown_type");
+  EXPECT_EQ(code_of(std::string(kSale).insert(1, "\"type\":\"refund\","), std::nullopt),
+            "unknown_type");
 }
 
 TEST(EventParser, EnforcesLineLimitAndDepth) {

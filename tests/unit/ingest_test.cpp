@@ -8,7 +8,9 @@
 using namespace ledgerflow;
 
 TEST(CsvReader, SplitsQuotedFieldsAndCountsLines) {
-  std::string csv = "\xEF\xBB\xBF" "a,b,c\r\n1,\"x, y\",\"he said \"\"hi\"\"\"\n\n2,\"multi\nline\",3\n4,5";
+  std::string csv =
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n1,\"x, y\",\"he said \"\"hi\"\"\"\n\n2,\"multi\nline\",3\n4,5";
   CsvReader r(csv);
   std::vector<std::string> f;
   Status err;
@@ -31,7 +33,8 @@ TEST(CsvReader, SplitsQuotedFieldsAndCountsLines) {
 TEST(CsvReader, LongFieldsAndReusedBuffersSplitLikeShortOnes) {
   for (size_t pad = 0; pad < 40; ++pad) {
     std::string x(pad, 'x');
-    std::string csv = x + "a,b" + x + "\r\n\"q,\"\"" + x + "\"\"\" tail,lit\"eral" + x + ",\n,\nlast" + x;
+    std::string csv =
+        x + "a,b" + x + "\r\n\"q,\"\"" + x + "\"\"\" tail,lit\"eral" + x + ",\n,\nlast" + x;
     CsvReader r(csv);
     std::vector<std::string> f;
     Status err;
@@ -96,13 +99,18 @@ TEST(Catalog, BuiltinIsARealisticStore) {
 }
 
 TEST(Catalog, ParsesAndRefusesBadFiles) {
-  auto ok = Catalog::parse_csv("id,item_name,price,cost_price,reorder_point,description\n7,\"Tea, green\",3.50,1.25,40,\"Loose leaf\"\n");
+  auto ok = Catalog::parse_csv(
+      "id,item_name,price,cost_price,reorder_point,description\n7,\"Tea, "
+      "green\",3.50,1.25,40,\"Loose leaf\"\n");
   ASSERT_TRUE(ok.is_ok());
   EXPECT_EQ(ok->find(7)->name, "Tea, green");
   EXPECT_EQ(ok->find(7)->cost_price.to_string(), "1.25");
   EXPECT_FALSE(Catalog::parse_csv("name,price\nx,1\n").is_ok());
-  EXPECT_FALSE(Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n1,a,x,1,1\n").is_ok());
-  EXPECT_FALSE(Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n1,a,1,1,1\n1,b,1,1,1\n").is_ok());
+  EXPECT_FALSE(
+      Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n1,a,x,1,1\n").is_ok());
+  EXPECT_FALSE(
+      Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n1,a,1,1,1\n1,b,1,1,1\n")
+          .is_ok());
   EXPECT_FALSE(Catalog::parse_csv("id,item_name,price,cost_price,reorder_point\n").is_ok());
 }
 
@@ -114,8 +122,8 @@ TEST(NdjsonBatch, KeepsGoodLinesAndDeadLettersBadOnesInOrder) {
       "garbage\n"
       "   \n"
       "{\"id\":\"b\",\"prod_id\":2,\"unit_received\":5,\"dt\":\"2024-05-01 00:00:00\"}";
-  NdjsonBatch b = build_ndjson_batch(body, EventType::kShipment, SourcePosition{SourceKind::kHttp, "http", 0, 0},
-                                     0, parser, 4);
+  NdjsonBatch b = build_ndjson_batch(body, EventType::kShipment,
+                                     SourcePosition{SourceKind::kHttp, "http", 0, 0}, 0, parser, 4);
   EXPECT_EQ(b.lines, 3u);
   EXPECT_EQ(b.accepted, 2u);
   ASSERT_EQ(b.rejected.size(), 1u);

@@ -23,17 +23,19 @@ Status load(const TempDir& tmp, const std::string& text, EngineConfig* c) {
 }
 
 // A batch of Kafka records: good sales and one refused line, at the given offsets.
-IngestBatch kafka_batch(const std::string& topic, int32_t partition, int64_t first, int n, bool with_bad_line) {
+IngestBatch kafka_batch(const std::string& topic, int32_t partition, int64_t first, int n,
+                        bool with_bad_line) {
   EventParser parser;
   NdjsonBatch b;
   for (int i = 0; i < n; ++i) {
     int64_t offset = first + i;
-    std::string line = "{\"id\":\"r" + topic + std::to_string(partition) + "-" + std::to_string(offset) +
+    std::string line = "{\"id\":\"r" + topic + std::to_string(partition) + "-" +
+                       std::to_string(offset) +
                        "\",\"prod_id\":4,\"prod_name\":\"Tea\",\"unit_sold\":1,\"reorder_point\":5,"
                        "\"regular_unit_price\":2.75,\"dt\":\"2024-05-01 12:00:00.000\"}";
     if (with_bad_line && i == n - 1) line = "{not json";
-    add_line(&b, line, EventType::kSale, SourcePosition{SourceKind::kKafka, topic, partition, offset}, size_t(i),
-             parser, 4096);
+    add_line(&b, line, EventType::kSale,
+             SourcePosition{SourceKind::kKafka, topic, partition, offset}, size_t(i), parser, 4096);
   }
   return std::move(b.batch);
 }
@@ -87,7 +89,8 @@ TEST(KafkaConfig, OffByDefaultAndRefusesBadValues) {
   EXPECT_FALSE(EngineConfig{}.kafka.enabled());
   EngineConfig c;
   ::unsetenv("LEDGERFLOW_TEST_UNSET");
-  Status s = load(tmp, "[kafka.properties]\n\"sasl.password\" = \"${LEDGERFLOW_TEST_UNSET}\"\n", &c);
+  Status s =
+      load(tmp, "[kafka.properties]\n\"sasl.password\" = \"${LEDGERFLOW_TEST_UNSET}\"\n", &c);
   EXPECT_FALSE(s);
   EXPECT_NE(s.message().find("LEDGERFLOW_TEST_UNSET"), std::string::npos) << s.message();
   EXPECT_FALSE(load(tmp, "[kafka]\nauto_offset_reset = \"sometime\"\n", &c));
@@ -171,12 +174,14 @@ TEST(KafkaSink, SaleInfoAndAlertShapes) {
   r.last_event_ms = 1714564800123;
   EXPECT_EQ(sale_info_key(r, false), "{\"prod_id\":4}");
   EXPECT_EQ(sale_info_value(r, false),
-            "{\"prod_id\":4,\"prod_name\":\"Green \\\"Tea\\\"\",\"regular_unit_price\":2.75,\"reorder_point\":250,"
+            "{\"prod_id\":4,\"prod_name\":\"Green "
+            "\\\"Tea\\\"\",\"regular_unit_price\":2.75,\"reorder_point\":250,"
             "\"total_sold\":30,\"unit_left\":270}");
   r.store_id = 7;
   EXPECT_EQ(sale_info_key(r, true), "{\"prod_id\":4,\"store_id\":7}");
   EXPECT_EQ(low_stock_alert(r),
-            "{\"kind\":\"low_stock\",\"store_id\":7,\"prod_id\":4,\"prod_name\":\"Green \\\"Tea\\\"\",\"unit_left\":270,"
+            "{\"kind\":\"low_stock\",\"store_id\":7,\"prod_id\":4,\"prod_name\":\"Green "
+            "\\\"Tea\\\"\",\"unit_left\":270,"
             "\"reorder_point\":250,\"at\":\"2024-05-01T12:00:00.123Z\"}");
 }
 
@@ -186,7 +191,8 @@ TEST(KafkaConfig, ExampleFileStatesTheKafkaDefaults) {
   loaded.kafka.group_id = "x";
   loaded.kafka.sink_interval_ms = 1;
   loaded.kafka.max_batch_records = 1;
-  ASSERT_TRUE(load_config_file(std::string(LEDGERFLOW_SOURCE_DIR) + "/ledgerflow.example.toml", &loaded));
+  ASSERT_TRUE(
+      load_config_file(std::string(LEDGERFLOW_SOURCE_DIR) + "/ledgerflow.example.toml", &loaded));
   const KafkaConfig& k = loaded.kafka;
   EXPECT_EQ(k.brokers, defaults.brokers);
   EXPECT_EQ(k.group_id, defaults.group_id);

@@ -35,8 +35,10 @@ std::vector<Event> workload() {
   std::mt19937 rng(1);
   for (int i = 0; i < 600; ++i) {
     int64_t t = kT0 + i * 500;  // 5 minutes of events, two per second
-    events.push_back(sale("r" + std::to_string(i / 3), 1 + i % 7, 1 + int64_t(rng() % 9), "2.75", t, 1 + i % 2));
-    if (i % 50 == 0) events.push_back(shipment("s" + std::to_string(i), 1 + i % 7, 500, t, 1 + i % 2));
+    events.push_back(
+        sale("r" + std::to_string(i / 3), 1 + i % 7, 1 + int64_t(rng() % 9), "2.75", t, 1 + i % 2));
+    if (i % 50 == 0)
+      events.push_back(shipment("s" + std::to_string(i), 1 + i % 7, 500, t, 1 + i % 2));
   }
   return events;
 }
@@ -45,7 +47,8 @@ std::vector<Event> workload() {
 std::vector<Event> shuffle_within(std::vector<Event> events, int64_t bound_ms, uint32_t seed) {
   std::mt19937 rng(seed);
   std::vector<std::pair<int64_t, Event>> keyed;
-  for (auto& e : events) keyed.emplace_back(e.event_time_ms + int64_t(rng() % uint64_t(bound_ms)), e);
+  for (auto& e : events)
+    keyed.emplace_back(e.event_time_ms + int64_t(rng() % uint64_t(bound_ms)), e);
   std::stable_sort(keyed.begin(), keyed.end(), [](auto& a, auto& b) { return a.first < b.first; });
   std::vector<Event> out;
   for (auto& [k, e] : keyed) out.push_back(e);
@@ -126,7 +129,8 @@ TEST(ShardState, SalesPerMinuteAreExact) {
 
 TEST(ShardState, LateEventUpdatesItsWindowAndCountsAsLate) {
   std::vector<Event> events;
-  for (int i = 0; i < 10; ++i) events.push_back(sale("a" + std::to_string(i), 1, 1, "1.00", kT0 + i * 60'000));
+  for (int i = 0; i < 10; ++i)
+    events.push_back(sale("a" + std::to_string(i), 1, 1, "1.00", kT0 + i * 60'000));
   // 5 minutes behind the newest event: well past the 15 s bound, inside retention.
   events.push_back(sale("late", 1, 4, "1.00", kT0 + 4 * 60'000 + 10));
   ShardState s = run(events);
@@ -172,7 +176,8 @@ TEST(ShardState, UnknownProductIsKeptAndFlagged) {
 
 TEST(ShardState, CheckpointRoundTripReproducesState) {
   auto events = workload();
-  std::vector<Event> first(events.begin(), events.begin() + 300), rest(events.begin() + 300, events.end());
+  std::vector<Event> first(events.begin(), events.begin() + 300),
+      rest(events.begin() + 300, events.end());
   ShardState whole = run(events);
   ShardState part = run(first);
   std::string blob;

@@ -25,7 +25,8 @@ inline Event sale(std::string receipt, int64_t prod, int64_t units, const char* 
   return e;
 }
 
-inline Event shipment(std::string id, int64_t prod, int64_t units, int64_t t_ms, int32_t store = 1) {
+inline Event shipment(std::string id, int64_t prod, int64_t units, int64_t t_ms,
+                      int32_t store = 1) {
   Event e;
   e.type = EventType::kShipment;
   e.id = std::move(id);

@@ -5,7 +5,9 @@
 using namespace ledgerflow;
 
 namespace {
-SourcePosition kafka(int partition) { return SourcePosition{SourceKind::kKafka, "sales", partition, 0}; }
+SourcePosition kafka(int partition) {
+  return SourcePosition{SourceKind::kKafka, "sales", partition, 0};
+}
 }  // namespace
 
 TEST(Watermark, TrailsTheSlowestActiveSourceByTheBound) {
