@@ -99,7 +99,7 @@ int run_engine(RunOptions o) {
     // A demo restarted on its data directory continues with new receipts: the same seed again
     // would replay ids the engine already holds, and every event would be a duplicate for as
     // long as the first run lasted. A fresh directory keeps --seed reproducible.
-    if (uint64_t logged = engine.pipeline().log_end_offset; logged > 0) {
+    if (uint64_t logged = engine.log_end_offset(); logged > 0) {
       o.generator.seed ^= (logged + 1) * 0x9E3779B97F4A7C15ull;
     }
     gen = std::make_unique<GeneratorSource>(&engine, o.generator);

@@ -16,6 +16,7 @@
 #include "ingest/catalog.h"
 #include "sinks/warehouse_backend.h"
 #include "sources/generator.h"
+#include "support/backend_kind.h"
 #include "support/generated_events.h"
 #include "support/postgres_cluster.h"
 #include "support/warehouse_model.h"
@@ -28,11 +29,7 @@ using ledgerflow::testing::WarehouseModel;
 
 namespace {
 
-enum class Kind { kSqlite, kPostgres };
-// How gtest (and the test names ctest lists) shows the parameter.
-void PrintTo(Kind k, std::ostream* os) {
-  *os << (k == Kind::kSqlite ? "sqlite" : "postgres");
-}
+using Kind = ledgerflow::testing::BackendKind;
 
 // Runs a command, returns (exit code, stdout).
 std::pair<int, std::string> run(const std::string& cmd) {
@@ -188,7 +185,7 @@ TEST(WarehouseQueryHttp, NeedsTheBearerTokenBeyondLoopback) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseProcessTest,
                          ::testing::Values(Kind::kSqlite, Kind::kPostgres), [](const auto& info) {
-                           return info.param == Kind::kSqlite ? "sqlite" : "postgres";
+                           return ledgerflow::testing::backend_name(info.param);
                          });
 
 }  // namespace

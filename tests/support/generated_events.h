@@ -1,21 +1,23 @@
 #pragma once
 // Generated seed-format events as typed NDJSON lines (`{"type":"sale_transaction",...}`), for
-// tests that post or submit them: 3 stores from 2024-05-01, 1,000 events per simulated second.
+// tests that post or submit them: 3 stores from 2024-05-01, by default 1,000 events per
+// simulated second; and the batch an HTTP request of such lines becomes.
 #include <string>
 #include <vector>
 
 #include "ingest/catalog.h"
+#include "ingest/ndjson_batch.h"
 #include "sources/generator.h"
 
 namespace ledgerflow::testing {
 
-inline std::vector<std::string> generated_lines(size_t n, uint64_t seed) {
+inline std::vector<std::string> generated_lines(size_t n, uint64_t seed, double clock_rate = 1000) {
   GeneratorOptions g;
   g.seed = seed;
   g.count = n;
   g.stores = 3;
   g.start_ms = 1714564800000;
-  g.clock_rate = 1000;  // spread over several minutes and windows
+  g.clock_rate = clock_rate;  // 1,000: spread over several minutes and windows
   Generator gen(&Catalog::builtin(), g);
   std::vector<std::string> out;
   GeneratedLine l;
@@ -24,6 +26,17 @@ inline std::vector<std::string> generated_lines(size_t n, uint64_t seed) {
                   l.json.substr(1));
   }
   return out;
+}
+
+// Lines [from, to) as the batch of one HTTP request (positions are the line indexes).
+inline NdjsonBatch http_batch(const std::vector<std::string>& lines, size_t from, size_t to) {
+  EventParser parser;
+  NdjsonBatch b;
+  for (size_t i = from; i < to; ++i) {
+    add_line(&b, lines[i], std::nullopt, SourcePosition{SourceKind::kHttp, "http", 0, int64_t(i)},
+             i, parser, 4096);
+  }
+  return b;
 }
 
 }  // namespace ledgerflow::testing

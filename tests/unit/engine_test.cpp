@@ -10,6 +10,7 @@
 #include "engine/engine.h"
 #include "ingest/ndjson_batch.h"
 #include "sources/generator.h"
+#include "support/generated_events.h"
 #include "test_util.h"
 
 using namespace ledgerflow;
@@ -26,28 +27,11 @@ EngineConfig config(const std::string& dir, int shards = 2) {
 }
 
 std::vector<std::string> generated(size_t n, uint64_t seed) {
-  GeneratorOptions g;
-  g.seed = seed;
-  g.count = n;
-  g.stores = 3;
-  g.start_ms = 1714564800000;
-  Generator gen(&Catalog::builtin(), g);
-  std::vector<std::string> out;
-  GeneratedLine l;
-  while (gen.next(&l)) {
-    out.push_back("{\"type\":\"" + std::string(event_type_topic(l.type)) + "\"," +
-                  l.json.substr(1));
-  }
-  return out;
+  return ledgerflow::testing::generated_lines(n, seed, GeneratorOptions{}.clock_rate);
 }
 
 uint64_t submit_lines(Engine& e, const std::vector<std::string>& lines, size_t from, size_t to) {
-  EventParser parser;
-  NdjsonBatch b;
-  for (size_t i = from; i < to; ++i) {
-    add_line(&b, lines[i], std::nullopt, SourcePosition{SourceKind::kHttp, "http", 0, int64_t(i)},
-             i, parser, 4096);
-  }
+  NdjsonBatch b = ledgerflow::testing::http_batch(lines, from, to);
   IngestAck ack = e.submit(std::move(b.batch)).get();
   EXPECT_TRUE(ack.status) << ack.status.to_string();
   EXPECT_TRUE(e.wait_applied(ack.next_offset, 10'000));

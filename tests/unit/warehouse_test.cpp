@@ -15,6 +15,7 @@
 #include "sinks/warehouse_verify.h"
 #include "sinks/warehouse_writer.h"
 #include "sources/generator.h"
+#include "support/backend_kind.h"
 #include "support/generated_events.h"
 #include "support/postgres_cluster.h"
 #include "support/warehouse_model.h"
@@ -28,11 +29,7 @@ using ledgerflow::testing::WarehouseModel;
 
 namespace {
 
-enum class Kind { kSqlite, kPostgres };
-// How gtest (and the test names ctest lists) shows the parameter.
-void PrintTo(Kind k, std::ostream* os) {
-  *os << (k == Kind::kSqlite ? "sqlite" : "postgres");
-}
+using Kind = ledgerflow::testing::BackendKind;
 
 std::vector<std::string> generated(size_t n, uint64_t seed) {
   return ledgerflow::testing::generated_lines(n, seed);
@@ -76,11 +73,8 @@ class WarehouseTest : public ::testing::TestWithParam<Kind> {
 
   // Submits lines [from, to) (and counts them in the model) as one HTTP-like batch.
   void submit(Engine& e, const std::vector<std::string>& lines, size_t from, size_t to) {
-    EventParser parser;
-    NdjsonBatch b;
+    NdjsonBatch b = ledgerflow::testing::http_batch(lines, from, to);
     for (size_t i = from; i < to; ++i) {
-      add_line(&b, lines[i], std::nullopt, SourcePosition{SourceKind::kHttp, "http", 0, int64_t(i)},
-               i, parser, 4096);
       if (lines[i].front() == '{') model_.add(lines[i]);
     }
     IngestAck ack = e.submit(std::move(b.batch)).get();
@@ -261,7 +255,7 @@ TEST_P(WarehouseTest, DegradedWhileTheDatabaseIsDownThenCatchesUpExactly) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseTest, ::testing::Values(Kind::kSqlite, Kind::kPostgres),
                          [](const auto& info) {
-                           return info.param == Kind::kSqlite ? "sqlite" : "postgres";
+                           return ledgerflow::testing::backend_name(info.param);
                          });
 
 }  // namespace
