@@ -22,7 +22,7 @@ int verify(const WarehouseOptions& o) {
   }
   for (const sinks::MartCheck& m : report->marts) {
     fmt::print(
-        "{:<18} gold {:>8} rows, from silver {:>8} rows: {}\n", m.mart, m.gold_rows, m.silver_rows,
+        "{:<26} gold {:>8} rows, from silver {:>8} rows: {}\n", m.mart, m.gold_rows, m.silver_rows,
         m.differences_total == 0 ? "equal" : fmt::format("{} differences", m.differences_total));
     for (const std::string& d : m.differences) fmt::print("  {}\n", d);
     if (m.differences.size() < m.differences_total) {

@@ -35,7 +35,8 @@ const TableSpec kSalesByMinute{"sales_by_minute",
 bool GoldSnapshot::build(WarehouseTxn* txn) {
   pending_ = committed_;
   ChangeSet changes = engine_->changes_since(&pending_);
-  if (changes.inventory.empty() && changes.window_starts.empty()) return false;
+  const bool dataco = dataco_.build(engine_->dataco_summary(), txn);
+  if (changes.inventory.empty() && changes.window_starts.empty()) return dataco;
   add_inventory(changes.inventory, txn);
   add_windows(changes.window_starts, txn);
   if (!changes.inventory.empty()) add_best_sellers(txn);

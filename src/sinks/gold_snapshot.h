@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "engine/engine.h"
+#include "sinks/dataco_gold.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -20,9 +21,15 @@ class GoldSnapshot {
   // The steps upserting what changed since the last commit(); false when nothing did.
   bool build(WarehouseTxn* txn);
   // The transaction of the last build() committed.
-  void commit() { committed_ = pending_; }
+  void commit() {
+    committed_ = pending_;
+    dataco_.commit();
+  }
   // Forget what was upserted (after a reconnect, the warehouse may have been replaced).
-  void reset() { committed_ = ChangeCursor{}; }
+  void reset() {
+    committed_ = ChangeCursor{};
+    dataco_.reset();
+  }
 
  private:
   void add_inventory(const std::vector<InventoryRow>& rows, WarehouseTxn* txn) const;
@@ -32,6 +39,7 @@ class GoldSnapshot {
   const Engine* engine_;
   ChangeCursor committed_;
   ChangeCursor pending_;
+  DatacoGold dataco_;
 };
 
 }  // namespace ledgerflow::sinks

@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "core/assert.h"
 #include "core/base64.h"
+#include "core/checksum.h"
 #include "core/event_time.h"
 
 namespace ledgerflow::sinks {
@@ -51,6 +53,29 @@ const TableSpec kDimProductSeen{
     1,
     OnConflict::kIgnore};
 const TableSpec kDimProductCatalog{"dim_product", kDimProductSeen.columns, 1, OnConflict::kUpdate};
+const TableSpec kFactOrderLines{
+    "fact_order_lines",
+    with_source({"order_item_id", "order_id", "customer_id", "product_key", "location_key",
+                 "order_date_key", "order_time_ms", "payment_type", "order_status", "quantity",
+                 "product_price_micros", "discount_micros", "sales_micros", "item_total_micros",
+                 "profit_micros", "benefit_micros"}),
+    1, OnConflict::kIgnore};
+const TableSpec kFactDeliveries{
+    "fact_deliveries",
+    {"order_item_id", "order_id", "shipping_mode", "shipping_date_key", "shipping_time_ms",
+     "days_scheduled", "days_real", "delivery_status", "late_delivery_risk", "log_offset"},
+    1,
+    OnConflict::kIgnore};
+const TableSpec kDimCustomer{"dim_customer", {"customer_id", "segment"}, 1, OnConflict::kIgnore};
+const TableSpec kDimOrderProduct{"dim_order_product",
+                                 {"product_key", "product_id", "name", "category", "department"},
+                                 1,
+                                 OnConflict::kIgnore};
+const TableSpec kDimLocation{"dim_location",
+                             {"location_key", "market", "region", "country", "state", "city"},
+                             1,
+                             OnConflict::kIgnore};
+const TableSpec kDimShippingMode{"dim_shipping_mode", {"shipping_mode"}, 1, OnConflict::kIgnore};
 
 void add_source(const LogRecord& rec, TableRows* rows) {
   rows->add(std::string(source_kind_name(rec.source.kind)), rec.source.name,
@@ -67,6 +92,17 @@ CivilDay civil_day(int64_t ms) {
                   int(unsigned(ymd.day())), int(weekday(sd).iso_encoding())};
 }
 
+// XXH3-64 of the values, each prefixed by its length, as a BIGINT.
+int64_t attribute_key(std::initializer_list<std::string_view> values) {
+  std::string encoded;
+  for (std::string_view v : values) {
+    encoded += std::to_string(v.size());
+    encoded += ':';
+    encoded += v;
+  }
+  return int64_t(hash64(encoded));
+}
+
 // units x price as the engine computes it (saturating on overflow).
 int64_t line_revenue(const Event& e) {
   Money line;
@@ -80,6 +116,10 @@ void SeenDimensions::merge(const SeenDimensions& o) {
   days.insert(o.days.begin(), o.days.end());
   stores.insert(o.stores.begin(), o.stores.end());
   products.insert(o.products.begin(), o.products.end());
+  customers.insert(o.customers.begin(), o.customers.end());
+  order_products.insert(o.order_products.begin(), o.order_products.end());
+  locations.insert(o.locations.begin(), o.locations.end());
+  shipping_modes.insert(o.shipping_modes.begin(), o.shipping_modes.end());
 }
 
 SilverRows::SilverRows(const SeenDimensions* committed)
@@ -89,21 +129,32 @@ SilverRows::SilverRows(const SeenDimensions* committed)
       dates_{&kDimDate, {}},
       stores_{&kDimStore, {}},
       products_{&kDimProductSeen, {}},
+      order_lines_{&kFactOrderLines, {}},
+      deliveries_{&kFactDeliveries, {}},
+      customers_{&kDimCustomer, {}},
+      order_products_{&kDimOrderProduct, {}},
+      locations_{&kDimLocation, {}},
+      shipping_modes_{&kDimShippingMode, {}},
       committed_(committed) {}
 
 // True the first time this batch sees a key the session has not committed yet.
 template <typename T>
-bool first_sight(const std::set<T>* committed, std::set<T>* added, T key) {
+bool first_sight(const std::set<T>* committed, std::set<T>* added, const T& key) {
   if (committed != nullptr && committed->count(key)) return false;
   return added->insert(key).second;
 }
 
-void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
+void SilverRows::add_date(const CivilDay& d) {
   const SeenDimensions* c = committed_;
   if (first_sight(c ? &c->days : nullptr, &added_.days, d.day_start_ms)) {
     dates_.add(d.date_key(), d.day_start_ms, int64_t(d.year), int64_t(d.month), int64_t(d.day),
                int64_t(d.iso_weekday));
   }
+}
+
+void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
+  const SeenDimensions* c = committed_;
+  add_date(d);
   if (first_sight(c ? &c->stores : nullptr, &added_.stores, e.store_id)) {
     stores_.cells.emplace_back(int64_t(e.store_id));
   }
@@ -125,9 +176,12 @@ void SilverRows::add(const LogRecord& rec) {
   }
   if (rec.kind != RecordKind::kEvent) return;
   const Event& e = rec.event;
-  // DataCo order lines have no silver tables yet (their facts and gold SQL are the next step of
-  // the warehouse); they stay in the bronze log and the live marts.
-  if (e.type == EventType::kOrderLine) return;
+  if (e.type == EventType::kOrderLine) {
+    LF_ASSERT(e.order_line != nullptr);
+    add_order_line(rec, *e.order_line);
+    ++rows_;
+    return;
+  }
   const CivilDay day = civil_day(e.event_time_ms);
   add_dimensions(e, day);
   const int64_t date_key = day.date_key();
@@ -144,8 +198,49 @@ void SilverRows::add(const LogRecord& rec) {
   ++rows_;
 }
 
+int64_t SilverRows::order_product_key(const OrderLine& l) {
+  return attribute_key({std::to_string(l.product_id), l.product_name, l.category, l.department});
+}
+
+int64_t SilverRows::location_key(const OrderLine& l) {
+  return attribute_key({l.market, l.order_region, l.order_country, l.order_state, l.order_city});
+}
+
+void SilverRows::add_order_line(const LogRecord& rec, const OrderLine& l) {
+  const SeenDimensions* c = committed_;
+  const CivilDay ordered = civil_day(l.order_time_ms);
+  const CivilDay shipped = civil_day(l.shipping_time_ms);
+  add_date(ordered);
+  add_date(shipped);
+  if (first_sight(c ? &c->customers : nullptr, &added_.customers, l.customer_id)) {
+    customers_.add(l.customer_id, l.customer_segment);
+  }
+  const int64_t product = order_product_key(l);
+  if (first_sight(c ? &c->order_products : nullptr, &added_.order_products, product)) {
+    order_products_.add(product, l.product_id, l.product_name, l.category, l.department);
+  }
+  const int64_t location = location_key(l);
+  if (first_sight(c ? &c->locations : nullptr, &added_.locations, location)) {
+    locations_.add(location, l.market, l.order_region, l.order_country, l.order_state,
+                   l.order_city);
+  }
+  if (first_sight(c ? &c->shipping_modes : nullptr, &added_.shipping_modes, l.shipping_mode)) {
+    shipping_modes_.add(l.shipping_mode);
+  }
+  order_lines_.add(l.order_item_id, l.order_id, l.customer_id, product, location,
+                   ordered.date_key(), l.order_time_ms, l.payment_type, l.order_status,
+                   int64_t(l.quantity), l.product_price.micros(), l.discount.micros(),
+                   l.sales.micros(), l.item_total.micros(), l.profit.micros(), l.benefit.micros());
+  add_source(rec, &order_lines_);
+  deliveries_.add(l.order_item_id, l.order_id, l.shipping_mode, shipped.date_key(),
+                  l.shipping_time_ms, int64_t(l.days_scheduled), int64_t(l.days_real),
+                  l.delivery_status, int64_t(l.late_delivery_risk ? 1 : 0), int64_t(rec.offset));
+}
+
 void SilverRows::append_steps(WarehouseTxn* txn) {
-  for (TableRows* t : {&dates_, &stores_, &products_, &sales_, &shipments_, &dead_letters_}) {
+  for (TableRows* t :
+       {&dates_, &stores_, &products_, &customers_, &order_products_, &locations_, &shipping_modes_,
+        &sales_, &shipments_, &order_lines_, &deliveries_, &dead_letters_}) {
     if (t->rows() > 0) txn->steps.emplace_back(std::move(*t));
     t->cells.clear();
   }

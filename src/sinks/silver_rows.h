@@ -1,14 +1,17 @@
 #pragma once
 // Turns bronze log records into silver rows: a sale line into fact_sales, a shipment into
-// fact_shipments, a dead letter into dead_letters, plus the dimension rows they reference
-// (dim_date, dim_store, dim_product for products not in the catalog) unless the session has
-// already committed them. Batch markers carry no fact. Facts are keyed by event time and the
-// engine's idempotency identity (store, product, id) and inserted with ON CONFLICT DO NOTHING
-// in log order, so a retried line (the same line sent again) is loaded once.
+// fact_shipments, a DataCo order line into fact_order_lines and fact_deliveries, a dead letter
+// into dead_letters, plus the dimension rows they reference (dim_date, dim_store, dim_product
+// for products not in the catalog; dim_customer, dim_order_product, dim_location,
+// dim_shipping_mode for order lines) unless the session has already committed them. Batch markers
+// carry no fact. Facts are keyed by event time and the engine's idempotency identity (store,
+// product, id) and inserted with ON CONFLICT DO NOTHING in log order, so a retried line (the same
+// line sent again) is loaded once.
 //
 // Owned by the WarehouseWriter thread (one builder per micro-batch).
 #include <cstdint>
 #include <set>
+#include <string>
 
 #include "ingest/catalog.h"
 #include "log/log_record.h"
@@ -28,6 +31,10 @@ struct SeenDimensions {
   std::set<int64_t> days;  // day start, ms
   std::set<int32_t> stores;
   std::set<int64_t> products;
+  std::set<int64_t> customers;       // order lines: Order Customer Id
+  std::set<int64_t> order_products;  // dim_order_product.product_key
+  std::set<int64_t> locations;       // dim_location.location_key
+  std::set<std::string> shipping_modes;
   void merge(const SeenDimensions& o);
 };
 
@@ -45,10 +52,18 @@ class SilverRows {
   // The catalog as dim_product rows (upserted when the writer starts).
   static TableRows catalog_products(const Catalog& catalog);
 
+  // The surrogate keys of dim_order_product and dim_location: XXH3-64 of the attributes, each
+  // prefixed by its length (so no two attribute lists share an encoding), as a signed BIGINT.
+  static int64_t order_product_key(const OrderLine& line);
+  static int64_t location_key(const OrderLine& line);
+
  private:
   void add_dimensions(const Event& e, const CivilDay& day);
+  void add_date(const CivilDay& day);
+  void add_order_line(const LogRecord& rec, const OrderLine& line);
 
   TableRows sales_, shipments_, dead_letters_, dates_, stores_, products_;
+  TableRows order_lines_, deliveries_, customers_, order_products_, locations_, shipping_modes_;
   const SeenDimensions* committed_;
   SeenDimensions added_;
   size_t rows_ = 0;

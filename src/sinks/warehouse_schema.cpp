@@ -42,8 +42,21 @@ size_t WarehouseTxn::rows() const {
 }
 
 const std::vector<GoldMart>& gold_marts() {
-  static const std::vector<GoldMart> kMarts = {
-      {"inventory_levels", 2}, {"best_sellers", 1}, {"sales_by_minute", 1}, {"sales_by_day", 1}};
+  static const std::vector<GoldMart> kMarts = {{"inventory_levels", 2},
+                                               {"best_sellers", 1},
+                                               {"sales_by_minute", 1},
+                                               {"sales_by_day", 1},
+                                               {"payment_delays", 1},
+                                               {"late_deliveries_by_mode", 1},
+                                               {"late_deliveries_by_market", 1},
+                                               {"financial_commitments", 3},
+                                               {"fraud_by_customer", 1},
+                                               {"fraud_by_payment_type", 1},
+                                               {"fraud_by_market", 1},
+                                               {"overall_performance", 1},
+                                               {"customer_retention", 1},
+                                               {"order_value_by_month", 1},
+                                               {"order_value_by_day", 1}};
   return kMarts;
 }
 

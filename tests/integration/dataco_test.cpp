@@ -1,15 +1,16 @@
 // DataCo order lines end to end through the real binary: `ingest --format dataco` into an
 // embedded engine (--data-dir) and into a running one (--to http://), from the UTF-8 file
 // sorted by date, the Latin-1 copy shuffled and the BOM copy with its columns reordered; every
-// mart must equal what SQLite computes from the raw CSV (dataco_expected.h), exactly. The
+// mart must equal what SQLite computes from the raw CSV (dataco_expected.h), exactly, in the
+// API and in the warehouse's gold tables (which `verify` checks against silver). The
 // Kafka path is in kafka_test.cpp (it owns the mock cluster helpers).
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
 
-#include "dataco_expected.h"
 #include "engine_process.h"
+#include "support/dataco_expected.h"
 
 using namespace ledgerflow;
 using ledgerflow::testing::EngineProcess;
@@ -97,6 +98,16 @@ TEST(Dataco, ShuffledLatin1OverHttpMatchesSql) {
                       dir.sub("engine.log"));
   ASSERT_TRUE(again.start());
   EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(again.port()),
+            ledgerflow::testing::dataco_expected_lines());
+  // The warehouse the engine kept (SQLite in the data dir): its gold tables hold the same
+  // figures, and `verify` finds them equal to their SQL over silver.
+  ASSERT_EQ(again.stop(), 0);
+  EXPECT_EQ(run_cli({"verify", "--data-dir", dir.sub("data")}, log), 0) << read_file(log);
+  auto db = sinks::open_warehouse(
+      sinks::WarehouseTarget{sinks::WarehouseTarget::Kind::kSqlite, dir.sub("data/warehouse.db")},
+      sinks::BackendMode::kReadOnly);
+  ASSERT_TRUE(db) << db.status().to_string();
+  EXPECT_EQ(ledgerflow::testing::dataco_gold_lines(**db),
             ledgerflow::testing::dataco_expected_lines());
 }
 

@@ -17,10 +17,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/money.h"
-#include "dataco_expected.h"
 #include "engine_process.h"
 #include "ingest/catalog.h"
 #include "sources/generator.h"
+#include "support/dataco_expected.h"
 
 using namespace ledgerflow;
 using ledgerflow::testing::EngineProcess;

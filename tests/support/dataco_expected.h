@@ -5,11 +5,14 @@
 // compares two sorted lists of text exactly (money in integer micro-units).
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::testing {
 
@@ -109,6 +112,18 @@ inline std::vector<std::string> dataco_mart_lines(int port) {
   }
   line({"X", "after_as_of", micros(ov["after_as_of"]["order_value"]),
         s(ov["after_as_of"]["lines"])});
+  return split_sorted_lines(out);
+}
+
+// The warehouse's DataCo gold tables as the same lines (tests/data/dataco/gold_lines.sql);
+// empty when the query fails.
+inline std::vector<std::string> dataco_gold_lines(sinks::WarehouseBackend& db) {
+  std::ifstream f(dataco_fixture("gold_lines.sql"));
+  std::string sql((std::istreambuf_iterator<char>(f)), {});
+  Result<sinks::QueryResult> r = db.query(sql, sinks::QueryLimits{});
+  if (!r) return {r.status().to_string()};
+  std::string out;
+  for (const auto& row : r->rows) out += (row[0] ? *row[0] : "NULL") + "\n";
   return split_sorted_lines(out);
 }
 
