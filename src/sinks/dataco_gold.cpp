@@ -14,11 +14,11 @@ const TableSpec kLateByMode{
     "late_deliveries_by_mode", {"shipping_mode", "lines", "late_lines"}, 1, OnConflict::kUpdate};
 const TableSpec kLateByMarket{
     "late_deliveries_by_market", {"market", "lines", "late_lines"}, 1, OnConflict::kUpdate};
-const TableSpec kCommitments{"financial_commitments",
-                             {"department", "market", "category", "committed_micros", "lines",
-                              "fulfilled_lines"},
-                             3,
-                             OnConflict::kUpdate};
+const TableSpec kCommitments{
+    "financial_commitments",
+    {"department", "market", "category", "committed_micros", "lines", "fulfilled_lines"},
+    3,
+    OnConflict::kUpdate};
 const TableSpec kFraudByCustomer{
     "fraud_by_customer",
     {"customer_id", "orders", "order_total_micros", "suspected_fraud_orders"},
@@ -30,11 +30,11 @@ const TableSpec kFraudByType{"fraud_by_payment_type",
                              OnConflict::kUpdate};
 const TableSpec kFraudByMarket{
     "fraud_by_market", {"market", "orders", "suspected_fraud_orders"}, 1, OnConflict::kUpdate};
-const TableSpec kPerformance{"overall_performance",
-                             {"month_key", "lines", "sales_micros", "profit_micros",
-                              "days_real_sum", "days_scheduled_sum"},
-                             1,
-                             OnConflict::kUpdate};
+const TableSpec kPerformance{
+    "overall_performance",
+    {"month_key", "lines", "sales_micros", "profit_micros", "days_real_sum", "days_scheduled_sum"},
+    1,
+    OnConflict::kUpdate};
 const TableSpec kRetention{"customer_retention",
                            {"month_key", "customers", "returning_customers"},
                            1,
@@ -75,15 +75,16 @@ bool DatacoGold::build(const DatacoSummary& s, WarehouseTxn* txn) {
   const size_t steps_before = txn->steps.size();
 
   TableRows delays{&kPaymentDelays, {}};
-  for (const auto& [status, a] : s.lines.delay_by_status) delays.add(status, a.lines, a.delay_days_sum);
+  for (const auto& [status, a] : s.lines.delay_by_status)
+    delays.add(status, a.lines, a.delay_days_sum);
   add_changed(std::move(delays), txn);
   add_changed(late_rows(kLateByMode, s.lines.late_by_mode), txn);
   add_changed(late_rows(kLateByMarket, s.lines.late_by_market), txn);
 
   TableRows commitments{&kCommitments, {}};
   for (const auto& [k, a] : s.lines.commitments) {
-    commitments.add(std::get<0>(k), std::get<1>(k), std::get<2>(k), a.committed.micros(),
-                    a.lines, a.fulfilled);
+    commitments.add(std::get<0>(k), std::get<1>(k), std::get<2>(k), a.committed.micros(), a.lines,
+                    a.fulfilled);
   }
   add_changed(std::move(commitments), txn);
 
@@ -98,8 +99,8 @@ bool DatacoGold::build(const DatacoSummary& s, WarehouseTxn* txn) {
   TableRows performance{&kPerformance, {}};
   TableRows value{&kValueByMonth, {}};
   for (const auto& [month, m] : s.lines.by_month) {
-    performance.add(month_key(month), m.lines, m.sales.micros(), m.profit.micros(),
-                    m.days_real_sum, m.days_scheduled_sum);
+    performance.add(month_key(month), m.lines, m.sales.micros(), m.profit.micros(), m.days_real_sum,
+                    m.days_scheduled_sum);
     auto orders = s.orders_by_month.find(month);
     value.add(month_key(month), m.order_value.micros(), m.lines,
               orders == s.orders_by_month.end() ? int64_t(0) : orders->second);
@@ -108,11 +109,13 @@ bool DatacoGold::build(const DatacoSummary& s, WarehouseTxn* txn) {
   add_changed(std::move(value), txn);
 
   TableRows retention{&kRetention, {}};
-  for (const auto& [month, r] : s.retention) retention.add(month_key(month), r.customers, r.returning);
+  for (const auto& [month, r] : s.retention)
+    retention.add(month_key(month), r.customers, r.returning);
   add_changed(std::move(retention), txn);
 
   TableRows days{&kValueByDay, {}};
-  for (const auto& [day, d] : s.lines.by_day) days.add(day * kMsPerDay, d.order_value.micros(), d.lines);
+  for (const auto& [day, d] : s.lines.by_day)
+    days.add(day * kMsPerDay, d.order_value.micros(), d.lines);
   add_changed(std::move(days), txn);
   return txn->steps.size() > steps_before;
 }
