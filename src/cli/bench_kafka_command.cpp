@@ -7,8 +7,14 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -87,6 +93,53 @@ double raw_consume_eps(const std::string& bootstrap, const std::vector<std::stri
   double secs = double(monotonic_ns() - t0) / 1e9;
   rd_kafka_consumer_close(rk);
   return got == n && secs > 0 ? double(n) / secs : 0;
+}
+
+// CPU time (user + system, seconds) and name of every thread of this process, by thread id,
+// from /proc/self/task/<tid>/stat (fields 14 and 15, in clock ticks).
+struct ThreadCpu {
+  std::string name;
+  double cpu_s = 0;
+};
+std::map<int, ThreadCpu> thread_cpu() {
+  std::map<int, ThreadCpu> out;
+  const double tick = double(::sysconf(_SC_CLK_TCK));
+  std::error_code ec;
+  for (const auto& d : fs::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream f(d.path() / "stat");
+    std::string s((std::istreambuf_iterator<char>(f)), {});
+    size_t open = s.find('('), close = s.rfind(')');
+    if (open == std::string::npos || close == std::string::npos || close + 2 > s.size()) continue;
+    std::istringstream rest(s.substr(close + 2));  // from field 3 (state) on
+    std::vector<std::string> fields(std::istream_iterator<std::string>(rest), {});
+    if (fields.size() < 13) continue;
+    out[std::atoi(d.path().filename().c_str())] = {
+        s.substr(open + 1, close - open - 1),
+        (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) / tick};
+  }
+  return out;
+}
+
+// CPU seconds per thread group between two snapshots. Threads named rdk:* that existed before
+// the source started belong to the mock cluster (the broker side, another machine in
+// production); the rest is ledgerflow's side: the engine's lf-* threads and the consumer's own
+// librdkafka threads.
+std::map<std::string, double> cpu_by_group(const std::map<int, ThreadCpu>& before,
+                                           const std::map<int, ThreadCpu>& after,
+                                           const std::set<int>& broker_side) {
+  std::map<std::string, double> out;
+  for (const auto& [tid, t] : after) {
+    auto b = before.find(tid);
+    double used = t.cpu_s - (b == before.end() ? 0 : b->second.cpu_s);
+    std::string group = broker_side.count(tid)             ? "mock_broker"
+                        : t.name.rfind("lf-kafka", 0) == 0 ? "consumer"
+                        : t.name.rfind("lf-log", 0) == 0   ? "log_writer"
+                        : t.name.rfind("lf-shard", 0) == 0 ? "shards"
+                        : t.name.rfind("rdk", 0) == 0      ? "librdkafka_client"
+                                                           : "other";
+    out[group] += used;
+  }
+  return out;
 }
 
 }  // namespace
@@ -187,6 +240,7 @@ int bench_kafka(const BenchOptions& o) {
   c.kafka.properties = {{"session.timeout.ms", "6000"}, {"log_level", "3"}};
   double eps = 0, with_join_s = 0, steady_s = 0;
   uint64_t logged = 0;
+  std::map<std::string, double> cpu;
   {
     Engine engine(c);
     if (Status s = engine.start(); !s) {
@@ -194,6 +248,11 @@ int bench_kafka(const BenchOptions& o) {
       return 2;
     }
     KafkaSource source(&engine, c.kafka);
+    std::set<int> broker_side;
+    for (const auto& [tid, t] : thread_cpu()) {
+      if (t.name.rfind("rdk", 0) == 0) broker_side.insert(tid);
+    }
+    std::map<int, ThreadCpu> cpu_first;
     int64_t t_start = monotonic_ns();
     if (Status s = source.start(); !s) {
       spdlog::error("bench: {}", s.to_string());
@@ -202,7 +261,10 @@ int bench_kafka(const BenchOptions& o) {
     int64_t t_first = 0;
     int64_t deadline = monotonic_ns() + 600'000'000'000;
     while (monotonic_ns() < deadline) {
-      if (t_first == 0 && source.consumed() > 0) t_first = monotonic_ns();
+      if (t_first == 0 && source.consumed() > 0) {
+        t_first = monotonic_ns();
+        cpu_first = thread_cpu();
+      }
       if (source.consumed() >= o.events) break;
       std::this_thread::sleep_for(std::chrono::microseconds(t_first ? 1000 : 100));
     }
@@ -217,6 +279,7 @@ int bench_kafka(const BenchOptions& o) {
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
     int64_t t_end = monotonic_ns();
+    cpu = cpu_by_group(cpu_first, thread_cpu(), broker_side);
     steady_s = double(t_end - t_first) / 1e9;
     with_join_s = double(t_end - t_start) / 1e9;
     eps = double(o.events) / steady_s;
@@ -228,9 +291,18 @@ int bench_kafka(const BenchOptions& o) {
     spdlog::error("bench: {} events logged, expected {}", logged, o.events);
     return 2;
   }
+  double side_cpu_s = 0;
+  std::string cpu_json;
+  for (const auto& [group, secs] : cpu) {
+    if (group != "mock_broker") side_cpu_s += secs;
+    cpu_json += fmt::format("{}\"{}\":{:.3f}", cpu_json.empty() ? "" : ",", group, secs);
+  }
+  const double per_cpu_s = side_cpu_s > 0 ? double(o.events) / side_cpu_s : 0;
   if (o.json) {
+    fmt::print("{{\"source\":\"kafka\",\"events_per_cpu_s\":{:.0f},\"cpu_seconds\":{{{}}},",
+               per_cpu_s, cpu_json);
     fmt::print(
-        "{{\"source\":\"kafka\",\"events\":{},\"events_per_s\":{:.0f},\"seconds\":{:.3f},"
+        "\"events\":{},\"events_per_s\":{:.0f},\"seconds\":{:.3f},"
         "\"seconds_with_group_join\":{:.3f},\"shards\":{},\"partitions\":{},\"fsync\":\"{}\","
         "\"baseline_raw_consume_events_per_s\":{:.0f},\"baseline_parse_only_events_per_s\":{:.0f},"
         "\"preload_events_per_s\":{:.0f}}}\n",
@@ -245,6 +317,10 @@ int bench_kafka(const BenchOptions& o) {
         "throughput, consume -> log -> state: {:.0f} events/s ({:.3f} s from the first message; "
         "{:.3f} s with the group join)\n",
         eps, steady_s, with_join_s);
+    fmt::print(
+        "CPU of ledgerflow's side (engine threads + the consumer's librdkafka threads, not the "
+        "mock brokers): {:.3f} s = {:.0f} events per CPU-second; by thread group (s): {}\n",
+        side_cpu_s, per_cpu_s, cpu_json);
     fmt::print("baseline, bare librdkafka consumer, same messages: {:.0f} events/s\n", raw_eps);
     fmt::print("baseline, parse + validate only on one thread: {:.0f} events/s\n", parse_eps);
     fmt::print("pre-load (idempotent producer, acks=all): {:.0f} events/s\n", preload_eps);

@@ -22,7 +22,9 @@ WatermarkTracker::SourceClock& WatermarkTracker::clock_for(const SourcePosition&
       source.name == last_name_) {
     return *last_clock_;
   }
-  last_clock_ = &sources_[source_key(source)];  // std::map nodes are stable
+  auto [it, inserted] = sources_.try_emplace(source_key(source));
+  if (inserted) stale_ = true;
+  last_clock_ = &it->second;  // std::map nodes are stable
   last_kind_ = source.kind;
   last_partition_ = source.partition;
   last_name_ = source.name;
@@ -32,6 +34,9 @@ WatermarkTracker::SourceClock& WatermarkTracker::clock_for(const SourcePosition&
 void WatermarkTracker::observe(const SourcePosition& source, int64_t event_time_ms,
                                int64_t ingest_time_ms) {
   SourceClock& c = clock_for(source);
+  // What can move the minimum: its holder's clock, a source back from idle, sources turning
+  // idle as the newest ingest time moves (a new source marked stale in clock_for).
+  if (&c == low_holder_ || idle(c) || ingest_time_ms > latest_ingest_ms_) stale_ = true;
   c.max_event_ms = std::max(c.max_event_ms, event_time_ms);
   c.last_ingest_ms = std::max(c.last_ingest_ms, ingest_time_ms);
   max_event_ms_ = std::max(max_event_ms_, event_time_ms);
@@ -43,16 +48,25 @@ void WatermarkTracker::observe(const SourcePosition& source, int64_t event_time_
         });
     sources_.erase(oldest);
     last_clock_ = nullptr;
+    low_holder_ = nullptr;
+    stale_ = true;
   }
 }
 
 int64_t WatermarkTracker::advance() {
-  int64_t low = kNone;
-  for (const auto& [key, c] : sources_) {
-    if (c.last_ingest_ms < latest_ingest_ms_ - options_.idle_timeout_ms) continue;  // idle
-    low = low == kNone ? c.max_event_ms : std::min(low, c.max_event_ms);
+  if (stale_) {
+    low_ = kNone;
+    low_holder_ = nullptr;
+    for (const auto& [key, c] : sources_) {
+      if (idle(c)) continue;
+      if (low_ == kNone || c.max_event_ms < low_) {
+        low_ = c.max_event_ms;
+        low_holder_ = &c;
+      }
+    }
+    stale_ = false;
   }
-  if (low != kNone) watermark_ = std::max(watermark_, low - options_.out_of_orderness_ms);
+  if (low_ != kNone) watermark_ = std::max(watermark_, low_ - options_.out_of_orderness_ms);
   return watermark_;
 }
 
@@ -75,6 +89,8 @@ bool WatermarkTracker::deserialize(ByteReader& r) {
   }
   sources_.clear();
   last_clock_ = nullptr;
+  low_holder_ = nullptr;
+  stale_ = true;
   for (uint64_t i = 0; i < n; ++i) {
     std::string key;
     SourceClock c;

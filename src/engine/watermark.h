@@ -6,6 +6,12 @@
 // Ingest times come from the log records, so the watermark is a deterministic function of the
 // log prefix (replay gives the same watermark as the live run). It never goes backwards.
 //
+// advance() is O(1) unless something can have moved the minimum: it keeps the last minimum
+// and the source that holds it, and recomputes over all sources only when that source moves,
+// a source appears, comes back from idle or is forgotten, or the newest ingest time moves
+// (sources may turn idle). With Kafka partitions as sources that is about once per
+// partition-count records and once per millisecond, not once per record.
+//
 // Owned by the Engine's router (the log writer thread); copied under the router lock.
 #include <cstdint>
 #include <limits>
@@ -47,6 +53,9 @@ class WatermarkTracker {
   static std::string source_key(const SourcePosition& s);
 
   SourceClock& clock_for(const SourcePosition& source);
+  bool idle(const SourceClock& c) const {
+    return c.last_ingest_ms < latest_ingest_ms_ - options_.idle_timeout_ms;
+  }
 
   WatermarkOptions options_;
   std::map<std::string, SourceClock> sources_;
@@ -58,6 +67,11 @@ class WatermarkTracker {
   int64_t watermark_ = kNone;
   int64_t max_event_ms_ = kNone;
   int64_t latest_ingest_ms_ = kNone;
+  // The minimum of max_event_ms over active sources as last computed, and its holder; valid
+  // while !stale_.
+  int64_t low_ = kNone;
+  const SourceClock* low_holder_ = nullptr;
+  bool stale_ = true;
 };
 
 }  // namespace ledgerflow
