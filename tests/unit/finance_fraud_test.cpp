@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "finance/duplicate_invoice_detector.h"
+#include "finance/payment_checks.h"
 #include "finance/split_invoice_detector.h"
+#include "finance/three_way_match.h"
 
 using ledgerflow::Money;
 using namespace ledgerflow::finance;
@@ -319,4 +321,176 @@ TEST(FinanceSplitInvoice, PrecisionAndRecallOnInjectedSplits) {
   Score s = score(feed(d, data), cases);
   EXPECT_GE(s.precision(), 0.9) << s.true_alerts << "/" << s.alerts;
   EXPECT_GE(s.recall(), 0.9) << s.found << "/" << s.cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Three-way match
+
+namespace {
+
+// Order P1: 100 widgets at 2.00, 10 gadgets at 50.00, 5 bolts at 1.00. Received: 100 widgets
+// and 8 gadgets, no bolts.
+struct Procurement {
+  PurchaseOrder po{
+      "P1",
+      "S1",
+      kMar2,
+      {{"widget", 100, money("2.00")}, {"gadget", 10, money("50.00")}, {"bolt", 5, money("1.00")}}};
+  std::vector<GoodsReceipt> receipts{
+      {"R1", "P1", kMar2 + 5, {{"widget", 60}, {"gadget", 8}}},
+      {"R2", "P1", kMar2 + 6, {{"widget", 40}}},
+      {"R9", "P9", kMar2 + 6, {{"bolt", 5}}},  // another order's receipt
+  };
+};
+
+Invoice po_invoice(std::string id, std::vector<InvoiceLine> lines) {
+  Invoice inv = invoice(std::move(id), "S1", "INV-7", money("1"), kMar2 + 7);
+  inv.po_id = "P1";
+  inv.lines = std::move(lines);
+  return inv;
+}
+
+std::vector<std::string> rules(const std::vector<Alert>& alerts) {
+  std::vector<std::string> out;
+  for (const Alert& a : alerts) out.push_back(a.rule_id);
+  return out;
+}
+
+}  // namespace
+
+TEST(FinanceThreeWayMatch, CleanInvoiceAtTheTolerances) {
+  Procurement p;
+  // 2.04 is exactly 2 % above 2.00; 100 of 100 received; 8 of 8 gadgets.
+  auto inv = po_invoice("i1", {{"widget", 100, money("2.04")}, {"gadget", 8, money("50.00")}});
+  EXPECT_TRUE(match_invoice(inv, &p.po, p.receipts, {}).empty());
+  // A price below the order is fine.
+  inv.lines = {{"widget", 100, money("1.50")}};
+  EXPECT_TRUE(match_invoice(inv, &p.po, p.receipts, {}).empty());
+  // Quantity exactly 5 % over what was received and ordered (105 of 100).
+  inv.lines = {{"widget", 105, money("2.00")}};
+  EXPECT_TRUE(match_invoice(inv, &p.po, p.receipts, {}).empty());
+}
+
+TEST(FinanceThreeWayMatch, PriceAndQuantityBeyondTolerance) {
+  Procurement p;
+  // One micro-unit above 2 %: flagged.
+  auto inv = po_invoice("i1", {{"widget", 100, money("2.040001")}});
+  auto a = match_invoice(inv, &p.po, p.receipts, {});
+  ASSERT_EQ(rules(a), (std::vector<std::string>{"three_way_mismatch"}));
+  EXPECT_EQ(a[0].severity, Severity::kWarning);
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"i1", "P1"}));
+  // 106 of 100 widgets: 6 % > 5 %.
+  inv.lines = {{"widget", 106, money("2.00")}};
+  EXPECT_EQ(rules(match_invoice(inv, &p.po, p.receipts, {})).size(), 1u);
+  // 9 gadgets against 8 received (12.5 %), although 10 were ordered.
+  inv.lines = {{"gadget", 9, money("50.00")}};
+  a = match_invoice(inv, &p.po, p.receipts, {});
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].message,
+            "Invoice INV-7 from Acme Ltd, product gadget: 9 units invoiced against 8 received "
+            "and 10 ordered on purchase order P1 (tolerance 5.00 %).");
+  // 3.00 for a 2.00 widget is 50 % over: more than five times the tolerance is critical.
+  inv.lines = {{"widget", 10, money("3.00")}};
+  a = match_invoice(inv, &p.po, p.receipts, {});
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].severity, Severity::kCritical);
+  EXPECT_EQ(a[0].message,
+            "Invoice INV-7 from Acme Ltd, product widget: unit price 3.00 is 50.00 % above the "
+            "ordered 2.00 (tolerance 2.00 %).");
+}
+
+TEST(FinanceThreeWayMatch, EarlierInvoicesCountAgainstTheReceipts) {
+  Procurement p;
+  auto first = po_invoice("i1", {{"widget", 60, money("2.00")}});
+  auto second = po_invoice("i2", {{"widget", 50, money("2.00")}});
+  EXPECT_TRUE(match_invoice(first, &p.po, p.receipts, {}).empty());
+  // 60 + 50 = 110 of 100 received: 10 % over.
+  EXPECT_EQ(match_invoice(second, &p.po, p.receipts, {first}).size(), 1u);
+  // The invoice itself in the list is not counted twice.
+  EXPECT_TRUE(match_invoice(first, &p.po, p.receipts, {first}).empty());
+}
+
+TEST(FinanceThreeWayMatch, NotReceivedNotOrderedAndNoOrder) {
+  Procurement p;
+  auto inv = po_invoice("i1", {{"bolt", 5, money("1.00")}, {"nut", 1, money("0.10")}});
+  auto a = match_invoice(inv, &p.po, p.receipts, {});
+  EXPECT_EQ(rules(a), (std::vector<std::string>{"invoice_not_received", "three_way_mismatch"}));
+  EXPECT_EQ(a[0].severity, Severity::kCritical);
+  EXPECT_EQ(a[0].message,
+            "Invoice INV-7 from Acme Ltd, product bolt: 5 units invoiced but none received on "
+            "purchase order P1.");
+  inv.po_id = "";
+  EXPECT_EQ(rules(match_invoice(inv, nullptr, {}, {})),
+            (std::vector<std::string>{"invoice_without_po"}));
+  inv.po_id = "P404";
+  a = match_invoice(inv, nullptr, {}, {});
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].message,
+            "Invoice INV-7 from Acme Ltd for 1.00 names purchase order P404, which is not on "
+            "record.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment checks
+
+namespace {
+
+Payment payment(std::string id, Money amount, int64_t day, std::string account = "acct-1") {
+  return Payment{std::move(id), "i1", amount, day, std::move(account)};
+}
+
+}  // namespace
+
+TEST(FinancePaymentChecks, CleanPaymentGivesNoAlert) {
+  Invoice inv = invoice("i1", "S1", "INV-9", money("1000"), kMar2);
+  Supplier sup{"S1", "Acme Ltd", "acct-1", kMar2 - 31};  // changed 31 days before the payment
+  EXPECT_TRUE(check_payment(payment("p1", money("400"), kMar2), &inv, Money(), &sup).empty());
+  // The second instalment brings the total to exactly the invoice amount.
+  EXPECT_TRUE(check_payment(payment("p2", money("600"), kMar2), &inv, money("400"), &sup).empty());
+  Supplier never_changed{"S1", "Acme Ltd", "acct-1", std::nullopt};
+  EXPECT_TRUE(
+      check_payment(payment("p1", money("1000"), kMar2), &inv, Money(), &never_changed).empty());
+}
+
+TEST(FinancePaymentChecks, EachRuleAndItsBoundary) {
+  Invoice inv = invoice("i1", "S1", "INV-9", money("1000"), kMar2);
+  Supplier sup{"S1", "Acme Ltd", "acct-1", std::nullopt};
+  auto a = check_payment(payment("p3", money("10"), kMar2 + 1), &inv, money("1000"), &sup);
+  ASSERT_EQ(rules(a), (std::vector<std::string>{"payment_already_paid"}));
+  EXPECT_EQ(a[0].message,
+            "Payment p3 of 10.00 on 2026-03-03 is for invoice INV-9 from Acme Ltd, already paid "
+            "in full (1,000.00 of 1,000.00).");
+  EXPECT_EQ(rules(check_payment(payment("p3", money("0.000001"), kMar2), &inv,
+                                money("999.999999") + money("0.000001"), &sup)),
+            (std::vector<std::string>{"payment_already_paid"}));
+  EXPECT_EQ(
+      rules(check_payment(payment("p2", money("600.000001"), kMar2), &inv, money("400"), &sup)),
+      (std::vector<std::string>{"payment_exceeds_invoice"}));
+  a = check_payment(payment("p1", money("1000"), kMar2 - 1), &inv, Money(), &sup);
+  ASSERT_EQ(rules(a), (std::vector<std::string>{"payment_before_invoice"}));
+  EXPECT_EQ(a[0].message,
+            "Payment p1 of 1,000.00 on 2026-03-01 is dated before invoice INV-9 from Acme Ltd "
+            "was issued on 2026-03-02.");
+  EXPECT_EQ(rules(check_payment(payment("p1", money("1"), kMar2), nullptr, Money(), nullptr)),
+            (std::vector<std::string>{"payment_without_invoice"}));
+}
+
+TEST(FinancePaymentChecks, BankAccountChangedOrDifferent) {
+  Invoice inv = invoice("i1", "S1", "INV-9", money("1000"), kMar2);
+  // Changed exactly 30 days before the payment: inside the default window; the same day too.
+  for (int64_t since : {0, 30}) {
+    Supplier sup{"S1", "Acme Ltd", "acct-2", kMar2 - since};
+    auto a = check_payment(payment("p1", money("1000"), kMar2, "acct-2"), &inv, Money(), &sup);
+    ASSERT_EQ(rules(a), (std::vector<std::string>{"payment_bank_account_changed"})) << since;
+    EXPECT_EQ(a[0].severity, Severity::kCritical);
+  }
+  Supplier later{"S1", "Acme Ltd", "acct-2", kMar2 + 1};  // changed after the payment
+  EXPECT_TRUE(
+      check_payment(payment("p1", money("1000"), kMar2, "acct-2"), &inv, Money(), &later).empty());
+  Supplier sup{"S1", "Acme Ltd", "acct-1", std::nullopt};
+  auto a = check_payment(payment("p1", money("1000"), kMar2, "acct-X"), &inv, Money(), &sup);
+  ASSERT_EQ(rules(a), (std::vector<std::string>{"payment_bank_account_mismatch"}));
+  EXPECT_EQ(a[0].message,
+            "Payment p1 of 1,000.00 on 2026-03-02 went to a bank account that is not Acme Ltd's "
+            "account.");
 }
