@@ -3,13 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "finance/benford_detector.h"
 #include "finance/duplicate_invoice_detector.h"
 #include "finance/payment_checks.h"
+#include "finance/round_amount_detector.h"
 #include "finance/split_invoice_detector.h"
 #include "finance/three_way_match.h"
 
@@ -493,4 +496,136 @@ TEST(FinancePaymentChecks, BankAccountChangedOrDifferent) {
   EXPECT_EQ(a[0].message,
             "Payment p1 of 1,000.00 on 2026-03-02 went to a bank account that is not Acme Ltd's "
             "account.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round amounts
+
+namespace {
+
+// n invoices from one supplier, the first `round` of them unit, 2 x unit, 3 x unit ...
+std::vector<Invoice> supplier_with_round(const std::string& sup, int n, int round,
+                                         int64_t unit = 100) {
+  std::vector<Invoice> out;
+  for (int k = 0; k < n; ++k) {
+    Money amount = k < round ? Money::from_units(unit * (k + 1)) : money("123.45");
+    out.push_back(invoice(sup + "-" + std::to_string(k), sup, "N", amount, kMar2 + k));
+  }
+  return out;
+}
+
+std::vector<Alert> round_alerts(const std::vector<Invoice>& invoices,
+                                RoundAmountParams params = {}) {
+  RoundAmountDetector d(params);
+  for (const Invoice& inv : invoices) d.observe(inv);
+  return d.evaluate();
+}
+
+}  // namespace
+
+TEST(FinanceRoundAmount, ThresholdOfTheBinomialExcess) {
+  // n = 20 at p = 5 %: n p = 1, sd = sqrt(20 x 0.05 x 0.95) = 0.9747. r = 4 gives
+  // z = 3 / 0.9747 = 3.08 >= 3: flagged; r = 3 gives z = 2.05: not.
+  auto a = round_alerts(supplier_with_round("S1", 20, 4));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule_id, "round_amount_invoices");
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"S1"}));
+  EXPECT_EQ(a[0].message,
+            "4 of 20 invoices from Acme Ltd (20 %) are exact multiples of 100.00, against about "
+            "5 % expected.");
+  EXPECT_NEAR(a[0].score, (0.20 - 0.05) / 0.95, 1e-12);
+  EXPECT_TRUE(round_alerts(supplier_with_round("S1", 20, 3)).empty());
+  // All 19 round, but under the minimum count of 20.
+  EXPECT_TRUE(round_alerts(supplier_with_round("S1", 19, 19)).empty());
+  // With a 1,000 unit, 100 .. 400 are not round; 1,000 .. 4,000 are.
+  RoundAmountParams thousand;
+  thousand.round_unit = Money::from_units(1'000);
+  EXPECT_TRUE(round_alerts(supplier_with_round("S1", 20, 4), thousand).empty());
+  EXPECT_EQ(round_alerts(supplier_with_round("S1", 20, 4, 1'000), thousand).size(), 1u);
+}
+
+TEST(FinanceRoundAmount, PrecisionAndRecallOverSuppliers) {
+  std::mt19937_64 rng(5);
+  std::bernoulli_distribution clean_round(0.02), fraud_round(0.4);
+  std::uniform_int_distribution<int64_t> cents(1'000, 500'000);
+  std::vector<Invoice> data;
+  std::vector<std::set<std::string>> cases;
+  for (int s = 0; s < 60; ++s) {
+    std::string sup = "S" + std::to_string(s);
+    bool fraud = s % 6 == 0;
+    if (fraud) cases.push_back({sup});
+    for (int k = 0; k < 60; ++k) {
+      bool round = fraud ? fraud_round(rng) : clean_round(rng);
+      Money amount = round ? Money::from_units(100 * (1 + int64_t(rng() % 50)))
+                           : Money::from_micros(cents(rng) * 10'000 + 1'230'000);
+      data.push_back(invoice(sup + "-" + std::to_string(k), sup, "N", amount, kMar2 + k));
+    }
+  }
+  Score s = score(round_alerts(data), cases);
+  EXPECT_GE(s.precision(), 0.9) << s.true_alerts << "/" << s.alerts;
+  EXPECT_GE(s.recall(), 0.9) << s.found << "/" << s.cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Benford
+
+TEST(FinanceBenford, DigitsSharesAndBands) {
+  EXPECT_EQ(first_digit(money("0.000042")), 4);
+  EXPECT_EQ(first_digit(money("1250.00")), 1);
+  EXPECT_EQ(first_digit(money("9.99")), 9);
+  EXPECT_NEAR(benford_expected_share(1), 0.30103, 1e-5);
+  EXPECT_NEAR(benford_expected_share(9), 0.04576, 1e-5);
+  EXPECT_EQ(benford_conformity(0.006), BenfordConformity::kClose);
+  EXPECT_EQ(benford_conformity(0.00601), BenfordConformity::kAcceptable);
+  EXPECT_EQ(benford_conformity(0.012), BenfordConformity::kAcceptable);
+  EXPECT_EQ(benford_conformity(0.015), BenfordConformity::kMarginal);
+  EXPECT_EQ(benford_conformity(0.01501), BenfordConformity::kNonconformity);
+  // Every amount starting with 1: |1 - 0.30103| + (1 - 0.30103) over 9 = 1.39794 / 9.
+  EXPECT_NEAR(benford_mad({100, 0, 0, 0, 0, 0, 0, 0, 0}), 0.155327, 1e-6);
+  // Counts in Benford proportions (per 1000, rounded) give a MAD near 0.
+  EXPECT_LT(benford_mad({301, 176, 125, 97, 79, 67, 58, 51, 46}), 0.001);
+}
+
+TEST(FinanceBenford, MinimumCountAndMinimumAmount) {
+  BenfordDetector d;  // min count 50, min amount 10.00
+  for (int k = 0; k < 49; ++k) {
+    d.observe(invoice("i" + std::to_string(k), "S1", "N", money("500.00"), kMar2));
+  }
+  d.observe(invoice("small", "S1", "N", money("9.99"), kMar2));  // not counted
+  EXPECT_EQ(d.profile("S1")->n, 49);
+  EXPECT_TRUE(d.evaluate().empty());
+  d.observe(invoice("i49", "S1", "N", money("10.00"), kMar2));  // the 50th counted amount
+  auto a = d.evaluate();
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule_id, "benford_deviation");
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"S1"}));
+  // 49 fives and 1 one: digit 5 starts 98 % against 7.9 % (log10(1.2) = 0.0792).
+  EXPECT_NE(a[0].message.find("digit 5 starts 98.0 % of amounts against 7.9 % expected"),
+            std::string::npos)
+      << a[0].message;
+  EXPECT_FALSE(d.profile("S404").has_value());
+}
+
+TEST(FinanceBenford, PrecisionAndRecallOverSuppliers) {
+  // Clean suppliers: amounts log-uniform over 10 .. 10^6 (Benford's law holds exactly for a
+  // log-uniform span of whole decades). Fabricated: 100.00 .. 999.99 uniformly, so first digits
+  // are equally likely, MAD about 0.06.
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> decades(1.0, 6.0);
+  std::uniform_int_distribution<int64_t> flat(10'000, 99'999);
+  BenfordDetector d;
+  std::vector<std::set<std::string>> cases;
+  for (int s = 0; s < 40; ++s) {
+    std::string sup = "S" + std::to_string(s);
+    bool fraud = s % 8 == 0;
+    if (fraud) cases.push_back({sup});
+    for (int k = 0; k < 1'000; ++k) {
+      int64_t cents = fraud ? flat(rng) : int64_t(std::pow(10.0, decades(rng)) * 100);
+      d.observe(invoice(sup + "-" + std::to_string(k), sup, "N", Money::from_micros(cents * 10'000),
+                        kMar2));
+    }
+  }
+  Score s = score(d.evaluate(), cases);
+  EXPECT_GE(s.precision(), 0.9) << s.true_alerts << "/" << s.alerts;
+  EXPECT_GE(s.recall(), 0.9) << s.found << "/" << s.cases;
 }
