@@ -11,6 +11,8 @@
 
 #include "finance/benford_detector.h"
 #include "finance/duplicate_invoice_detector.h"
+#include "finance/order_outlier_detector.h"
+#include "finance/order_velocity_detector.h"
 #include "finance/payment_checks.h"
 #include "finance/round_amount_detector.h"
 #include "finance/split_invoice_detector.h"
@@ -626,6 +628,237 @@ TEST(FinanceBenford, PrecisionAndRecallOverSuppliers) {
     }
   }
   Score s = score(d.evaluate(), cases);
+  EXPECT_GE(s.precision(), 0.9) << s.true_alerts << "/" << s.alerts;
+  EXPECT_GE(s.recall(), 0.9) << s.found << "/" << s.cases;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customer orders: amount outliers and velocity
+
+namespace {
+
+constexpr int64_t kT0 = kMar2 * 86'400'000;  // 2026-03-02 00:00:00 UTC in ms
+constexpr int64_t kMinute = 60'000;
+
+CustomerOrder order(std::string id, std::string customer, const char* amount, int64_t time_ms) {
+  return CustomerOrder{std::move(id), std::move(customer), money(amount), time_ms};
+}
+
+// Ten earlier orders: sorted 97 98 99 100 100 100 100 101 102 103, median 100; absolute
+// deviations sorted 0 0 0 0 1 1 2 2 3 3, MAD 1.
+OrderOutlierParams ten_orders_of_history() {
+  OrderOutlierParams p;
+  p.min_history = 10;
+  return p;
+}
+
+OrderOutlierDetector detector_with_history() {
+  OrderOutlierDetector d(ten_orders_of_history());
+  int k = 0;
+  for (const char* a : {"100", "102", "98", "101", "99", "100", "103", "97", "100", "100"}) {
+    EXPECT_FALSE(d.observe(order("h" + std::to_string(k++), "C1", a, kT0)).has_value());
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST(FinanceOrderOutlier, RobustZScoreAroundTheThreshold) {
+  // M = 0.6745 x 5.2 / 1 = 3.507 > 3.5: flagged, above; 5.18 gives 3.494: not.
+  auto a = detector_with_history().observe(order("o1", "C1", "105.20", kT0));
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->rule_id, "order_amount_outlier");
+  EXPECT_EQ(a->evidence_ids, (std::vector<std::string>{"o1"}));
+  EXPECT_EQ(a->message,
+            "Order o1 from customer C1 for 105.20 is far above this customer's usual orders: "
+            "median 100.00, robust z-score 3.5 over the last 10 orders.");
+  EXPECT_FALSE(detector_with_history().observe(order("o1", "C1", "105.18", kT0)).has_value());
+  a = detector_with_history().observe(order("o1", "C1", "94.80", kT0));  // M = -3.507
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->message.find("far below"), std::string::npos);
+  EXPECT_FALSE(detector_with_history().observe(order("o1", "C1", "94.82", kT0)).has_value());
+}
+
+TEST(FinanceOrderOutlier, ZeroMadFallsBackToTheMeanDeviation) {
+  // Eight orders of 100, one of 50, one of 150: median 100, MAD 0, MeanAD = 100 / 10 = 10.
+  // 160: M = 60 / (1.253314 x 10) = 4.79, flagged; 140: 3.19, not.
+  auto history = [] {
+    OrderOutlierDetector d(ten_orders_of_history());
+    int k = 0;
+    for (const char* a : {"100", "100", "50", "100", "100", "150", "100", "100", "100", "100"}) {
+      d.observe(order("h" + std::to_string(k++), "C1", a, kT0));
+    }
+    return d;
+  };
+  EXPECT_TRUE(history().observe(order("o", "C1", "160", kT0)).has_value());
+  EXPECT_FALSE(history().observe(order("o", "C1", "140", kT0)).has_value());
+  // Every earlier order 100: flagged only beyond 50 % of it.
+  auto same = [] {
+    OrderOutlierDetector d(ten_orders_of_history());
+    for (int k = 0; k < 10; ++k) d.observe(order("h" + std::to_string(k), "C1", "100", kT0));
+    return d;
+  };
+  EXPECT_FALSE(same().observe(order("o", "C1", "150", kT0)).has_value());
+  EXPECT_FALSE(same().observe(order("o", "C1", "100", kT0)).has_value());
+  auto a = same().observe(order("o", "C1", "150.01", kT0));
+  ASSERT_TRUE(a.has_value());
+  EXPECT_NE(a->message.find("all earlier orders were the same amount"), std::string::npos);
+}
+
+TEST(FinanceOrderOutlier, MinimumHistoryStateBoundAndReplays) {
+  OrderOutlierDetector d(ten_orders_of_history());
+  for (int k = 0; k < 9; ++k) d.observe(order("h" + std::to_string(k), "C1", "100", kT0));
+  // Nine earlier orders are not enough to judge.
+  EXPECT_FALSE(d.observe(order("big", "C1", "1000000", kT0)).has_value());
+  // A replayed order is neither judged nor counted twice.
+  EXPECT_FALSE(d.observe(order("big", "C1", "1000000", kT0)).has_value());
+  EXPECT_EQ(d.retained("C1"), 10u);
+  // Another customer's history is separate.
+  EXPECT_FALSE(d.observe(order("c2", "C2", "1000000", kT0)).has_value());
+  OrderOutlierParams p;
+  p.history_per_customer = 12;
+  OrderOutlierDetector bounded(p);
+  for (int k = 0; k < 100; ++k) bounded.observe(order("h" + std::to_string(k), "C1", "5", kT0));
+  EXPECT_EQ(bounded.retained("C1"), 12u);
+}
+
+TEST(FinanceOrderOutlier, PrecisionAndRecallOnInjectedOutliers) {
+  // 50 customers x 200 orders, normal amounts (mean 100, sd 10). |M| > 3.5 has probability
+  // 4.7e-4 when the median and MAD are exact; estimated from 20 to 200 earlier orders the rate
+  // is a few times that. From the 21st round on, one order per round of 50 (2 %) is injected
+  // at 10 x.
+  std::mt19937_64 rng(31);
+  std::normal_distribution<double> amount(100.0, 10.0);
+  OrderOutlierDetector clean, d;
+  std::vector<Alert> clean_alerts, alerts;
+  std::vector<std::set<std::string>> cases;
+  for (int k = 0; k < 200; ++k) {
+    for (int c = 0; c < 50; ++c) {
+      std::string id = "o" + std::to_string(k) + "-" + std::to_string(c);
+      int64_t cents = std::llround(std::max(1.0, amount(rng)) * 100);
+      CustomerOrder o{id, "C" + std::to_string(c), Money::from_micros(cents * 10'000), kT0};
+      if (auto a = clean.observe(o)) clean_alerts.push_back(*a);
+      if (c == k % 50 && k >= 20) {
+        o.amount = o.amount * 10;
+        cases.push_back({id});
+      }
+      if (auto a = d.observe(o)) alerts.push_back(*a);
+    }
+  }
+  EXPECT_LE(clean_alerts.size(), 27u) << "of 9,000 judged orders (0.3 %)";
+  Score s = score(alerts, cases);
+  EXPECT_GE(s.precision(), 0.9) << s.true_alerts << "/" << s.alerts;
+  EXPECT_GE(s.recall(), 0.9) << s.found << "/" << s.cases;
+}
+
+TEST(FinanceOrderVelocity, MoreThanFiveOrdersInAnHour) {
+  OrderVelocityDetector d;
+  for (int k = 0; k < 5; ++k) {
+    EXPECT_FALSE(
+        d.observe(order("o" + std::to_string(k), "C1", "10", kT0 + k * 10 * kMinute)).has_value());
+  }
+  auto a = d.observe(order("o5", "C1", "10", kT0 + 50 * kMinute));
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->rule_id, "order_velocity");
+  EXPECT_EQ(a->evidence_ids, (std::vector<std::string>{"o5", "o0", "o1", "o2", "o3", "o4"}));
+  EXPECT_EQ(a->message,
+            "Customer C1 placed 6 orders within 1 hour (2026-03-02 00:00:00.000 to 2026-03-02 "
+            "00:50:00.000), more than the 5 allowed.");
+  // The seventh order in the same burst is not a new alert.
+  EXPECT_FALSE(d.observe(order("o6", "C1", "10", kT0 + 55 * kMinute)).has_value());
+}
+
+TEST(FinanceOrderVelocity, WindowBoundary) {
+  OrderVelocityDetector d;
+  for (int k = 0; k < 5; ++k) {
+    d.observe(order("o" + std::to_string(k), "C1", "10", kT0 + k * 10 * kMinute));
+  }
+  // Exactly one hour after the first: the window (t - 1 h, t] no longer holds it.
+  EXPECT_FALSE(d.observe(order("o5", "C1", "10", kT0 + 60 * kMinute)).has_value());
+  // One ms earlier it would have.
+  OrderVelocityDetector e;
+  for (int k = 0; k < 5; ++k) {
+    e.observe(order("o" + std::to_string(k), "C1", "10", kT0 + k * 10 * kMinute));
+  }
+  EXPECT_TRUE(e.observe(order("o5", "C1", "10", kT0 + 60 * kMinute - 1)).has_value());
+}
+
+TEST(FinanceOrderVelocity, SameBurstWhateverTheArrivalOrder) {
+  std::vector<CustomerOrder> burst;
+  for (int k = 0; k < 6; ++k) {
+    burst.push_back(order("o" + std::to_string(k), "C1", "10", kT0 + k * 7 * kMinute));
+  }
+  auto by_id = [](const CustomerOrder& x, const CustomerOrder& y) { return x.id < y.id; };
+  int permutations = 0;
+  do {
+    OrderVelocityDetector d;
+    int alerts = 0;
+    for (const auto& o : burst) alerts += d.observe(o).has_value() ? 1 : 0;
+    EXPECT_EQ(alerts, 1);
+    ++permutations;
+  } while (std::next_permutation(burst.begin(), burst.end(), by_id));
+  EXPECT_EQ(permutations, 720);
+}
+
+TEST(FinanceOrderVelocity, StateIsBounded) {
+  OrderVelocityParams p;
+  p.max_orders = 1'000'000;
+  p.max_retained_per_customer = 50;
+  OrderVelocityDetector d(p);
+  for (int k = 0; k < 500; ++k) d.observe(order("o" + std::to_string(k), "C1", "1", kT0 + k));
+  EXPECT_EQ(d.retained("C1"), 50u);
+  OrderVelocityDetector e;  // one hour window: older times are dropped
+  for (int k = 0; k < 100; ++k) {
+    e.observe(
+        order("o" + std::to_string(k), "C" + std::to_string(k % 3), "1", kT0 + k * 30 * kMinute));
+  }
+  EXPECT_LE(e.retained("C0"), 2u);
+  e.prune(kT0 + 99 * 30 * kMinute + 60 * kMinute);  // the last order is an hour old
+  EXPECT_EQ(e.customers(), 0u);
+}
+
+TEST(FinanceOrderVelocity, PrecisionAndRecallOnInjectedBursts) {
+  // Clean customers order every 15 to 300 minutes: six orders need five gaps in one hour, at
+  // least 75 minutes, so clean data cannot trip the rule. Bursts: 6 to 8 orders in 30 minutes.
+  std::mt19937_64 rng(41);
+  std::uniform_int_distribution<int64_t> gap(15, 300);
+  std::vector<CustomerOrder> data;
+  std::vector<std::set<std::string>> cases;
+  for (int c = 0; c < 40; ++c) {
+    std::string cust = "C" + std::to_string(c);
+    int64_t t = kT0;
+    for (int k = 0; k < 60; ++k) {
+      t += gap(rng) * kMinute;
+      data.push_back(order(cust + "-" + std::to_string(k), cust, "10", t));
+    }
+    if (c % 4 == 0) {
+      std::set<std::string> ids;
+      int64_t start = t + 400 * kMinute;
+      for (int k = 0; k < 6 + c % 3; ++k) {
+        std::string id = cust + "-burst-" + std::to_string(k);
+        data.push_back(order(id, cust, "10", start + int64_t(rng() % 30) * kMinute));
+        ids.insert(id);
+      }
+      cases.push_back(ids);
+    }
+  }
+  OrderVelocityDetector clean;
+  std::vector<Alert> clean_alerts;
+  for (const auto& o : data) {
+    if (o.id.find("burst") != std::string::npos) continue;
+    if (auto a = clean.observe(o)) clean_alerts.push_back(*a);
+  }
+  EXPECT_TRUE(clean_alerts.empty());
+  std::shuffle(data.begin(), data.end(), rng);  // a customer's data spans days: order matters
+  std::stable_sort(data.begin(), data.end(), [](const auto& x, const auto& y) {
+    return x.time_ms / (2 * 60 * kMinute) < y.time_ms / (2 * 60 * kMinute);
+  });  // ... so arrive roughly in time order, shuffled within two-hour blocks
+  OrderVelocityDetector d;
+  std::vector<Alert> alerts;
+  for (const auto& o : data) {
+    if (auto a = d.observe(o)) alerts.push_back(*a);
+  }
+  Score s = score(alerts, cases);
   EXPECT_GE(s.precision(), 0.9) << s.true_alerts << "/" << s.alerts;
   EXPECT_GE(s.recall(), 0.9) << s.found << "/" << s.cases;
 }
