@@ -75,6 +75,9 @@ Result<ReorderRecommendation> recommend_reorder(const std::vector<double>& daily
   if (!(params.service_level >= 0.5 && params.service_level < 1)) {
     return Status::bad_input("out_of_range", "service level must be in [0.5, 1)");
   }
+  if (!std::isfinite(position.on_hand) || !std::isfinite(position.on_order)) {
+    return Status::bad_input("invalid_stock", "stock on hand and on order must be finite");
+  }
   auto z = inverse_normal_cdf(params.service_level);
   if (!z) return z.status();
   auto demand = demand_stats(daily_units);

@@ -121,6 +121,19 @@ void expect_silent_on(const std::vector<Invoice>& clean) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+// Sentence helpers
+
+TEST(FinanceAlertText, AmountsAndDays) {
+  EXPECT_EQ(format_amount(money("1250")), "1,250.00");
+  EXPECT_EQ(format_amount(money("999.5")), "999.50");
+  EXPECT_EQ(format_amount(money("-1234567.891")), "-1,234,567.891");
+  EXPECT_EQ(format_amount(Money()), "0.00");
+  EXPECT_EQ(format_day(kMar2), "2026-03-02");
+  EXPECT_EQ(format_day(0), "1970-01-01");
+  EXPECT_STREQ(severity_name(Severity::kCritical), "critical");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Duplicate and near-duplicate invoices
 
 TEST(FinanceDuplicateInvoice, NormalizesNumbers) {

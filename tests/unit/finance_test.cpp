@@ -546,4 +546,6 @@ TEST(FinanceReorder, BadInputAndLimits) {
   EXPECT_DOUBLE_EQ(*r->eoq, 0.0);
   params.holding_cost_per_unit_year = Money();
   EXPECT_FALSE(recommend_reorder({1}, params, pos)->eoq.has_value());
+  EXPECT_EQ(recommend_reorder({1}, params, StockPosition{INFINITY, 0, 0}).status().code(),
+            "invalid_stock");
 }
