@@ -159,6 +159,37 @@ TEST(FinanceDuplicateInvoice, WithinOneEdit) {
   EXPECT_FALSE(within_one_edit("ABC", "XABD"));
 }
 
+namespace {
+
+// Full Levenshtein distance, the O(n x m) table the detector avoids.
+size_t levenshtein(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+TEST(FinanceDuplicateInvoice, WithinOneEditAgreesWithLevenshtein) {
+  std::mt19937_64 rng(3);
+  auto word = [&] {
+    std::string w(rng() % 6, ' ');
+    for (char& c : w) c = char('A' + rng() % 3);
+    return w;
+  };
+  for (int k = 0; k < 20'000; ++k) {
+    std::string a = word(), b = word();
+    EXPECT_EQ(within_one_edit(a, b), levenshtein(a, b) <= 1) << a << " / " << b;
+  }
+}
+
 TEST(FinanceDuplicateInvoice, SameSupplierAmountAndDate) {
   DuplicateInvoiceDetector d;
   EXPECT_TRUE(d.observe(invoice("i1", "S1", "INV-1022", money("1250.00"), kMar2)).empty());

@@ -92,6 +92,30 @@ TEST(FinanceTerms, LengthLimit) {
   EXPECT_FALSE(PaymentTerms::parse(std::string(100000, '1')).is_ok());
 }
 
+TEST(FinanceTerms, RandomTextNeverCrashesAndRoundTrips) {
+  // Random strings from the characters the grammar uses: whatever parses must satisfy the
+  // documented ranges.
+  std::mt19937_64 rng(17);
+  const std::string alphabet = "0123456789./%, nNeEtT";
+  size_t accepted = 0;
+  for (int k = 0; k < 50'000; ++k) {
+    std::string text(rng() % 16, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    auto t = PaymentTerms::parse(text);
+    if (!t.is_ok()) {
+      EXPECT_EQ(t.status().code(), "invalid_terms");
+      continue;
+    }
+    ++accepted;
+    EXPECT_GT(t->net_days, 0) << text;
+    EXPECT_LE(t->net_days, PaymentTerms::kMaxDays) << text;
+    EXPECT_GE(t->discount_ppm, 0) << text;
+    EXPECT_LT(t->discount_ppm, PaymentTerms::kRateScale / 2) << text;
+    EXPECT_TRUE(!t->has_discount() || t->discount_days < t->net_days) << text;
+  }
+  EXPECT_GT(accepted, 0u);
+}
+
 TEST(FinanceTerms, DeadlinesFromTheIssueDay) {
   PaymentTerms t = terms("2/10 net 30");
   const int64_t issue = 20'514;  // 2026-03-01
