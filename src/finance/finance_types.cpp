@@ -1,0 +1,42 @@
+#include "finance/finance_types.h"
+
+#include "core/event_time.h"
+
+namespace ledgerflow::finance {
+
+const char* severity_name(Severity s) {
+  switch (s) {
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "unknown";
+}
+
+std::string format_amount(Money m) {
+  std::string plain = m.to_string(2);
+  size_t start = plain[0] == '-' ? 1 : 0;
+  size_t dot = plain.find('.');
+  size_t whole_end = dot == std::string::npos ? plain.size() : dot;
+  std::string out = plain.substr(0, start);
+  for (size_t i = start; i < whole_end; ++i) {
+    size_t left = whole_end - i;
+    if (i > start && left % 3 == 0) out += ',';
+    out += plain[i];
+  }
+  out += plain.substr(whole_end);
+  return out;
+}
+
+std::string format_day(int64_t day) {
+  return format_event_time(day * kMsPerDay).substr(0, 10);
+}
+
+const std::string& supplier_label(const Invoice& inv) {
+  return inv.supplier_name.empty() ? inv.supplier_id : inv.supplier_name;
+}
+
+}  // namespace ledgerflow::finance
