@@ -1,5 +1,6 @@
 #include <chrono>
 #include <csignal>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -21,9 +22,10 @@ void on_signal(int) {
   g_stop = 1;
 }
 
-// Kafka in and out (off unless kafka.brokers is set); the hook reports their figures.
+// Kafka in and out (off unless kafka.brokers is set); a pipeline reporter (*reporter) adds
+// their figures.
 Status start_kafka(Engine* engine, const KafkaConfig& k, std::unique_ptr<KafkaSource>* in,
-                   std::unique_ptr<KafkaUpsertSink>* out) {
+                   std::unique_ptr<KafkaUpsertSink>* out, std::optional<uint64_t>* reporter) {
   if (!k.enabled()) return Status::ok();
   *in = std::make_unique<KafkaSource>(engine, k);
   if (Status s = (*in)->start(); !s) return s;
@@ -31,7 +33,7 @@ Status start_kafka(Engine* engine, const KafkaConfig& k, std::unique_ptr<KafkaSo
     *out = std::make_unique<KafkaUpsertSink>(engine, k);
     if (Status s = (*out)->start(); !s) return s;
   }
-  engine->set_pipeline_hook([src = in->get(), sink = out->get()](PipelineStats* p) {
+  *reporter = engine->add_reporter([src = in->get(), sink = out->get()](PipelineStats* p) {
     src->fill_stats(&p->kafka);
     if (sink) sink->fill_stats(&p->kafka);
   });
@@ -65,6 +67,7 @@ int run_engine(RunOptions o) {
   }
   std::unique_ptr<KafkaSource> kafka_in;
   std::unique_ptr<KafkaUpsertSink> kafka_out;
+  std::optional<uint64_t> kafka_reporter;
   server::HttpServer http(&engine);
   // One shutdown order for every path. The consumer first (it logs, commits and leaves the
   // group), then the Kafka sink publishes the last changes; after the engine, the warehouse
@@ -73,11 +76,11 @@ int run_engine(RunOptions o) {
     if (kafka_in) kafka_in->stop();
     http.stop();
     if (kafka_out) kafka_out->stop();
-    engine.set_pipeline_hook(nullptr);
+    if (kafka_reporter) engine.remove_reporter(*kafka_reporter);
     engine.stop();
     if (writer) writer->stop();
   };
-  if (Status s = start_kafka(&engine, o.engine.kafka, &kafka_in, &kafka_out); !s) {
+  if (Status s = start_kafka(&engine, o.engine.kafka, &kafka_in, &kafka_out, &kafka_reporter); !s) {
     spdlog::error("cannot start Kafka: {}", s.to_string());
     stop_all();
     return 2;

@@ -640,11 +640,6 @@ std::optional<int64_t> Engine::source_offset(const std::string& topic, int32_t p
   return router_.source_offset(topic, partition);
 }
 
-void Engine::set_pipeline_hook(std::function<void(PipelineStats*)> hook) {
-  std::lock_guard lock(hook_mu_);
-  pipeline_hook_ = std::move(hook);
-}
-
 uint64_t Engine::change_seq() const {
   uint64_t sum = 0;
   for (const auto& shard : shards_)
@@ -693,12 +688,8 @@ PipelineStats Engine::pipeline() const {
   p.uptime_ms = now_ms() - started_ms_;
   p.ready = ready();
   p.fsync = fsync_policy_name(config_.fsync);
-  {
-    std::lock_guard lock(hook_mu_);
-    if (pipeline_hook_) pipeline_hook_(&p);
-  }
-  std::lock_guard lock(sinks_mu_);
-  for (const auto& provider : sinks_) p.sinks.push_back(provider());
+  std::lock_guard lock(reporters_mu_);
+  for (const auto& [id, reporter] : reporters_) reporter(&p);
   return p;
 }
 
@@ -707,9 +698,15 @@ uint64_t Engine::log_end_offset() const {
   return router_.next_offset();
 }
 
-void Engine::add_sink(std::function<SinkStatus()> provider) {
-  std::lock_guard lock(sinks_mu_);
-  sinks_.push_back(std::move(provider));
+uint64_t Engine::add_reporter(PipelineReporter reporter) {
+  std::lock_guard lock(reporters_mu_);
+  reporters_.emplace_back(next_reporter_id_, std::move(reporter));
+  return next_reporter_id_++;
+}
+
+void Engine::remove_reporter(uint64_t id) {
+  std::lock_guard lock(reporters_mu_);
+  std::erase_if(reporters_, [id](const auto& r) { return r.first == id; });
 }
 
 KpiSnapshot Engine::kpis() const {

@@ -167,9 +167,13 @@ class Engine {
   std::optional<int64_t> source_offset(const std::string& topic, int32_t partition) const;
   // Every record below this offset has been fsynced (Kafka offsets are committed behind it).
   uint64_t durable_offset() const { return durable_offset_.load(); }
-  // Called at the end of pipeline() to add figures owned outside the engine (Kafka). Set it
-  // before and clear it (empty function) after the owner of the hook's captures goes away.
-  void set_pipeline_hook(std::function<void(PipelineStats*)> hook);
+  // Components outside the engine (the Kafka source and sink, the warehouse writer) add their
+  // figures to pipeline() through a reporter, called at its end from reader threads (it must be
+  // thread-safe). Remove it before whatever it captures goes away; a reporter that captures
+  // only shared state may stay for the engine's lifetime.
+  using PipelineReporter = std::function<void(PipelineStats*)>;
+  uint64_t add_reporter(PipelineReporter reporter);
+  void remove_reporter(uint64_t id);
 
   const EngineConfig& config() const { return config_; }
   const Catalog& catalog() const { return *catalog_; }
@@ -179,9 +183,6 @@ class Engine {
 
   // The offset the next record will get: every record below it is completely in the log.
   uint64_t log_end_offset() const;
-  // Outputs register how they are doing; pipeline() reports it. Call before start() or from
-  // the owning thread; the provider is called from reader threads and must be thread-safe.
-  void add_sink(std::function<SinkStatus()> provider);
 
   // Bench support: per-batch latency samples from all shards.
   void record_latency(bool on);
@@ -242,15 +243,14 @@ class Engine {
 
   std::atomic<uint64_t> log_bytes_{0};
   std::atomic<uint64_t> durable_offset_{0};
-  mutable std::mutex hook_mu_;
-  std::function<void(PipelineStats*)> pipeline_hook_;
   int64_t started_ms_ = 0;
   mutable std::mutex rate_mu_;
   std::vector<std::pair<int64_t, uint64_t>> rate_samples_;  // (monotonic ns, events logged)
 
   RecoveryReport recovery_;
-  mutable std::mutex sinks_mu_;
-  std::vector<std::function<SinkStatus()>> sinks_;
+  mutable std::mutex reporters_mu_;
+  std::vector<std::pair<uint64_t, PipelineReporter>> reporters_;  // (id, reporter)
+  uint64_t next_reporter_id_ = 1;
 };
 
 }  // namespace ledgerflow

@@ -1,6 +1,6 @@
 #pragma once
 // Kafka figures reported beside the pipeline stats (/api/v1/pipeline "kafka", /metrics). Filled
-// by the Kafka source and sink through Engine::set_pipeline_hook; plain data.
+// by the Kafka source and sink through a pipeline reporter (Engine::add_reporter); plain data.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -26,7 +26,9 @@ WarehouseWriter::~WarehouseWriter() {
 
 void WarehouseWriter::start() {
   // The provider shares the status, not the writer: it stays valid whatever outlives what.
-  engine_->add_sink([shared = shared_, engine = engine_] { return snapshot(*shared, *engine); });
+  engine_->add_reporter([shared = shared_, engine = engine_](PipelineStats* p) {
+    p->sinks.push_back(snapshot(*shared, *engine));
+  });
   thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "lf-warehouse");
     run();
