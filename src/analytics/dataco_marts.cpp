@@ -13,8 +13,15 @@
 namespace ledgerflow {
 namespace {
 
-bool fulfilled(const std::string& status) {
+bool is_fulfilled(const std::string& status) {
   return status == "COMPLETE" || status == "CLOSED";
+}
+
+// Grows a by-id vector so that `id` is an index.
+template <typename T>
+T& at_id(std::vector<T>& v, uint32_t id) {
+  if (id >= v.size()) v.resize(size_t(id) + 1);
+  return v[id];
 }
 
 void add(DelayAgg& a, const DelayAgg& b) {
@@ -160,13 +167,28 @@ void LineAggregates::merge(const LineAggregates& o) {
   max_order_time_ms = std::max(max_order_time_ms, o.max_order_time_ms);
 }
 
+uint32_t StringIds::id(const std::string& name) {
+  auto [it, inserted] = ids_.try_emplace(name, uint32_t(names_.size()));
+  if (inserted) names_.push_back(name);
+  return it->second;
+}
+
+bool DatacoMarts::fulfilled(uint32_t order_status) const {
+  return status_fulfilled_[order_status] != 0;
+}
+
 void DatacoMarts::apply(const OrderLine& l) {
+  const uint32_t market = markets_.id(l.market);
+  const uint32_t status = order_statuses_.id(l.order_status);
+  if (status == status_fulfilled_.size()) status_fulfilled_.push_back(is_fulfilled(l.order_status));
   LateAgg late{l.late_delivery_risk ? 1 : 0, 1};
-  add(lines_.delay_by_status[l.delivery_status], DelayAgg{l.days_real - l.days_scheduled, 1});
-  add(lines_.late_by_mode[l.shipping_mode], late);
-  add(lines_.late_by_market[l.market], late);
-  add(lines_.commitments[CommitmentKey{l.department, l.market, l.category}],
-      CommitmentAgg{l.item_total, 1, fulfilled(l.order_status) ? 1 : 0});
+  add(at_id(lines_.delay_by_status, delivery_statuses_.id(l.delivery_status)),
+      DelayAgg{l.days_real - l.days_scheduled, 1});
+  add(at_id(lines_.late_by_mode, shipping_modes_.id(l.shipping_mode)), late);
+  add(at_id(lines_.late_by_market, market), late);
+  add(lines_.commitments[CommitmentIds{departments_.id(l.department), market,
+                                       categories_.id(l.category)}],
+      CommitmentAgg{l.item_total, 1, fulfilled(status) ? 1 : 0});
   const int32_t month = month_index(l.order_time_ms);
   add(lines_.by_month[month],
       MonthAgg{l.sales, l.profit, l.item_total, 1, l.days_real, l.days_scheduled});
@@ -180,29 +202,73 @@ void DatacoMarts::apply(const OrderLine& l) {
     o.first_item_id = l.order_item_id;
     o.customer_id = l.customer_id;
     o.month = month;
-    o.payment_type = l.payment_type;
-    o.market = l.market;
-    o.status = l.order_status;
+    o.payment_type = payment_types_.id(l.payment_type);
+    o.market = market;
+    o.status = status;
   }
   std::vector<int32_t>& months = customer_months_[l.customer_id];
   auto it = std::lower_bound(months.begin(), months.end(), month);
   if (it == months.end() || *it != month) months.insert(it, month);
 }
 
+// A by-id entry with no lines was never applied (an id can be taken by another map first):
+// the string-keyed maps never held such an entry.
+void DatacoMarts::add_lines_to(LineAggregates* out) const {
+  for (uint32_t i = 0; i < lines_.delay_by_status.size(); ++i) {
+    const DelayAgg& a = lines_.delay_by_status[i];
+    if (a.lines != 0) add(out->delay_by_status[delivery_statuses_.name(i)], a);
+  }
+  for (uint32_t i = 0; i < lines_.late_by_mode.size(); ++i) {
+    const LateAgg& a = lines_.late_by_mode[i];
+    if (a.lines != 0) add(out->late_by_mode[shipping_modes_.name(i)], a);
+  }
+  for (uint32_t i = 0; i < lines_.late_by_market.size(); ++i) {
+    const LateAgg& a = lines_.late_by_market[i];
+    if (a.lines != 0) add(out->late_by_market[markets_.name(i)], a);
+  }
+  for (const auto& [k, v] : lines_.commitments) {
+    add(out->commitments[CommitmentKey{departments_.name(k.department), markets_.name(k.market),
+                                       categories_.name(k.category)}],
+        v);
+  }
+  for (const auto& [k, v] : lines_.by_month) add(out->by_month[k], v);
+  for (const auto& [k, v] : lines_.by_day) add(out->by_day[k], v);
+  out->lines += lines_.lines;
+  out->max_order_time_ms = std::max(out->max_order_time_ms, lines_.max_order_time_ms);
+}
+
+void DatacoMarts::load_lines(const LineAggregates& in) {
+  lines_ = Lines{};
+  for (const auto& [k, v] : in.delay_by_status) {
+    at_id(lines_.delay_by_status, delivery_statuses_.id(k)) = v;
+  }
+  for (const auto& [k, v] : in.late_by_mode) at_id(lines_.late_by_mode, shipping_modes_.id(k)) = v;
+  for (const auto& [k, v] : in.late_by_market) at_id(lines_.late_by_market, markets_.id(k)) = v;
+  for (const auto& [k, v] : in.commitments) {
+    lines_.commitments[CommitmentIds{departments_.id(std::get<0>(k)), markets_.id(std::get<1>(k)),
+                                     categories_.id(std::get<2>(k))}] = v;
+  }
+  lines_.by_month.insert(in.by_month.begin(), in.by_month.end());
+  lines_.by_day.insert(in.by_day.begin(), in.by_day.end());
+  lines_.lines = in.lines;
+  lines_.max_order_time_ms = in.max_order_time_ms;
+}
+
 void DatacoMarts::summarize(DatacoSummary* out) const {
-  out->lines.merge(lines_);
+  add_lines_to(&out->lines);
   summarize_orders(out);
   summarize_retention(out);
 }
 
 void DatacoMarts::summarize_orders(DatacoSummary* out) const {
   for (const auto& [id, o] : orders_) {
-    const int64_t fraud = o.status == "SUSPECTED_FRAUD" ? 1 : 0;
+    const int64_t fraud = order_statuses_.name(o.status) == "SUSPECTED_FRAUD" ? 1 : 0;
     CustomerAgg& c = out->customers[o.customer_id];
     c.orders += 1;
     c.fraud_orders += fraud;
     c.order_total = saturating_add(c.order_total, o.total);
-    for (FraudAgg* f : {&out->fraud_by_type[o.payment_type], &out->fraud_by_market[o.market]}) {
+    for (FraudAgg* f : {&out->fraud_by_type[payment_types_.name(o.payment_type)],
+                        &out->fraud_by_market[markets_.name(o.market)]}) {
       f->orders += 1;
       f->fraud_orders += fraud;
     }
@@ -223,14 +289,18 @@ void DatacoMarts::summarize_retention(DatacoSummary* out) const {
 }
 
 void DatacoMarts::serialize(ByteWriter& w) const {
-  std::apply([&](const auto&... m) { (put_map(w, m), ...); }, lines_.maps());
-  w.i64(lines_.lines);
-  w.i64(lines_.max_order_time_ms);
+  // The same bytes as when the maps were string-keyed (checkpoint format unchanged).
+  LineAggregates lines;
+  add_lines_to(&lines);
+  std::apply([&](const auto&... m) { (put_map(w, m), ...); }, lines.maps());
+  w.i64(lines.lines);
+  w.i64(lines.max_order_time_ms);
   w.u64(orders_.size());
   for (const auto& [id, o] : orders_) {
     w.i64(id), w.i64(o.customer_id), w.i64(o.first_item_id), w.i32(o.month),
         w.i64(o.total.micros());
-    w.str(o.payment_type), w.str(o.market), w.str(o.status);
+    w.str(payment_types_.name(o.payment_type)), w.str(markets_.name(o.market)),
+        w.str(order_statuses_.name(o.status));
   }
   w.u64(customer_months_.size());
   for (const auto& [customer, months] : customer_months_) {
@@ -241,22 +311,30 @@ void DatacoMarts::serialize(ByteWriter& w) const {
 }
 
 bool DatacoMarts::deserialize(ByteReader& r) {
-  bool maps_ok = std::apply([&](auto&... m) { return (get_map(r, &m) && ...); }, lines_.maps());
-  if (!maps_ok || !r.i64(&lines_.lines) || !r.i64(&lines_.max_order_time_ms)) {
+  *this = DatacoMarts{};
+  LineAggregates lines;
+  bool maps_ok = std::apply([&](auto&... m) { return (get_map(r, &m) && ...); }, lines.maps());
+  if (!maps_ok || !r.i64(&lines.lines) || !r.i64(&lines.max_order_time_ms)) {
     return false;
   }
+  load_lines(lines);
   uint64_t n;
   if (!r.u64(&n) || n > r.remaining()) return false;
   orders_.clear();
   for (uint64_t i = 0; i < n; ++i) {
     int64_t id;
     OrderAgg o;
+    std::string payment_type, market, status;
     if (!r.i64(&id) || !r.i64(&o.customer_id) || !r.i64(&o.first_item_id) || !r.i32(&o.month) ||
-        !get_money(r, &o.total) || !r.str(&o.payment_type, 1u << 16) ||
-        !r.str(&o.market, 1u << 16) || !r.str(&o.status, 1u << 16)) {
+        !get_money(r, &o.total) || !r.str(&payment_type, 1u << 16) || !r.str(&market, 1u << 16) ||
+        !r.str(&status, 1u << 16)) {
       return false;
     }
-    orders_.emplace(id, std::move(o));
+    o.payment_type = payment_types_.id(payment_type);
+    o.market = markets_.id(market);
+    o.status = order_statuses_.id(status);
+    if (o.status == status_fulfilled_.size()) status_fulfilled_.push_back(is_fulfilled(status));
+    orders_.emplace(id, o);
   }
   if (!r.u64(&n) || n > r.remaining()) return false;
   customer_months_.clear();

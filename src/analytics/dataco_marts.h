@@ -98,6 +98,20 @@ struct DatacoSummary {
 int32_t month_index(int64_t ms);
 std::string month_label(int32_t month_index);
 
+// Dense ids for the few distinct values of one dimension (delivery statuses, markets, ...), so
+// that applying a line costs a hash lookup per dimension instead of string copies and
+// string-keyed map walks. Names come back only when summarizing or serializing.
+class StringIds {
+ public:
+  uint32_t id(const std::string& name);
+  const std::string& name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  std::unordered_map<std::string, uint32_t> ids_;
+  std::vector<std::string> names_;
+};
+
 class DatacoMarts {
  public:
   void apply(const OrderLine& line);
@@ -113,16 +127,45 @@ class DatacoMarts {
   struct OrderAgg {
     int64_t customer_id = 0;
     int64_t first_item_id = INT64_MAX;
-    int32_t month = 0;
     Money total;
-    std::string payment_type;
-    std::string market;
-    std::string status;
+    int32_t month = 0;
+    uint32_t payment_type = 0;  // payment_types_ id
+    uint32_t market = 0;        // markets_ id
+    uint32_t status = 0;        // order_statuses_ id
   };
+  // department, market, category ids
+  struct CommitmentIds {
+    uint32_t department, market, category;
+    bool operator==(const CommitmentIds&) const = default;
+  };
+  struct CommitmentIdsHash {
+    size_t operator()(const CommitmentIds& k) const {
+      return size_t((uint64_t(k.department) * 0x9E3779B97F4A7C15ull) ^
+                    (uint64_t(k.market) * 0xC2B2AE3D27D4EB4Full) ^ k.category);
+    }
+  };
+  // The line-level aggregates keyed by ids; LineAggregates (string keys) at the edges.
+  struct Lines {
+    std::vector<DelayAgg> delay_by_status;  // by delivery_statuses_ id
+    std::vector<LateAgg> late_by_mode;      // by shipping_modes_ id
+    std::vector<LateAgg> late_by_market;    // by markets_ id
+    std::unordered_map<CommitmentIds, CommitmentAgg, CommitmentIdsHash> commitments;
+    std::unordered_map<int32_t, MonthAgg> by_month;
+    std::unordered_map<int64_t, DayAgg> by_day;
+    int64_t lines = 0;
+    int64_t max_order_time_ms = INT64_MIN;
+  };
+  // Adds the line aggregates, with names for ids, into *out.
+  void add_lines_to(LineAggregates* out) const;
+  void load_lines(const LineAggregates& in);
+  bool fulfilled(uint32_t order_status) const;
   void summarize_orders(DatacoSummary* out) const;
   void summarize_retention(DatacoSummary* out) const;
 
-  LineAggregates lines_;
+  StringIds delivery_statuses_, shipping_modes_, markets_, departments_, categories_,
+      payment_types_, order_statuses_;
+  std::vector<uint8_t> status_fulfilled_;  // by order_statuses_ id: COMPLETE or CLOSED
+  Lines lines_;
   std::unordered_map<int64_t, OrderAgg> orders_;                       // by Order Id
   std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;  // sorted, distinct
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -58,6 +59,78 @@ size_t scan_run(std::string_view data, size_t pos) {
 #endif
   while (pos < data.size() && !kSpecial.is[uint8_t(data[pos])]) ++pos;
   return pos;
+}
+
+// What split_plain did with a record.
+struct PlainSplit {
+  enum Kind { kDone, kQuote, kGiveUp } kind = kGiveUp;
+  size_t fields = 0;      // kQuote: fields split before the one that holds a quote
+  size_t next = 0;        // kDone: after the record's line end; kQuote: where that field starts
+  bool line_end = false;  // kDone: the record ended with a line end (not the input's end)
+};
+
+// Splits a record in one pass that finds every special byte of 16 bytes at once (one block
+// covers about two DataCo fields): the fields are views of the input. At the first field that
+// holds a quote it stops (kQuote) and the general path goes on from that field, with its rules
+// for quotes. A record longer than max_bytes is left whole to the general path (kGiveUp), which
+// reports it exactly as it would have.
+PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
+                       std::vector<std::string_view>* fields) {
+  const char* d = data.data();
+  PlainSplit out;
+  size_t n = 0, field_start = start;
+  auto put = [&](size_t end) {
+    if (n == fields->size()) fields->emplace_back();
+    (*fields)[n++] = std::string_view(d + field_start, end - field_start);
+    field_start = end + 1;
+  };
+  enum class Step { kMore, kDone, kQuote };
+  auto special = [&](size_t p) {
+    const char c = d[p];
+    if (c == '"') return Step::kQuote;
+    put(p);
+    if (c == ',') return Step::kMore;
+    size_t after = p + 1;  // a line end: \n, \r\n or \r alone
+    if (c == '\r' && after < data.size() && d[after] == '\n') ++after;
+    out.next = after;
+    out.line_end = true;
+    return Step::kDone;
+  };
+  Step step = Step::kMore;
+  size_t pos = start;
+#if defined(__SSE2__)
+  const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+                quote = _mm_set1_epi8('"');
+  for (; step == Step::kMore && pos + 16 <= data.size(); pos += 16) {
+    if (pos - start > max_bytes) return out;
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + pos));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
+    for (unsigned mask = unsigned(_mm_movemask_epi8(hit)); mask != 0 && step == Step::kMore;
+         mask &= mask - 1) {
+      step = special(pos + size_t(__builtin_ctz(mask)));
+    }
+  }
+#endif
+  for (; step == Step::kMore && pos < data.size(); ++pos) {
+    if (kSpecial.is[uint8_t(d[pos])]) step = special(pos);
+  }
+  if (step == Step::kQuote) {
+    // The general path checks the size after each field: up to here it would have passed.
+    if (field_start - start > max_bytes) return out;
+    out.kind = PlainSplit::kQuote;
+    out.fields = n;
+    out.next = field_start;
+    return out;
+  }
+  if (step == Step::kMore) {  // the input ends without a line end
+    put(data.size());
+    out.next = data.size();
+  }
+  if (out.next - start > max_bytes) return out;
+  fields->resize(n);
+  out.kind = PlainSplit::kDone;
+  return out;
 }
 
 }  // namespace
@@ -166,6 +239,18 @@ bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
   record_start_ = pos_;
   // Field strings are reused from record to record: their buffers stay allocated.
   size_t n = 0;
+  if constexpr (std::is_same_v<Field, std::string_view>) {
+    PlainSplit plain = split_plain(data_, pos_, max_record_bytes_, fields);
+    if (plain.kind == PlainSplit::kDone) {
+      pos_ = plain.next;
+      line_ += plain.line_end ? 1 : 0;
+      return true;
+    }
+    if (plain.kind == PlainSplit::kQuote) {
+      n = plain.fields;
+      pos_ = plain.next;
+    }
+  }
   for (;;) {
     if (n == fields->size()) fields->emplace_back();
     FieldEnd end = read_field(&(*fields)[n++]);

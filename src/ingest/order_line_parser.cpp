@@ -1,5 +1,6 @@
 #include "ingest/order_line_parser.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -66,68 +67,196 @@ Status bad_value(C c, std::string_view v, const char* want) {
                                                         kNames[size_t(c)], v.substr(0, 64), want));
 }
 
-Status read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out) {
-  std::string_view v = value(row, c);
-  if (v.empty())
-    return Status::bad_input("empty_field",
-                             fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
+Status empty_field(C c) {
+  return Status::bad_input("empty_field", fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
+}
+
+// The readers below return true on success; on failure they set *err and return false, so a
+// good row builds no Status at all (this path runs for every row of a file).
+
+// Plain decimal digits only (after an optional '-'), at most 18 of them: what std::from_chars
+// accepts, without its generality. Anything else goes through from_chars for the same verdict.
+bool fast_int(std::string_view v, int64_t* out) {
+  size_t i = v[0] == '-' ? 1 : 0;
+  if (v.size() - i == 0 || v.size() - i > 18) return false;
   int64_t x = 0;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (ec != std::errc() || end != v.data() + v.size()) return bad_value(c, v, "an integer");
+  for (; i < v.size(); ++i) {
+    unsigned d = unsigned(v[i]) - '0';
+    if (d > 9) return false;
+    x = x * 10 + int64_t(d);
+  }
+  *out = v[0] == '-' ? -x : x;
+  return true;
+}
+
+bool read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out, Status* err) {
+  std::string_view v = value(row, c);
+  if (v.empty()) {
+    *err = empty_field(c);
+    return false;
+  }
+  int64_t x = 0;
+  if (!fast_int(v, &x)) {
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    if (ec != std::errc() || end != v.data() + v.size()) {
+      *err = bad_value(c, v, "an integer");
+      return false;
+    }
+  }
   if (x < lo || x > hi) {
-    return Status::bad_input(
+    *err = Status::bad_input(
         "out_of_range",
         fmt::format("column \"{}\": {} is not between {} and {}", kNames[size_t(c)], x, lo, hi));
+    return false;
   }
   *out = x;
-  return Status::ok();
+  return true;
 }
 
-Status read_int32(const DatacoRow& row, C c, int64_t lo, int64_t hi, int32_t* out) {
+bool read_int32(const DatacoRow& row, C c, int64_t lo, int64_t hi, int32_t* out, Status* err) {
   int64_t x = 0;
-  Status s = read_int(row, c, lo, hi, &x);
+  if (!read_int(row, c, lo, hi, &x, err)) return false;
   *out = int32_t(x);
-  return s;
+  return true;
 }
 
-Status read_money(const DatacoRow& row, C c, Money* out) {
-  std::string_view v = value(row, c);
-  if (v.empty())
-    return Status::bad_input("empty_field",
-                             fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
-  Result<Money> m = Money::parse_rounded(v);
-  if (!m) return bad_value(c, v, "a decimal amount");
-  // A billion per line is far beyond any order line; bigger values are typing errors.
-  if (m->micros() > 1'000'000'000 * Money::kScale || m->micros() < -1'000'000'000 * Money::kScale) {
-    return Status::bad_input("out_of_range", fmt::format("column \"{}\": {} is out of range",
-                                                         kNames[size_t(c)], v.substr(0, 64)));
+// The common shape of a DataCo amount, [+-]d{1,12}[.d+], rounded half away from zero to 6
+// fraction digits exactly as Money::parse_rounded does. Anything else (".5", "1e3", 13+ whole
+// digits, stray bytes) is left to Money::parse_rounded, which decides and explains.
+bool fast_money(std::string_view v, Money* out) {
+  size_t i = 0;
+  const bool negative = v[0] == '-';
+  if (v[0] == '-' || v[0] == '+') i = 1;
+  int64_t whole = 0;
+  const size_t whole_start = i;
+  for (; i < v.size(); ++i) {
+    unsigned d = unsigned(v[i]) - '0';
+    if (d > 9) break;
+    whole = whole * 10 + int64_t(d);
   }
-  *out = *m;
-  return Status::ok();
+  const size_t whole_digits = i - whole_start;
+  if (whole_digits == 0 || whole_digits > 12) return false;
+  int64_t frac = 0;
+  int frac_digits = 0;
+  bool round_up = false;
+  if (i < v.size()) {
+    if (v[i] != '.') return false;
+    ++i;
+    if (i == v.size()) return false;
+    for (; i < v.size(); ++i) {
+      unsigned d = unsigned(v[i]) - '0';
+      if (d > 9) return false;
+      if (frac_digits < Money::kScaleDigits) {
+        frac = frac * 10 + int64_t(d);
+        ++frac_digits;
+      } else if (frac_digits++ == Money::kScaleDigits) {
+        round_up = d >= 5;  // only the first dropped digit decides
+      }
+    }
+  }
+  for (int k = std::min(frac_digits, Money::kScaleDigits); k < Money::kScaleDigits; ++k) frac *= 10;
+  const int64_t micros = whole * Money::kScale + frac + (round_up ? 1 : 0);
+  *out = Money::from_micros(negative ? -micros : micros);
+  return true;
 }
 
-Status read_time(const DatacoRow& row, C c, int64_t* out) {
-  Result<int64_t> ms = parse_us_datetime_ms(value(row, c));
+bool read_money(const DatacoRow& row, C c, Money* out, Status* err) {
+  std::string_view v = value(row, c);
+  if (v.empty()) {
+    *err = empty_field(c);
+    return false;
+  }
+  Money m;
+  if (!fast_money(v, &m)) {
+    Result<Money> r = Money::parse_rounded(v);
+    if (!r) {
+      *err = bad_value(c, v, "a decimal amount");
+      return false;
+    }
+    m = *r;
+  }
+  // A billion per line is far beyond any order line; bigger values are typing errors.
+  if (m.micros() > 1'000'000'000 * Money::kScale || m.micros() < -1'000'000'000 * Money::kScale) {
+    *err = Status::bad_input("out_of_range", fmt::format("column \"{}\": {} is out of range",
+                                                         kNames[size_t(c)], v.substr(0, 64)));
+    return false;
+  }
+  *out = m;
+  return true;
+}
+
+// 1 or 2 digits at *p (advancing it); false if there is none.
+bool digits12(std::string_view s, size_t* p, int* out) {
+  size_t i = *p;
+  if (i >= s.size() || unsigned(s[i]) - '0' > 9) return false;
+  int v = s[i++] - '0';
+  if (i < s.size() && unsigned(s[i]) - '0' <= 9) v = v * 10 + (s[i++] - '0');
+  *out = v;
+  *p = i;
+  return true;
+}
+
+// The usual shape "M/D/YYYY H:MM[:SS]" with a four-digit year, giving exactly what
+// parse_us_datetime_ms gives; any other text (and any invalid value) is left to it.
+bool fast_us_datetime(std::string_view s, int64_t* out) {
+  size_t p = 0;
+  int month, day, hour, minute, second = 0;
+  if (!digits12(s, &p, &month) || p >= s.size() || s[p++] != '/' || !digits12(s, &p, &day) ||
+      p + 5 > s.size() || s[p] != '/') {
+    return false;
+  }
+  int year = 0;
+  for (size_t k = p + 1; k < p + 5; ++k) {
+    if (unsigned(s[k]) - '0' > 9) return false;
+    year = year * 10 + (s[k] - '0');
+  }
+  p += 5;
+  if (p >= s.size() || s[p++] != ' ' || !digits12(s, &p, &hour) || p + 3 > s.size() ||
+      s[p] != ':' || unsigned(s[p + 1]) - '0' > 9 || unsigned(s[p + 2]) - '0' > 9) {
+    return false;
+  }
+  minute = (s[p + 1] - '0') * 10 + (s[p + 2] - '0');
+  p += 3;
+  if (p < s.size()) {
+    if (p + 3 != s.size() || s[p] != ':' || unsigned(s[p + 1]) - '0' > 9 ||
+        unsigned(s[p + 2]) - '0' > 9) {
+      return false;
+    }
+    second = (s[p + 1] - '0') * 10 + (s[p + 2] - '0');
+  }
+  if (year < 1970 || year > 2199 || hour > 23 || minute > 59 || second > 59) return false;
+  int64_t days;
+  if (!civil_to_days(year, month, day, &days)) return false;
+  *out = days * kMsPerDay + hour * kMsPerHour + minute * kMsPerMinute + second * kMsPerSecond;
+  return true;
+}
+
+bool read_time(const DatacoRow& row, C c, int64_t* out, Status* err) {
+  std::string_view v = value(row, c);
+  if (fast_us_datetime(v, out)) return true;
+  Result<int64_t> ms = parse_us_datetime_ms(v);
   if (!ms) {
-    return Status::bad_input(
+    *err = Status::bad_input(
         "invalid_time", fmt::format("column \"{}\": {}", kNames[size_t(c)], ms.status().message()));
+    return false;
   }
   *out = *ms;
-  return Status::ok();
+  return true;
 }
 
-Status read_string(const DatacoRow& row, C c, bool allow_empty, std::string* out) {
+bool read_string(const DatacoRow& row, C c, bool allow_empty, std::string* out, Status* err) {
   std::string_view v = value(row, c);
   if (v.size() > kMaxValueBytes) {
-    return Status::bad_input("string_too_long", fmt::format("column \"{}\" is longer than {} bytes",
+    *err = Status::bad_input("string_too_long", fmt::format("column \"{}\" is longer than {} bytes",
                                                             kNames[size_t(c)], kMaxValueBytes));
+    return false;
   }
   if (!allow_empty && v.empty()) {
-    return Status::bad_input("empty_field",
-                             fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
+    *err = empty_field(c);
+    return false;
   }
   out->assign(v);
-  return Status::ok();
+  return true;
 }
 
 Status json_error(simdjson::error_code e) {
@@ -186,40 +315,38 @@ Status OrderLineParser::parse_row(const DatacoRow& row, Event* out) const {
   auto line = std::make_shared<OrderLine>();
   OrderLine& o = *line;
   int64_t late = 0;
-  Status checks[] = {
-      read_int(row, C::kOrderItemId, 1, INT64_MAX / 2, &o.order_item_id),
-      read_int(row, C::kOrderId, 1, INT64_MAX / 2, &o.order_id),
-      read_int(row, C::kOrderCustomerId, 1, INT64_MAX / 2, &o.customer_id),
-      read_time(row, C::kOrderDate, &o.order_time_ms),
-      read_time(row, C::kShippingDate, &o.shipping_time_ms),
-      read_int32(row, C::kDaysReal, 0, 10'000, &o.days_real),
-      read_int32(row, C::kDaysScheduled, 0, 10'000, &o.days_scheduled),
-      read_int(row, C::kLateRisk, 0, 1, &late),
-      read_int32(row, C::kQuantity, 1, 1'000'000, &o.quantity),
-      read_int(row, C::kProductCardId, 0, INT64_MAX / 2, &o.product_id),
-      read_money(row, C::kSales, &o.sales),
-      read_money(row, C::kItemTotal, &o.item_total),
-      read_money(row, C::kProfit, &o.profit),
-      read_money(row, C::kBenefit, &o.benefit),
-      read_money(row, C::kProductPrice, &o.product_price),
-      read_money(row, C::kDiscount, &o.discount),
-      read_string(row, C::kType, false, &o.payment_type),
-      read_string(row, C::kDeliveryStatus, false, &o.delivery_status),
-      read_string(row, C::kOrderStatus, false, &o.order_status),
-      read_string(row, C::kShippingMode, false, &o.shipping_mode),
-      read_string(row, C::kCustomerSegment, false, &o.customer_segment),
-      read_string(row, C::kMarket, false, &o.market),
-      read_string(row, C::kDepartmentName, false, &o.department),
-      read_string(row, C::kCategoryName, false, &o.category),
-      read_string(row, C::kOrderRegion, true, &o.order_region),
-      read_string(row, C::kOrderCountry, true, &o.order_country),
-      read_string(row, C::kOrderState, true, &o.order_state),
-      read_string(row, C::kOrderCity, true, &o.order_city),
-      read_string(row, C::kProductName, true, &o.product_name),
-  };
-  for (const Status& s : checks) {
-    if (!s) return s;
-  }
+  Status err;
+  // In this order: the first failing check names the row's reason.
+  const bool ok = read_int(row, C::kOrderItemId, 1, INT64_MAX / 2, &o.order_item_id, &err) &&
+                  read_int(row, C::kOrderId, 1, INT64_MAX / 2, &o.order_id, &err) &&
+                  read_int(row, C::kOrderCustomerId, 1, INT64_MAX / 2, &o.customer_id, &err) &&
+                  read_time(row, C::kOrderDate, &o.order_time_ms, &err) &&
+                  read_time(row, C::kShippingDate, &o.shipping_time_ms, &err) &&
+                  read_int32(row, C::kDaysReal, 0, 10'000, &o.days_real, &err) &&
+                  read_int32(row, C::kDaysScheduled, 0, 10'000, &o.days_scheduled, &err) &&
+                  read_int(row, C::kLateRisk, 0, 1, &late, &err) &&
+                  read_int32(row, C::kQuantity, 1, 1'000'000, &o.quantity, &err) &&
+                  read_int(row, C::kProductCardId, 0, INT64_MAX / 2, &o.product_id, &err) &&
+                  read_money(row, C::kSales, &o.sales, &err) &&
+                  read_money(row, C::kItemTotal, &o.item_total, &err) &&
+                  read_money(row, C::kProfit, &o.profit, &err) &&
+                  read_money(row, C::kBenefit, &o.benefit, &err) &&
+                  read_money(row, C::kProductPrice, &o.product_price, &err) &&
+                  read_money(row, C::kDiscount, &o.discount, &err) &&
+                  read_string(row, C::kType, false, &o.payment_type, &err) &&
+                  read_string(row, C::kDeliveryStatus, false, &o.delivery_status, &err) &&
+                  read_string(row, C::kOrderStatus, false, &o.order_status, &err) &&
+                  read_string(row, C::kShippingMode, false, &o.shipping_mode, &err) &&
+                  read_string(row, C::kCustomerSegment, false, &o.customer_segment, &err) &&
+                  read_string(row, C::kMarket, false, &o.market, &err) &&
+                  read_string(row, C::kDepartmentName, false, &o.department, &err) &&
+                  read_string(row, C::kCategoryName, false, &o.category, &err) &&
+                  read_string(row, C::kOrderRegion, true, &o.order_region, &err) &&
+                  read_string(row, C::kOrderCountry, true, &o.order_country, &err) &&
+                  read_string(row, C::kOrderState, true, &o.order_state, &err) &&
+                  read_string(row, C::kOrderCity, true, &o.order_city, &err) &&
+                  read_string(row, C::kProductName, true, &o.product_name, &err);
+  if (!ok) return err;
   o.late_delivery_risk = late == 1;
   Event e;
   e.type = EventType::kOrderLine;

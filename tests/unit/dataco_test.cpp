@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
 #include <random>
 
 #include "analytics/dataco_marts.h"
@@ -103,6 +104,77 @@ TEST(Dataco, UsDatesParseAndRefuseNonsense) {
   }
   EXPECT_EQ(*parse_date_days("1970-01-02"), 1);
   EXPECT_FALSE(parse_date_days("2018-02-30"));
+}
+
+// The row parser reads the usual shapes of amounts, integers and dates itself and leaves the
+// rest to Money::parse_rounded, std::from_chars and parse_us_datetime_ms: both must agree.
+TEST(Dataco, FastValueReadersAgreeWithTheGeneralParsers) {
+  for (const char* v : {"0",
+                        "-0",
+                        "+5",
+                        "5.",
+                        ".5",
+                        "-.5",
+                        "327.75",
+                        "314.6400146",
+                        "-249.0899963",
+                        "0.0000005",
+                        "-0.00000049",
+                        "0.9999995",
+                        "1.23456789012",
+                        "999999999.9999999",
+                        "1000000000",
+                        "1000000000.0000001",
+                        "123456789012.5",
+                        "1234567890123",
+                        "1e3",
+                        "12,5",
+                        "1.2.3",
+                        "-",
+                        "+",
+                        "--1",
+                        "1-",
+                        "0x10",
+                        "00012.50"}) {
+    Event e;
+    Status s = parse(row({{DatacoColumn::kSales, v}}), &e);
+    Result<Money> m = Money::parse_rounded(v);
+    const bool in_range = m && m->micros() <= 1'000'000'000 * Money::kScale &&
+                          m->micros() >= -1'000'000'000 * Money::kScale;
+    ASSERT_EQ(s.is_ok(), in_range) << v << ": " << s.to_string();
+    if (in_range) {
+      EXPECT_EQ(e.order_line->sales.micros(), m->micros()) << v;
+    }
+  }
+  for (const char* v :
+       {"1", "-1", "+1", "007", "123456789012345678", "1234567890123456789", "4611686018427387903",
+        "4611686018427387904", "99999999999999999999", "1.0", "1 2", "-", "x"}) {
+    Event e;
+    Status s = parse(row({{DatacoColumn::kOrderId, v}}), &e);
+    int64_t x = 0;
+    std::string_view t(v);
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+    const bool ok = ec == std::errc() && end == t.data() + t.size() && x >= 1 && x <= INT64_MAX / 2;
+    ASSERT_EQ(s.is_ok(), ok) << v << ": " << s.to_string();
+    if (ok) {
+      EXPECT_EQ(e.order_line->order_id, x) << v;
+    }
+  }
+  for (const char* v :
+       {"1/31/2018 22:56",  "12/1/2015 0:05:09", "02/03/2018 07:08", "2/29/2016 23:59:59",
+        "2/29/2017 1:00",   "1/1/1970 0:00",     "12/31/2199 23:59", "1/1/1969 0:00",
+        "1/1/2200 0:00",    "0/1/2018 1:00",     "1/0/2018 1:00",    "1/31/2018 24:00",
+        "1/31/2018 1:60",   "1/31/2018 1:00:60", "1/31/2018 1:5",    "1/31/2018 1:00:5",
+        "1/31/018 1:00",    "1/31/20180 1:00",   "1/31/2018  1:00",  "1/31/2018 1:00 ",
+        "1/31/2018 001:00", "123/1/2018 1:00",   "1/31/2018"}) {
+    Event e;
+    Status s = parse(row({{DatacoColumn::kOrderDate, v}}), &e);
+    Result<int64_t> ms = parse_us_datetime_ms(trim(v));
+    ASSERT_EQ(s.is_ok(), ms.is_ok()) << v << ": " << s.to_string();
+    if (ms) {
+      EXPECT_EQ(e.event_time_ms, *ms) << v;
+    }
+  }
 }
 
 TEST(Dataco, RowParsesIntoATypedTrimmedEvent) {
