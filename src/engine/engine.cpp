@@ -575,6 +575,14 @@ std::optional<std::string> Engine::idempotent_summary(const std::string& key) co
   return router_.idempotent_summary(key);
 }
 
+int64_t Engine::dataco_line_count() const {
+  int64_t n = 0;
+  for (const auto& shard : shards_) {
+    n += shard->read([](const ShardState& s) { return s.dataco().line_count(); });
+  }
+  return n;
+}
+
 DatacoSummary Engine::dataco_summary() const {
   DatacoSummary out;
   for (const auto& shard : shards_) {

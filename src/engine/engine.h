@@ -154,6 +154,8 @@ class Engine {
   std::optional<std::string> idempotent_summary(const std::string& key) const;
   // The DataCo order-line marts merged over all shards (docs/MARTS.md).
   DatacoSummary dataco_summary() const;
+  // Order lines applied over all shards (cheap; dataco_summary() walks every order).
+  int64_t dataco_line_count() const;
   std::vector<int32_t> stores() const;
   PipelineStats pipeline() const;
   KpiSnapshot kpis() const;

@@ -35,7 +35,9 @@ const TableSpec kSalesByMinute{"sales_by_minute",
 bool GoldSnapshot::build(WarehouseTxn* txn) {
   pending_ = committed_;
   ChangeSet changes = engine_->changes_since(&pending_);
-  const bool dataco = dataco_.build(engine_->dataco_summary(), txn);
+  // A summary walks every order under the shard locks: only when order lines were applied.
+  const bool dataco =
+      dataco_.stale(engine_->dataco_line_count()) && dataco_.build(engine_->dataco_summary(), txn);
   if (changes.inventory.empty() && changes.window_starts.empty()) return dataco;
   add_inventory(changes.inventory, txn);
   add_windows(changes.window_starts, txn);
