@@ -768,9 +768,9 @@ TEST(FinanceOrderOutlier, MinimumHistoryStateBoundAndReplays) {
 
 TEST(FinanceOrderOutlier, PrecisionAndRecallOnInjectedOutliers) {
   // 50 customers x 200 orders, normal amounts (mean 100, sd 10). |M| > 3.5 has probability
-  // 4.7e-4 when the median and MAD are exact; estimated from 20 to 200 earlier orders the rate
-  // is a few times that. From the 21st round on, one order per round of 50 (2 %) is injected
-  // at 10 x.
+  // 4.7e-4 when the median and MAD are exact; estimated from 50 to 200 earlier orders (the
+  // default minimum history) the rate is a few times that. From the 51st round on, one order
+  // per round of 50 (2 %) is injected at 10 x.
   std::mt19937_64 rng(31);
   std::normal_distribution<double> amount(100.0, 10.0);
   OrderOutlierDetector clean, d;
@@ -782,7 +782,7 @@ TEST(FinanceOrderOutlier, PrecisionAndRecallOnInjectedOutliers) {
       int64_t cents = std::llround(std::max(1.0, amount(rng)) * 100);
       CustomerOrder o{id, "C" + std::to_string(c), Money::from_micros(cents * 10'000), kT0};
       if (auto a = clean.observe(o)) clean_alerts.push_back(*a);
-      if (c == k % 50 && k >= 20) {
+      if (c == k % 50 && k >= 50) {
         o.amount = o.amount * 10;
         cases.push_back({id});
       }
