@@ -235,6 +235,30 @@ TEST(FinanceDuplicateInvoice, NearDuplicateNumbers) {
   EXPECT_TRUE(d.observe(invoice("i4", "S1", "INV-0021B", money("500.00"), kMar2 + 20)).empty());
 }
 
+TEST(FinanceDuplicateInvoice, OneEditApartOnDifferentOrdersIsARepeatOrder) {
+  auto on_order = [](std::string id, std::string number, int64_t day, std::string po) {
+    Invoice inv = invoice(std::move(id), "S1", std::move(number), money("32.40"), day);
+    inv.po_id = std::move(po);
+    return inv;
+  };
+  DuplicateInvoiceDetector d;
+  d.observe(on_order("i1", "INV-88098", kMar2, "PO-1"));
+  // A standing order: the next order bills the same amount under the next number.
+  EXPECT_TRUE(d.observe(on_order("i2", "INV-88099", kMar2 + 7, "PO-2")).empty());
+  // The same bill again with a tweaked number names the same order (or none): alerted.
+  auto a = d.observe(on_order("i3", "INV-88098A", kMar2 + 2, "PO-1"));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule_id, "near_duplicate_invoice_number");
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"i3", "i1"}));
+  a = d.observe(on_order("i4", "INV-88099B", kMar2 + 9, ""));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"i4", "i2"}));
+  // Equal normalized numbers are flagged whatever the orders.
+  a = d.observe(on_order("i5", "inv 88099", kMar2 + 30, "PO-9"));
+  ASSERT_EQ(a.size(), 2u);  // against i2 (equal) and i4 (one edit, i4 names no order)
+  EXPECT_EQ(a[0].evidence_ids[1], "i2");
+}
+
 TEST(FinanceDuplicateInvoice, StateIsBoundedPerSupplier) {
   DuplicateInvoiceDetector d(DuplicateInvoiceParams{3});
   d.observe(invoice("i0", "S1", "A-0", money("10"), kMar2));
