@@ -44,8 +44,8 @@ FUZZ_SECONDS ?= 60
 fuzz: setup
 	@[ -f $(FUZZ_BUILD)/build.ninja ] || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLEDGERFLOW_FUZZ=ON >/dev/null
-	@ninja -C $(FUZZ_BUILD) -j $(JOBS) fuzz_event_parser fuzz_log_record fuzz_csv
-	@for t in fuzz_event_parser fuzz_log_record fuzz_csv; do \
+	@ninja -C $(FUZZ_BUILD) -j $(JOBS) fuzz_event_parser fuzz_finance_event_parser fuzz_log_record fuzz_csv
+	@for t in fuzz_event_parser fuzz_finance_event_parser fuzz_log_record fuzz_csv; do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 	  ./$(FUZZ_BUILD)/tests/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/seeds || exit 1; \

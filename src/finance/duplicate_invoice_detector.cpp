@@ -47,6 +47,10 @@ std::optional<Alert> DuplicateInvoiceDetector::compare(const Invoice& inv,
                                                        const Seen& earlier) const {
   const bool same_amount = inv.amount == earlier.amount;
   const bool same_number = !normalized.empty() && normalized == earlier.normalized;
+  // Two invoices on different purchase orders bill different deliveries: a standing order
+  // repeats its amount and sequential numbers are one edit apart, so that alone is no sign.
+  const bool other_order =
+      !inv.po_id.empty() && !earlier.po_id.empty() && inv.po_id != earlier.po_id;
   Alert a;
   a.evidence_ids = {inv.id, earlier.id};
   if (same_amount && inv.issue_day == earlier.issue_day) {
@@ -58,8 +62,8 @@ std::optional<Alert> DuplicateInvoiceDetector::compare(const Invoice& inv,
                 format_day(inv.issue_day) + ".";
     return a;
   }
-  if (same_number ||
-      (same_amount && !normalized.empty() && within_one_edit(normalized, earlier.normalized))) {
+  if (same_number || (same_amount && !other_order && !normalized.empty() &&
+                      within_one_edit(normalized, earlier.normalized))) {
     a.rule_id = "near_duplicate_invoice_number";
     a.severity = Severity::kWarning;
     a.score = same_number ? 0.8 : 0.6;
@@ -83,8 +87,8 @@ std::vector<Alert> DuplicateInvoiceDetector::observe(const Invoice& invoice) {
   for (const Seen& s : seen) {
     if (auto a = compare(invoice, normalized, s)) alerts.push_back(std::move(*a));
   }
-  seen.push_back(
-      Seen{invoice.id, invoice.number, std::move(normalized), invoice.amount, invoice.issue_day});
+  seen.push_back(Seen{invoice.id, invoice.number, std::move(normalized), invoice.po_id,
+                      invoice.amount, invoice.issue_day});
   while (seen.size() > params_.max_invoices_per_supplier) seen.pop_front();
   return alerts;
 }

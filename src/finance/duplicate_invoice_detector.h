@@ -5,8 +5,10 @@
 //  - duplicate_invoice (critical): same supplier, same amount and same issue date.
 //  - near_duplicate_invoice_number (warning): same supplier, invoice numbers equal after
 //    normalization, or within one edit (insert, delete or substitute one character) of each
-//    other AND for the same amount. One edit alone is not enough: suppliers number invoices
-//    sequentially, so INV1043 and INV1044 are one edit apart on perfectly clean data.
+//    other AND for the same amount AND not on two different purchase orders. One edit alone is
+//    not enough: suppliers number invoices sequentially, so INV1043 and INV1044 are one edit
+//    apart on perfectly clean data; and a standing order bills the same amount again on its
+//    next purchase order (measured on generated data, docs/FINANCE.md).
 // Normalization: upper-case, drop everything but A-Z and 0-9, drop the leading zeros of every
 // run of digits ("inv-0012/a" -> "INV12A"); only the first kMaxNumberLength characters of the
 // normalized number are compared.
@@ -54,6 +56,7 @@ class DuplicateInvoiceDetector {
     std::string id;
     std::string number;
     std::string normalized;
+    std::string po_id;
     Money amount;
     int64_t issue_day = 0;
   };

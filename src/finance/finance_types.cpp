@@ -35,6 +35,18 @@ std::string format_day(int64_t day) {
   return format_event_time(day * kMsPerDay).substr(0, 10);
 }
 
+Supplier apply_supplier_record(const Supplier* known, const Supplier& update, int64_t ingest_day) {
+  Supplier out = update;
+  if (known == nullptr) {
+    out.bank_account_changed_day.reset();
+  } else if (known->bank_account_fingerprint != update.bank_account_fingerprint) {
+    out.bank_account_changed_day = update.changed_day.value_or(ingest_day);
+  } else {
+    out.bank_account_changed_day = known->bank_account_changed_day;
+  }
+  return out;
+}
+
 const std::string& supplier_label(const Invoice& inv) {
   return inv.supplier_name.empty() ? inv.supplier_id : inv.supplier_name;
 }

@@ -20,12 +20,28 @@ struct Supplier {
   std::string name;
   std::string bank_account_fingerprint;  // current account (a hash, never the number itself)
   std::optional<int64_t> bank_account_changed_day;  // last change of the account, if any
+  std::string terms_text;                           // default terms, e.g. "2/10 net 30"
+  int32_t lead_time_days = 0;                       // order to receipt, as agreed
+  // The business day of this version of the record (event field "changed"), when the source
+  // states it; apply_supplier_record() falls back to the ingest day.
+  std::optional<int64_t> changed_day;
+
+  bool operator==(const Supplier&) const = default;
 };
+
+// The supplier record after `update` (a new supplier event) on top of `known` (null for a new
+// supplier). A different bank account fingerprint is a change: bank_account_changed_day becomes
+// the update's changed_day, or ingest_day when the event does not state it. Otherwise the last
+// change is kept. Onboarding (no known record) is not a change.
+Supplier apply_supplier_record(const Supplier* known, const Supplier& update, int64_t ingest_day);
 
 struct PurchaseOrderLine {
   std::string product_id;
   int64_t quantity = 0;
   Money unit_cost;
+  std::optional<int64_t> expected_day;  // promised delivery day, when the order states it
+
+  bool operator==(const PurchaseOrderLine&) const = default;
 };
 
 struct PurchaseOrder {
@@ -33,11 +49,15 @@ struct PurchaseOrder {
   std::string supplier_id;
   int64_t order_day = 0;
   std::vector<PurchaseOrderLine> lines;
+
+  bool operator==(const PurchaseOrder&) const = default;
 };
 
 struct GoodsReceiptLine {
   std::string product_id;
   int64_t quantity = 0;
+
+  bool operator==(const GoodsReceiptLine&) const = default;
 };
 
 struct GoodsReceipt {
@@ -45,12 +65,16 @@ struct GoodsReceipt {
   std::string po_id;
   int64_t received_day = 0;
   std::vector<GoodsReceiptLine> lines;
+
+  bool operator==(const GoodsReceipt&) const = default;
 };
 
 struct InvoiceLine {
   std::string product_id;
   int64_t quantity = 0;
   Money unit_price;
+
+  bool operator==(const InvoiceLine&) const = default;
 };
 
 struct Invoice {
@@ -62,6 +86,11 @@ struct Invoice {
   Money amount;
   int64_t issue_day = 0;
   std::vector<InvoiceLine> lines;
+  std::string currency;            // ISO 4217 code, e.g. "EUR"; empty when not stated
+  std::string terms_text;          // e.g. "2/10 net 30"; empty when not stated
+  std::optional<int64_t> due_day;  // as printed; otherwise issue day + the terms' net days
+
+  bool operator==(const Invoice&) const = default;
 };
 
 struct Payment {
@@ -70,6 +99,9 @@ struct Payment {
   Money amount;
   int64_t paid_day = 0;
   std::string bank_account_fingerprint;  // the account the money went to
+  std::string method;                    // "transfer", "card", "check", ...; empty if unknown
+
+  bool operator==(const Payment&) const = default;
 };
 
 // A customer order as the outlier and velocity detectors see it.
@@ -78,6 +110,8 @@ struct CustomerOrder {
   std::string customer_id;
   Money amount;
   int64_t time_ms = 0;
+
+  bool operator==(const CustomerOrder&) const = default;
 };
 
 enum class Severity { kInfo, kWarning, kCritical };

@@ -27,7 +27,7 @@ namespace ledgerflow::finance {
 
 struct OrderOutlierParams {
   size_t history_per_customer = 200;
-  size_t min_history = 20;
+  size_t min_history = 50;
   double threshold = 3.5;
   double identical_history_ratio = 0.5;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/event_time.h"
+#include "ingest/json_document.h"
 
 namespace ledgerflow {
 namespace {
@@ -44,17 +45,6 @@ constexpr uint32_t kSaleRequired =
 constexpr uint32_t kSaleAllowed = kSaleRequired | kStoreId | kType;
 constexpr uint32_t kShipmentRequired = kId | kProdId | kUnitReceived | kDt;
 constexpr uint32_t kShipmentAllowed = kShipmentRequired | kStoreId | kType;
-
-Status json_error(simdjson::error_code e) {
-  if (e == simdjson::UTF8_ERROR) {
-    return Status::bad_input("invalid_utf8", "the line is not valid UTF-8");
-  }
-  if (e == simdjson::DEPTH_ERROR) {
-    return Status::bad_input("too_deep", "JSON nesting is too deep");
-  }
-  return Status::bad_input("invalid_json",
-                           fmt::format("malformed JSON: {}", simdjson::error_message(e)));
-}
 
 Status wrong_type(std::string_view field, const char* want) {
   return Status::bad_input("wrong_type", fmt::format("field \"{}\" must be {}", field, want));
@@ -105,12 +95,7 @@ Status read_money(simdjson::ondemand::value v, std::string_view field, int64_t m
                   Money* out) {
   json_type t;
   if (v.type().get(t) || t != json_type::number) return wrong_type(field, "a decimal number");
-  std::string_view raw = v.raw_json_token();
-  while (!raw.empty() &&
-         (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n')) {
-    raw.remove_suffix(1);
-  }
-  Result<Money> m = Money::parse(raw);
+  Result<Money> m = Money::parse(json_number_text(v));
   if (!m) {
     return Status::bad_input(m.status().code(),
                              fmt::format("field \"{}\": {}", field, m.status().message()));
@@ -136,26 +121,13 @@ Status EventParser::parse(std::string_view line, std::optional<EventType> type, 
     return Status::bad_input("empty_line", "the line is empty");
   }
   if (type == EventType::kOrderLine) return order_lines_.parse_json(line, out);
-  scratch_.assign(line);
-  scratch_.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::ondemand::document doc;
-  if (auto e = parser_.iterate(scratch_.data(), line.size(), scratch_.size()).get(doc)) {
-    return json_error(e);
-  }
+  if (Status s = open_json_object(parser_, scratch_, line, &doc); !s) return s;
   simdjson::ondemand::object obj;
-  json_type t;
-  if (auto e = doc.type().get(t)) return json_error(e);
-  if (t != json_type::object)
-    return Status::bad_input("not_object", "the line is not a JSON object");
   if (auto e = doc.get_object().get(obj)) return json_error(e);
   Status s = parse_object(obj, type, out);
   if (!s) return s;
-  // Anything after the object (a second object, garbage) makes the line invalid.
-  const char* loc = nullptr;
-  if (doc.current_location().get(loc) == simdjson::SUCCESS) {
-    return Status::bad_input("invalid_json", "unexpected content after the JSON object");
-  }
-  return Status::ok();
+  return expect_document_end(doc);
 }
 
 Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<EventType> type,

@@ -235,6 +235,30 @@ TEST(FinanceDuplicateInvoice, NearDuplicateNumbers) {
   EXPECT_TRUE(d.observe(invoice("i4", "S1", "INV-0021B", money("500.00"), kMar2 + 20)).empty());
 }
 
+TEST(FinanceDuplicateInvoice, OneEditApartOnDifferentOrdersIsARepeatOrder) {
+  auto on_order = [](std::string id, std::string number, int64_t day, std::string po) {
+    Invoice inv = invoice(std::move(id), "S1", std::move(number), money("32.40"), day);
+    inv.po_id = std::move(po);
+    return inv;
+  };
+  DuplicateInvoiceDetector d;
+  d.observe(on_order("i1", "INV-88098", kMar2, "PO-1"));
+  // A standing order: the next order bills the same amount under the next number.
+  EXPECT_TRUE(d.observe(on_order("i2", "INV-88099", kMar2 + 7, "PO-2")).empty());
+  // The same bill again with a tweaked number names the same order (or none): alerted.
+  auto a = d.observe(on_order("i3", "INV-88098A", kMar2 + 2, "PO-1"));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].rule_id, "near_duplicate_invoice_number");
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"i3", "i1"}));
+  a = d.observe(on_order("i4", "INV-88099B", kMar2 + 9, ""));
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].evidence_ids, (std::vector<std::string>{"i4", "i2"}));
+  // Equal normalized numbers are flagged whatever the orders.
+  a = d.observe(on_order("i5", "inv 88099", kMar2 + 30, "PO-9"));
+  ASSERT_EQ(a.size(), 2u);  // against i2 (equal) and i4 (one edit, i4 names no order)
+  EXPECT_EQ(a[0].evidence_ids[1], "i2");
+}
+
 TEST(FinanceDuplicateInvoice, StateIsBoundedPerSupplier) {
   DuplicateInvoiceDetector d(DuplicateInvoiceParams{3});
   d.observe(invoice("i0", "S1", "A-0", money("10"), kMar2));
@@ -768,9 +792,9 @@ TEST(FinanceOrderOutlier, MinimumHistoryStateBoundAndReplays) {
 
 TEST(FinanceOrderOutlier, PrecisionAndRecallOnInjectedOutliers) {
   // 50 customers x 200 orders, normal amounts (mean 100, sd 10). |M| > 3.5 has probability
-  // 4.7e-4 when the median and MAD are exact; estimated from 20 to 200 earlier orders the rate
-  // is a few times that. From the 21st round on, one order per round of 50 (2 %) is injected
-  // at 10 x.
+  // 4.7e-4 when the median and MAD are exact; estimated from 50 to 200 earlier orders (the
+  // default minimum history) the rate is a few times that. From the 51st round on, one order
+  // per round of 50 (2 %) is injected at 10 x.
   std::mt19937_64 rng(31);
   std::normal_distribution<double> amount(100.0, 10.0);
   OrderOutlierDetector clean, d;
@@ -782,7 +806,7 @@ TEST(FinanceOrderOutlier, PrecisionAndRecallOnInjectedOutliers) {
       int64_t cents = std::llround(std::max(1.0, amount(rng)) * 100);
       CustomerOrder o{id, "C" + std::to_string(c), Money::from_micros(cents * 10'000), kT0};
       if (auto a = clean.observe(o)) clean_alerts.push_back(*a);
-      if (c == k % 50 && k >= 20) {
+      if (c == k % 50 && k >= 50) {
         o.amount = o.amount * 10;
         cases.push_back({id});
       }
