@@ -44,10 +44,7 @@ void KafkaToolProducer::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, vo
 bool KafkaToolProducer::produce(const std::string& topic, std::string_view key,
                                 std::string_view value) {
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = produce_copy(rk_.get(), topic, key, value);
     if (!err) {
       ++queued_;
       return true;

@@ -135,10 +135,7 @@ void KafkaUpsertSink::delivery_cb(rd_kafka_t*, const rd_kafka_message_t* m, void
 void KafkaUpsertSink::produce(const std::string& topic, const std::string& key,
                               const std::string& value, Pending* p) {
   for (;;) {
-    rd_kafka_resp_err_t err = rd_kafka_producev(
-        rk_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(p), RD_KAFKA_V_END);
+    rd_kafka_resp_err_t err = produce_copy(rk_.get(), topic, key, value, p);
     if (!err) {
       produced_.fetch_add(1, std::memory_order_relaxed);
       return;

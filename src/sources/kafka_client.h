@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -32,6 +33,12 @@ Result<rd_kafka_conf_t*> make_kafka_conf(const KafkaClientSettings& s);
 
 // rd_kafka_new around make_kafka_conf.
 Result<KafkaHandle> make_kafka_client(rd_kafka_type_t type, rd_kafka_conf_t* conf);
+
+// Produces one message, key and value copied, with `opaque` handed to the delivery report.
+// rd_kafka_produceva rather than rd_kafka_producev: the RD_KAFKA_V_* macros use GNU statement
+// expressions, which clang refuses under -Wpedantic -Werror (the fuzz build).
+rd_kafka_resp_err_t produce_copy(rd_kafka_t* rk, const std::string& topic, std::string_view key,
+                                 std::string_view value, void* opaque = nullptr);
 
 struct KafkaUrl {
   std::string brokers;              // "host:port,host:port"

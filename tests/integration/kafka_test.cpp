@@ -20,6 +20,7 @@
 #include "engine_process.h"
 #include "ingest/catalog.h"
 #include "sources/generator.h"
+#include "sources/kafka_client.h"
 #include "support/dataco_expected.h"
 
 using namespace ledgerflow;
@@ -154,10 +155,7 @@ class Producer {
   }
   void send(const std::string& topic, const std::string& key, const std::string& value) {
     for (;;) {
-      rd_kafka_resp_err_t e = rd_kafka_producev(
-          rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_KEY(key.data(), key.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+      rd_kafka_resp_err_t e = produce_copy(rk_, topic, key, value);
       if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_poll(rk_, 10);
         continue;
