@@ -53,8 +53,13 @@ class WatermarkTracker {
   static std::string source_key(const SourcePosition& s);
 
   SourceClock& clock_for(const SourcePosition& source);
+  // A source is idle when its latest ingest time is more than idle_timeout_ms older than the
+  // newest one. Saturating: before any observation latest_ingest_ms_ is kNone.
   bool idle(const SourceClock& c) const {
-    return c.last_ingest_ms < latest_ingest_ms_ - options_.idle_timeout_ms;
+    const int64_t floor_ms = latest_ingest_ms_ < kNone + options_.idle_timeout_ms
+                                 ? kNone
+                                 : latest_ingest_ms_ - options_.idle_timeout_ms;
+    return c.last_ingest_ms < floor_ms;
   }
 
   WatermarkOptions options_;
