@@ -27,7 +27,8 @@ int64_t month_key(int32_t month_index);
 class DatacoGold {
  public:
   // True when lines were applied since the last commit (or nothing was committed yet): only
-  // then is a summary worth building.
+  // then is a summary worth building. Every applied line adds one to the count, so an equal
+  // count means equal marts.
   bool stale(int64_t line_count) const { return line_count != committed_lines_; }
   // Adds upserts for the rows that changed; false when none did.
   bool build(const DatacoSummary& summary, WarehouseTxn* txn);

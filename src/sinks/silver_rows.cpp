@@ -137,29 +137,28 @@ SilverRows::SilverRows(const SeenDimensions* committed)
       shipping_modes_{&kDimShippingMode, {}},
       committed_(committed) {}
 
-// True the first time this batch sees a key the session has not committed yet.
+// True the first time this batch sees a key of one dimension (a SeenDimensions member) that
+// the session has not committed yet.
 template <typename T>
-bool first_sight(const std::set<T>* committed, std::set<T>* added, const T& key) {
-  if (committed != nullptr && committed->count(key)) return false;
-  return added->insert(key).second;
+bool SilverRows::first_sight(std::set<T> SeenDimensions::*dimension, const T& key) {
+  if (committed_ != nullptr && (committed_->*dimension).count(key)) return false;
+  return (added_.*dimension).insert(key).second;
 }
 
 void SilverRows::add_date(const CivilDay& d) {
-  const SeenDimensions* c = committed_;
-  if (first_sight(c ? &c->days : nullptr, &added_.days, d.day_start_ms)) {
+  if (first_sight(&SeenDimensions::days, d.day_start_ms)) {
     dates_.add(d.date_key(), d.day_start_ms, int64_t(d.year), int64_t(d.month), int64_t(d.day),
                int64_t(d.iso_weekday));
   }
 }
 
 void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
-  const SeenDimensions* c = committed_;
   add_date(d);
-  if (first_sight(c ? &c->stores : nullptr, &added_.stores, e.store_id)) {
+  if (first_sight(&SeenDimensions::stores, e.store_id)) {
     stores_.cells.emplace_back(int64_t(e.store_id));
   }
   // Products not in the catalog get a row when first seen (ignored if one exists).
-  if (first_sight(c ? &c->products : nullptr, &added_.products, e.prod_id)) {
+  if (first_sight(&SeenDimensions::products, e.prod_id)) {
     std::string name = e.prod_name.empty() ? fmt::format("product {}", e.prod_id) : e.prod_name;
     products_.add(e.prod_id, std::move(name), int64_t(0), int64_t(0), int64_t(0), int64_t(0));
   }
@@ -207,24 +206,23 @@ int64_t SilverRows::location_key(const OrderLine& l) {
 }
 
 void SilverRows::add_order_line(const LogRecord& rec, const OrderLine& l) {
-  const SeenDimensions* c = committed_;
   const CivilDay ordered = civil_day(l.order_time_ms);
   const CivilDay shipped = civil_day(l.shipping_time_ms);
   add_date(ordered);
   add_date(shipped);
-  if (first_sight(c ? &c->customers : nullptr, &added_.customers, l.customer_id)) {
+  if (first_sight(&SeenDimensions::customers, l.customer_id)) {
     customers_.add(l.customer_id, l.customer_segment);
   }
   const int64_t product = order_product_key(l);
-  if (first_sight(c ? &c->order_products : nullptr, &added_.order_products, product)) {
+  if (first_sight(&SeenDimensions::order_products, product)) {
     order_products_.add(product, l.product_id, l.product_name, l.category, l.department);
   }
   const int64_t location = location_key(l);
-  if (first_sight(c ? &c->locations : nullptr, &added_.locations, location)) {
+  if (first_sight(&SeenDimensions::locations, location)) {
     locations_.add(location, l.market, l.order_region, l.order_country, l.order_state,
                    l.order_city);
   }
-  if (first_sight(c ? &c->shipping_modes : nullptr, &added_.shipping_modes, l.shipping_mode)) {
+  if (first_sight(&SeenDimensions::shipping_modes, l.shipping_mode)) {
     shipping_modes_.add(l.shipping_mode);
   }
   order_lines_.add(l.order_item_id, l.order_id, l.customer_id, product, location,

@@ -58,6 +58,8 @@ class SilverRows {
   static int64_t location_key(const OrderLine& line);
 
  private:
+  template <typename T>
+  bool first_sight(std::set<T> SeenDimensions::*dimension, const T& key);
   void add_dimensions(const Event& e, const CivilDay& day);
   void add_date(const CivilDay& day);
   void add_order_line(const LogRecord& rec, const OrderLine& line);
