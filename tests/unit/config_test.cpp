@@ -36,6 +36,33 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(loaded.http_max_body_bytes, defaults.http_max_body_bytes);
   EXPECT_EQ(loaded.http_max_lines, defaults.http_max_lines);
   EXPECT_EQ(loaded.http_threads, defaults.http_threads);
+  EXPECT_EQ(loaded.finance_as_of, defaults.finance_as_of);
+  const FinanceConfig& lf = loaded.shard.finance;
+  const FinanceConfig& df = defaults.shard.finance;
+  EXPECT_EQ(lf.early_payment_budget, df.early_payment_budget);
+  EXPECT_EQ(lf.hurdle_rate, df.hurdle_rate);
+  EXPECT_EQ(lf.alerts_kept, df.alerts_kept);
+  EXPECT_EQ(lf.max_events, df.max_events);
+  EXPECT_EQ(lf.duplicate.max_invoices_per_supplier, df.duplicate.max_invoices_per_supplier);
+  EXPECT_EQ(lf.split.approval_threshold, df.split.approval_threshold);
+  EXPECT_EQ(lf.split.window_days, df.split.window_days);
+  EXPECT_EQ(lf.split.min_invoices, df.split.min_invoices);
+  EXPECT_EQ(lf.split.retention_days, df.split.retention_days);
+  EXPECT_EQ(lf.match.price_tolerance_bp, df.match.price_tolerance_bp);
+  EXPECT_EQ(lf.match.quantity_tolerance_bp, df.match.quantity_tolerance_bp);
+  EXPECT_EQ(lf.payment.bank_change_days, df.payment.bank_change_days);
+  EXPECT_EQ(lf.round.round_unit, df.round.round_unit);
+  EXPECT_EQ(lf.round.expected_share, df.round.expected_share);
+  EXPECT_EQ(lf.round.min_z, df.round.min_z);
+  EXPECT_EQ(lf.round.min_count, df.round.min_count);
+  EXPECT_EQ(lf.benford.min_count, df.benford.min_count);
+  EXPECT_EQ(lf.benford.min_amount, df.benford.min_amount);
+  EXPECT_EQ(lf.benford.noise_multiple, df.benford.noise_multiple);
+  EXPECT_EQ(lf.outlier.history_per_customer, df.outlier.history_per_customer);
+  EXPECT_EQ(lf.outlier.min_history, df.outlier.min_history);
+  EXPECT_EQ(lf.outlier.threshold, df.outlier.threshold);
+  EXPECT_EQ(lf.velocity.max_orders, df.velocity.max_orders);
+  EXPECT_EQ(lf.velocity.window_ms, df.velocity.window_ms);
   EXPECT_EQ(loaded.warehouse.url, defaults.warehouse.url);
   EXPECT_EQ(loaded.warehouse.enabled, defaults.warehouse.enabled);
   EXPECT_EQ(loaded.warehouse.batch_rows, defaults.warehouse.batch_rows);
@@ -66,4 +93,19 @@ TEST(Config, RefusesUnknownKeysAndBadValues) {
   EXPECT_TRUE(try_load("[log]\nfsync = \"batch\"\n"));
   EXPECT_FALSE(try_load("[marts]\nas_of = \"31/01/2018\"\n"));
   EXPECT_TRUE(try_load("[marts]\nas_of = \"2018-01-31\"\n"));
+  // [finance]: money as exact decimal strings (or whole integers), ratios in range, dates.
+  EXPECT_TRUE(try_load("[finance]\nearly_payment_budget = \"2500.50\"\nhurdle_rate = 0.2\n"));
+  EXPECT_TRUE(try_load("[finance.split]\napproval_threshold = 5000\n"));
+  EXPECT_FALSE(try_load("[finance]\nearly_payment_budget = \"-1\"\n"));
+  EXPECT_FALSE(try_load("[finance]\nearly_payment_budget = 2500.5\n"));  // a float: not exact
+  EXPECT_FALSE(try_load("[finance]\nhurdle_rate = -0.1\n"));
+  EXPECT_FALSE(try_load("[finance]\nas_of = \"2018/01/31\"\n"));
+  EXPECT_FALSE(try_load("[finance.split]\nwindow_days = 30\nretention_days = 10\n"));
+  EXPECT_FALSE(try_load("[finance.benford]\nmin_cnt = 3\n"));
+  EngineConfig c;
+  std::ofstream(tmp.sub("f.toml")) << "[finance]\nearly_payment_budget = \"2500.50\"\n"
+                                   << "[finance.velocity]\nmax_orders = 9\n";
+  ASSERT_TRUE(load_config_file(tmp.sub("f.toml"), &c));
+  EXPECT_EQ(c.shard.finance.early_payment_budget, Money::parse("2500.50").value());
+  EXPECT_EQ(c.shard.finance.velocity.max_orders, 9u);
 }
