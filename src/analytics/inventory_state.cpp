@@ -1,5 +1,7 @@
 #include "analytics/inventory_state.h"
 
+#include "core/event_time.h"
+
 #include <limits>
 
 #include <fmt/format.h>
@@ -52,6 +54,7 @@ void InventoryState::apply(const Event& e, uint64_t version) {
   if (e.type == EventType::kSale) {
     row.total_sold = saturating_add(row.total_sold, e.units);
     row.sale_lines += 1;
+    row.demand.add(floor_div(e.event_time_ms, kMsPerDay), e.units);
     Money line;
     if (!Money::checked_mul(e.unit_price, e.units, &line)) {
       line = Money::from_micros(std::numeric_limits<int64_t>::max());
@@ -92,6 +95,26 @@ void InventoryState::serialize(ByteWriter& w) const {
     w.i64(r.last_sale_ms);
     w.u64(r.version);
   }
+}
+
+void InventoryState::serialize_demand(ByteWriter& w) const {
+  w.u64(rows_.size());
+  for (const auto& [key, r] : rows_) {
+    w.u64(key);
+    r.demand.serialize(w);
+  }
+}
+
+bool InventoryState::deserialize_demand(ByteReader& r) {
+  uint64_t n;
+  if (!r.u64(&n) || n != rows_.size()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t key;
+    if (!r.u64(&key)) return false;
+    auto it = rows_.find(key);
+    if (it == rows_.end() || !it->second.demand.deserialize(r)) return false;
+  }
+  return true;
 }
 
 bool InventoryState::deserialize(ByteReader& r) {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/daily_demand.h"
 #include "core/bytes.h"
 #include "core/event.h"
 #include "core/money.h"
@@ -29,6 +30,7 @@ struct InventoryRow {
   int64_t last_event_ms = 0;
   int64_t last_sale_ms = -1;  // event time of the sale that set price and reorder point
   uint64_t version = 0;       // shard change sequence at the last update (for change streams)
+  DailyDemand demand;         // units sold per day, for reorder recommendations
 
   int64_t unit_left() const { return total_received - total_sold; }
   bool below_reorder() const { return unit_left() <= reorder_point; }
@@ -49,6 +51,10 @@ class InventoryState {
 
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r);
+  // The daily demand of every row (checkpoint version 3 and later, after the finance ledger):
+  // u64 count, then per row u64 inventory key and DailyDemand::serialize.
+  void serialize_demand(ByteWriter& w) const;
+  bool deserialize_demand(ByteReader& r);
 
  private:
   InventoryRow& row_for(const Event& e);

@@ -16,8 +16,10 @@
 // Version 2 appends the DataCo order-line marts (DatacoMarts::serialize) to each shard state;
 // a version 1 shard state ends before them and loads with empty marts, which is exact since
 // the binaries that wrote version 1 could not log order lines. Version 3 appends the finance
-// ledger (FinanceLedger::serialize: the finance events it applied) the same way; a version 2
-// shard state loads with an empty ledger, exact for the same reason.
+// ledger (FinanceLedger::serialize: the finance events it applied) and the daily demand per
+// inventory row (InventoryState::serialize_demand) the same way; a version 2 shard state loads
+// with an empty ledger, exact for the same reason, and no demand history (reorder reads then
+// start from the sales after the upgrade).
 #include <cstdint>
 #include <optional>
 #include <string>

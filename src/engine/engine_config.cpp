@@ -304,6 +304,15 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
        int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
   };
   add_finance_setters(&c->shard.finance, &c->finance_as_of, &setters);
+  setters["reorder.window_days"] =
+      int_setter(&c->reorder.window_days, 1, DailyDemand::kDays, "reorder.window_days");
+  setters["reorder.service_level"] =
+      double_setter(&c->reorder.service_level, 0.5, 0.9999, "reorder.service_level");
+  setters["reorder.lead_time_days"] =
+      double_setter(&c->reorder.lead_time_days, 0, 3650, "reorder.lead_time_days");
+  setters["reorder.order_cost"] = money_setter(&c->reorder.order_cost, "reorder.order_cost");
+  setters["reorder.holding_rate"] =
+      double_setter(&c->reorder.holding_rate, 0, 10, "reorder.holding_rate");
   std::string fsync_name;
   setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");
   Status result = Status::ok();

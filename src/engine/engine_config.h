@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/reorder_report.h"
 #include "core/status.h"
 #include "engine/shard_state.h"
 #include "engine/watermark.h"
@@ -86,6 +87,8 @@ struct EngineConfig {
   // Finance reads: the as-of date ("YYYY-MM-DD"); empty: the ledger's latest business day
   // (docs/FINANCE_API.md). The rules' parameters are in shard.finance ([finance] in the file).
   std::string finance_as_of;
+  // Reorder recommendations (/api/v1/reorder, the Kafka `alerts` topic): [reorder].
+  ReorderConfig reorder;
 
   // HTTP
   std::string http_bind = "127.0.0.1";

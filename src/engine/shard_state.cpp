@@ -91,6 +91,7 @@ void ShardState::serialize(ByteWriter& w) const {
   }
   dataco_.serialize(w);
   finance_.serialize(w);
+  inventory_.serialize_demand(w);
 }
 
 bool ShardState::deserialize(ByteReader& r, uint32_t version) {
@@ -126,7 +127,8 @@ bool ShardState::deserialize(ByteReader& r, uint32_t version) {
   }
   if (version < 2) return true;
   if (!dataco_.deserialize(r)) return false;
-  return version < 3 || finance_.deserialize(r);
+  if (version < 3) return true;
+  return finance_.deserialize(r) && inventory_.deserialize_demand(r);
 }
 
 }  // namespace ledgerflow

@@ -45,6 +45,38 @@ std::vector<const typename Map::value_type*> largest_first(const Map& m, Key key
 
 }  // namespace
 
+void write_reorder_line(JsonWriter& w, const ReorderLine& l) {
+  const ReorderRecommendation& r = l.rec;
+  auto optional = [&](std::string_view key, const auto& v) {
+    w.key(key);
+    if (v) {
+      w.value(*v);
+    } else {
+      w.null();
+    }
+  };
+  w.begin_object()
+      .field("store_id", int64_t(l.store_id))
+      .field("prod_id", l.prod_id)
+      .field("prod_name", l.prod_name)
+      .field("on_hand", l.on_hand)
+      .field("demand_days", uint64_t(r.demand.days))
+      .field("demand_mean", r.demand.mean)
+      .field("demand_stddev", r.demand.stddev)
+      .field("z", r.z)
+      .field("safety_stock", r.safety_stock)
+      .field("reorder_point", r.reorder_point);
+  optional("eoq", r.eoq);
+  optional("days_of_supply", r.days_of_supply);
+  w.key("stockout_day");
+  if (r.stockout_day) {
+    w.value(format_day(*r.stockout_day));
+  } else {
+    w.null();
+  }
+  w.field("reorder_now", r.reorder_now).end_object();
+}
+
 std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q) {
   FinanceCounts c = l.counts(q.as_of_day);
   AlertPage alerts = l.alerts(AlertFilter{.limit = 0});

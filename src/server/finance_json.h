@@ -5,6 +5,7 @@
 #include <string>
 
 #include "analytics/finance_ledger.h"
+#include "analytics/reorder_report.h"
 #include "core/json_writer.h"
 
 namespace ledgerflow::server {
@@ -17,6 +18,9 @@ struct FinanceQuery {
   AlertFilter alerts;
   std::string supplier;  // benford: empty lists every supplier
 };
+
+// One product x store of /api/v1/reorder (docs/API.md).
+void write_reorder_line(JsonWriter& w, const ReorderLine& l);
 
 std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q);
 std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q);

@@ -367,6 +367,42 @@ bool HttpServer::finance_query(const httplib::Request& req, httplib::Response& r
   return true;
 }
 
+// GET /api/v1/reorder: recommendations per product x store (docs/API.md). The demand window
+// ends on the day of the newest event time, so a replayed history reads as it did live.
+void HttpServer::handle_reorder(const httplib::Request& req, httplib::Response& res) const {
+  ReorderConfig c = engine_->config().reorder;
+  std::optional<int32_t> store;
+  int64_t limit = 200, window = c.window_days;
+  int64_t as_of = INT64_MIN;
+  if (!store_param(req, res, &store) || !int_param(req, res, "limit", 1, 100'000, &limit) ||
+      !int_param(req, res, "window_days", 1, DailyDemand::kDays, &window) ||
+      !ratio_param(req, res, "service_level", 0.5, 0.9999, &c.service_level) ||
+      !ratio_param(req, res, "lead_time_days", 0, 3650, &c.lead_time_days) ||
+      !as_of_param(req, res, "", &as_of)) {
+    return;
+  }
+  c.window_days = int32_t(window);
+  if (as_of == INT64_MIN) {
+    PipelineStats p = engine_->pipeline();
+    as_of = floor_div(
+        p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms, kMsPerDay);
+  }
+  std::vector<ReorderLine> lines = reorder_report(engine_->inventory(store, false), c, as_of);
+  JsonWriter w;
+  w.begin_object().field("as_of", finance::format_day(as_of));
+  w.field("window_days", int64_t(c.window_days))
+      .field("service_level", c.service_level)
+      .field("lead_time_days", c.lead_time_days)
+      .field("reorder_now",
+             int64_t(std::count_if(lines.begin(), lines.end(),
+                                   [](const ReorderLine& l) { return l.rec.reorder_now; })))
+      .key("products")
+      .begin_array();
+  for (size_t i = 0; i < lines.size() && i < size_t(limit); ++i) write_reorder_line(w, lines[i]);
+  w.end_array().end_object();
+  res.set_content(w.take(), kJson);
+}
+
 void HttpServer::finance_routes() {
   using Render = std::string (*)(const FinanceLedger&, const FinanceQuery&);
   auto read = [this](Render render) {
@@ -378,6 +414,8 @@ void HttpServer::finance_routes() {
     };
   };
   httplib::Server& s = *server_;
+  s.Get("/api/v1/reorder",
+        [this](const httplib::Request& req, httplib::Response& res) { handle_reorder(req, res); });
   s.Get("/api/v1/finance/summary", read(finance_summary_json));
   s.Get("/api/v1/finance/aging", read(payables_aging_json));
   s.Get("/api/v1/finance/cash", read(cash_json));

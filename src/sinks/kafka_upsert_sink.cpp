@@ -9,6 +9,8 @@
 
 #include "core/event_time.h"
 #include "core/json_writer.h"
+#include "engine/watermark.h"
+#include "finance/finance_types.h"
 
 namespace ledgerflow {
 
@@ -44,6 +46,23 @@ std::string finance_alert_message(const LedgerAlert& a, const std::string& subje
   write_alert_json(w, a, subject_name);
   std::string body = w.take();
   return R"({"kind":"finance",)" + body.substr(1);
+}
+
+std::string reorder_alert(const InventoryRow& r, const finance::ReorderRecommendation& rec) {
+  JsonWriter w;
+  w.begin_object()
+      .field("kind", "reorder")
+      .field("store_id", int64_t(r.store_id))
+      .field("prod_id", r.prod_id)
+      .field("prod_name", r.prod_name)
+      .field("unit_left", r.unit_left())
+      .field("reorder_point", rec.reorder_point)
+      .field("safety_stock", rec.safety_stock)
+      .field("demand_mean", rec.demand.mean);
+  if (rec.eoq) w.field("order_quantity", *rec.eoq);
+  if (rec.stockout_day) w.field("stockout_day", finance::format_day(*rec.stockout_day));
+  w.end_object();
+  return w.take();
 }
 
 std::string low_stock_alert(const InventoryRow& r) {
@@ -183,11 +202,33 @@ void KafkaUpsertSink::add_finance_alerts(std::vector<std::pair<std::string, std:
   for (auto& kv : fresh) alerts->push_back(std::move(kv));
 }
 
+int64_t KafkaUpsertSink::newest_event_day() const {
+  PipelineStats p = engine_->pipeline();
+  return floor_div(p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms,
+                   kMsPerDay);
+}
+
+// A reorder alert when a row's recommendation turns to "reorder now" (docs/KAFKA.md): stock plus
+// nothing on order has reached the reorder point from its own demand, before the projected
+// stock-out. Judged when the row changes.
+void KafkaUpsertSink::add_reorder_alert(const InventoryRow& row, uint64_t key, int64_t as_of_day,
+                                        std::vector<std::pair<std::string, std::string>>* alerts) {
+  std::optional<finance::ReorderRecommendation> rec =
+      recommend_for(row, engine_->config().reorder, as_of_day);
+  bool now = rec && rec->reorder_now;
+  bool& was = reorder_now_[key];
+  if (now && !was) {
+    alerts->emplace_back(sale_info_key(row, with_store(row)), reorder_alert(row, *rec));
+  }
+  was = now;
+}
+
 void KafkaUpsertSink::pass() {
   ChangeSet changes = engine_->changes_since(&cursor_);
   std::vector<std::pair<std::string, std::string>> alerts = std::move(alert_retry_);
   retried_.fetch_add(dirty_.size() + alerts.size(), std::memory_order_relaxed);
   alert_retry_.clear();
+  const int64_t as_of_day = changes.inventory.empty() ? 0 : newest_event_day();
   for (InventoryRow& row : changes.inventory) {
     uint64_t key = inventory_key(row.store_id, row.prod_id);
     bool below = row.below_reorder();
@@ -196,6 +237,7 @@ void KafkaUpsertSink::pass() {
       alerts.emplace_back(sale_info_key(row, with_store(row)), low_stock_alert(row));
     }
     was = below;
+    if (!config_.alerts_topic.empty()) add_reorder_alert(row, key, as_of_day, &alerts);
     dirty_.insert(key);
     latest_[key] = std::move(row);
   }

@@ -5,7 +5,10 @@
 //   "prod_name", "regular_unit_price", "reorder_point", "total_sold", "unit_left"} with money
 //   as exact decimal numbers;
 //   topic `alerts`: {"kind":"low_stock", "store_id", "prod_id", "prod_name", "unit_left",
-//   "reorder_point", "at"} when a row crosses to at or below its reorder point; and every finance
+//   "reorder_point", "at"} when a row crosses to at or below its reorder point; {"kind":"reorder",
+//   "store_id", "prod_id", "prod_name", "unit_left", "reorder_point", "safety_stock",
+//   "demand_mean", "order_quantity", "stockout_day"} when a changed row's recommendation from its
+//   own demand (analytics/reorder_report.h, [reorder]) turns to "reorder now"; and every finance
 //   alert (fraud and anomaly rules, docs/FINANCE_API.md) as {"kind":"finance", "seq", "rule_id",
 //   ...}, keyed "finance-<seq>". The ledger's seq is stable across restarts, but which alerts
 //   were delivered is not remembered: after a restart they are published again under the same
@@ -28,6 +31,7 @@
 #include <thread>
 #include <vector>
 
+#include "analytics/reorder_report.h"
 #include "engine/engine.h"
 #include "sources/kafka_client.h"
 
@@ -37,6 +41,7 @@ namespace ledgerflow {
 std::string sale_info_key(const InventoryRow& r, bool with_store);
 std::string sale_info_value(const InventoryRow& r, bool with_store);
 std::string low_stock_alert(const InventoryRow& r);
+std::string reorder_alert(const InventoryRow& r, const finance::ReorderRecommendation& rec);
 std::string finance_alert_message(const LedgerAlert& a, const std::string& subject_name);
 
 class KafkaUpsertSink {
@@ -57,6 +62,9 @@ class KafkaUpsertSink {
   Status make_producer();
   void run();
   void pass();
+  int64_t newest_event_day() const;
+  void add_reorder_alert(const InventoryRow& row, uint64_t key, int64_t as_of_day,
+                         std::vector<std::pair<std::string, std::string>>* alerts);
   void add_finance_alerts(std::vector<std::pair<std::string, std::string>>* alerts);
   void produce(const std::string& topic, const std::string& key, const std::string& value,
                Pending* p);
@@ -71,9 +79,10 @@ class KafkaUpsertSink {
 
   // Sink thread only.
   ChangeCursor cursor_;
-  std::map<uint64_t, InventoryRow> latest_;                       // latest row per key
-  std::map<uint64_t, bool> below_;                                // below reorder at the last pass
-  std::set<uint64_t> dirty_;                                      // keys to (re)publish
+  std::map<uint64_t, InventoryRow> latest_;  // latest row per key
+  std::map<uint64_t, bool> below_;           // below reorder at the last pass
+  std::map<uint64_t, bool> reorder_now_;     // recommendation said "reorder now" at the last pass
+  std::set<uint64_t> dirty_;                 // keys to (re)publish
   std::vector<std::pair<std::string, std::string>> alert_retry_;  // key, value
   uint64_t finance_seq_ = 0;  // finance alerts up to this seq were produced
 

@@ -107,8 +107,11 @@ TEST(Checkpoint, OlderVersionsStillLoad) {
       section([](ledgerflow::ByteWriter& w) { ledgerflow::FinanceLedger().serialize(w); });
   std::string marts =
       section([](ledgerflow::ByteWriter& w) { ledgerflow::DatacoMarts().serialize(w); });
-  ASSERT_GT(v3.size(), marts.size() + finance.size());
-  std::string v2_shard = v3.substr(0, v3.size() - finance.size());
+  std::string demand = section([](ledgerflow::ByteWriter& w) {
+    ledgerflow::InventoryState(&ledgerflow::Catalog::builtin()).serialize_demand(w);
+  });
+  ASSERT_GT(v3.size(), marts.size() + finance.size() + demand.size());
+  std::string v2_shard = v3.substr(0, v3.size() - finance.size() - demand.size());
   std::string v1_shard = v2_shard.substr(0, v2_shard.size() - marts.size());
   for (auto [version, shard] : {std::pair<uint32_t, std::string>{1, v1_shard}, {2, v2_shard}}) {
     Result<CheckpointData> back = decode_checkpoint(checkpoint_with_version(shard, version));

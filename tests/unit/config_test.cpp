@@ -63,6 +63,11 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(lf.outlier.threshold, df.outlier.threshold);
   EXPECT_EQ(lf.velocity.max_orders, df.velocity.max_orders);
   EXPECT_EQ(lf.velocity.window_ms, df.velocity.window_ms);
+  EXPECT_EQ(loaded.reorder.window_days, defaults.reorder.window_days);
+  EXPECT_EQ(loaded.reorder.service_level, defaults.reorder.service_level);
+  EXPECT_EQ(loaded.reorder.lead_time_days, defaults.reorder.lead_time_days);
+  EXPECT_EQ(loaded.reorder.order_cost, defaults.reorder.order_cost);
+  EXPECT_EQ(loaded.reorder.holding_rate, defaults.reorder.holding_rate);
   EXPECT_EQ(loaded.warehouse.url, defaults.warehouse.url);
   EXPECT_EQ(loaded.warehouse.enabled, defaults.warehouse.enabled);
   EXPECT_EQ(loaded.warehouse.batch_rows, defaults.warehouse.batch_rows);
