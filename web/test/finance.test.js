@@ -61,7 +61,7 @@ const cash = {
 };
 
 test('cashBars: overdue then the cumulative horizons', () => {
-  assert.deepEqual(cashBars(cash), { labels: ['Overdue', 'Due ≤ 7 days', 'Due ≤ 30 days', 'Due ≤ 90 days'], keys: ['overdue', 'due_7', 'due_30', 'due_90'], values: [100, 500, 1500, 4000] });
+  assert.deepEqual(cashBars(cash), { labels: ['Overdue', '≤ 7 days', '≤ 30 days', '≤ 90 days'], keys: ['overdue', 'due_7', 'due_30', 'due_90'], values: [100, 500, 1500, 4000] });
   assert.deepEqual(cashBars({}).values, [0, 0, 0, 0]);
 });
 

@@ -74,7 +74,7 @@ export function cashBars(cash) {
   const horizons = Array.isArray(cash?.horizons_days) ? cash.horizons_days : [7, 30, 90];
   const due = arr(t.due, horizons.length);
   return {
-    labels: ['Overdue', ...horizons.map((d) => `Due ≤ ${d} days`)],
+    labels: ['Overdue', ...horizons.map((d) => `≤ ${d} days`)],
     keys: ['overdue', ...horizons.map((d) => `due_${d}`)],
     values: [typeof t.overdue === 'number' ? t.overdue : 0, ...due],
   };
