@@ -190,7 +190,7 @@ export default {
 
     const subjectNames = new Map();
     function addSubject(id, name) {
-      if (!id || subjectNames.has(String(id))) return;
+      if (!id || subjectNames.has(String(id)) || subjectNames.size >= 1000) return;
       subjectNames.set(String(id), name ? String(name) : '');
       subjects.append(h('option', { value: String(id), label: name ? String(name) : null }));
     }
