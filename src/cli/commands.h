@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/engine_config.h"
+#include "sources/finance_generator.h"
 #include "sources/generator.h"
 
 namespace ledgerflow::cli {
@@ -14,6 +15,10 @@ struct RunOptions {
   bool with_generator = false;  // demo
   GeneratorOptions generator;
   bool seed_given = false;
+  // demo: generated finance records per second (0: none), from this seed (fixed by default, so
+  // a restarted demo feeds the same records again and they count as duplicates).
+  double finance_rate = 200;
+  uint64_t finance_seed = 42;
 };
 int run_engine(RunOptions options);
 
@@ -22,6 +27,10 @@ struct GenerateOptions {
   std::string catalog_path;
   std::string to;                       // kafka://HOST:PORT[?topics=SALE,SHIPMENT]; empty: stdout
   std::vector<std::string> properties;  // -X key=value for librdkafka
+  // --finance: the finance data set (docs/FINANCE.md "Generated data") instead of sales, its
+  // simulated days ending today; to Kafka as typed events on one topic (default finance_events).
+  bool finance = false;
+  FinanceGeneratorOptions finance_options;
 };
 int generate(const GenerateOptions& options);
 

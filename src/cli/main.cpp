@@ -99,6 +99,10 @@ int main(int argc, char** argv) {
   demo->add_option("--rate", demo_opts.generator.rate, "generated events per second")
       ->check(CLI::Range(0.1, 1e7));
   demo->add_option("--stores", demo_opts.generator.stores, "stores")->check(CLI::Range(1, 1000));
+  demo->add_option("--finance-rate", demo_opts.finance_rate,
+                   "generated finance records per second (0: none)")
+      ->check(CLI::Range(0.0, 1e6));
+  demo->add_option("--finance-seed", demo_opts.finance_seed, "seed of the finance data set");
   auto* demo_seed = demo->add_option("--seed", demo_opts.generator.seed,
                                      "random seed (default: time; restarted on a non-empty data "
                                      "dir it continues with new events)");
@@ -115,6 +119,15 @@ int main(int argc, char** argv) {
   gen->add_option("--start-ms", gen_opts.generator.start_ms,
                   "event time of the first event (default: now)");
   gen->add_option("--catalog", gen_opts.catalog_path, "product catalog CSV");
+  gen->add_flag("--finance", gen_opts.finance,
+                "the finance data set (suppliers, orders, receipts, invoices, payments, customer "
+                "orders with labelled anomalies; docs/FINANCE.md) instead of sales");
+  gen->add_option("--finance-days", gen_opts.finance_options.days, "finance: simulated days")
+      ->check(CLI::Range(30, 3650));
+  gen->add_option("--suppliers", gen_opts.finance_options.suppliers, "finance: suppliers")
+      ->check(CLI::Range(1, 100000));
+  gen->add_option("--customers", gen_opts.finance_options.customers, "finance: customers")
+      ->check(CLI::Range(1, 1000000));
   gen->add_flag("!--no-initial-stock", gen_opts.generator.initial_stock,
                 "skip the opening stock shipments");
   gen->add_option("--to", gen_opts.to,

@@ -7,10 +7,12 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "core/event_time.h"
 #include "engine/engine.h"
 #include "server/http_server.h"
 #include "sinks/kafka_upsert_sink.h"
 #include "sinks/warehouse_writer.h"
+#include "sources/finance_feed.h"
 #include "sources/generator_source.h"
 #include "sources/kafka_source.h"
 
@@ -96,6 +98,7 @@ int run_engine(RunOptions o) {
   fmt::print("listening on {}\n", url);
   std::fflush(stdout);
   std::unique_ptr<GeneratorSource> gen;
+  std::unique_ptr<FinanceFeed> finance;
   if (o.with_generator) {
     if (!o.seed_given)
       o.generator.seed = uint64_t(std::chrono::system_clock::now().time_since_epoch().count());
@@ -107,12 +110,20 @@ int run_engine(RunOptions o) {
     }
     gen = std::make_unique<GeneratorSource>(&engine, o.generator);
     gen->start();
+    if (o.finance_rate > 0) {
+      FinanceGeneratorOptions fo;
+      fo.seed = o.finance_seed;
+      finance = std::make_unique<FinanceFeed>(&engine, fo, floor_div(now_ms(), kMsPerDay),
+                                              o.finance_rate);
+      finance->start();
+    }
     fmt::print("ledgerflow demo: dashboard at {}  (Ctrl-C to stop)\n", url);
     std::fflush(stdout);
   }
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("stopping");
   if (gen) gen->stop();
+  if (finance) finance->stop();
   stop_all();
   return 0;
 }

@@ -10,6 +10,13 @@ std::string_view event_type_topic(EventType t) {
       return "inventory_shipment";
     case EventType::kOrderLine:
       return "supply_chain_data";
+    case EventType::kSupplier:
+    case EventType::kPurchaseOrder:
+    case EventType::kGoodsReceipt:
+    case EventType::kInvoice:
+    case EventType::kPayment:
+    case EventType::kCustomerOrder:
+      return finance_event_type_name(finance_type_of(t));
   }
   return "unknown";
 }
@@ -25,6 +32,11 @@ bool event_type_from_name(std::string_view name, EventType* out) {
   }
   if (name == "supply_chain_data" || name == "order_line") {
     *out = EventType::kOrderLine;
+    return true;
+  }
+  FinanceEventType f;
+  if (finance_event_type_from_name(name, &f)) {
+    *out = event_type_of(f);
     return true;
   }
   return false;

@@ -9,6 +9,7 @@
 #include "core/checksum.h"
 #include "core/money.h"
 #include "core/order_line.h"
+#include "finance/finance_types.h"
 
 namespace ledgerflow {
 
@@ -17,11 +18,29 @@ enum class EventType : uint8_t {
   kSale = 1,       // topic sale_transaction
   kShipment = 2,   // topic inventory_shipment
   kOrderLine = 3,  // topic supply_chain_data (DataCo order lines, header-keyed JSON objects)
+  // Finance events (docs/FINANCE_EVENTS.md), in FinanceEventType order: kSupplier + i is
+  // FinanceEventType(i). Topic and endpoint names are the finance type names ("invoice", ...).
+  kSupplier = 10,
+  kPurchaseOrder = 11,
+  kGoodsReceipt = 12,
+  kInvoice = 13,
+  kPayment = 14,
+  kCustomerOrder = 15,
 };
+
+inline bool is_finance_event(EventType t) {
+  return t >= EventType::kSupplier && t <= EventType::kCustomerOrder;
+}
+inline FinanceEventType finance_type_of(EventType t) {
+  return FinanceEventType(int(t) - int(EventType::kSupplier));
+}
+inline EventType event_type_of(FinanceEventType t) {
+  return EventType(int(EventType::kSupplier) + int(t));
+}
 
 std::string_view event_type_topic(EventType t);
 // "sale_transaction" / "sale" -> kSale, "inventory_shipment" / "shipment" -> kShipment,
-// "supply_chain_data" / "order_line" -> kOrderLine.
+// "supply_chain_data" / "order_line" -> kOrderLine, a finance type name -> its finance type.
 bool event_type_from_name(std::string_view name, EventType* out);
 
 enum class SourceKind : uint8_t {
@@ -57,6 +76,12 @@ struct Event {
   // Order lines only (type kOrderLine): the DataCo fields. id is the Order Item Id and
   // event_time_ms the order date; store_id, prod_id, units and unit_price stay at defaults.
   std::shared_ptr<const OrderLine> order_line;
+  // Finance events only: the parsed event. id is the record's own id (invoice id, payment id,
+  // ...), event_time_ms its business day (a customer order's time) and prod_id 0, except for a
+  // supplier record, where prod_id is a hash of the record so that a changed record is a new
+  // version and a retried one a duplicate. Records read back from the log carry only their raw
+  // bytes: the router parses them again (the parser is deterministic), see Engine::route.
+  std::shared_ptr<const FinanceEvent> finance;
   IdKey id_key;  // identity for idempotent retries (event_identity)
   // Filled when the record is in the log.
   uint64_t offset = 0;

@@ -3,9 +3,9 @@
 // the log records below `next_offset`. Written atomically (temp file, fsync, rename, fsync of
 // the directory); the newest few are kept; a damaged one is skipped for the next older.
 //
-// File "checkpoint-<next_offset, 20 digits>.ckpt", format version 2, little-endian:
+// File "checkpoint-<next_offset, 20 digits>.ckpt", format version 3, little-endian:
 //   0   8  magic "LFCKPT01"
-//   8   4  u32 format version (2; version 1 files are still loaded)
+//   8   4  u32 format version (3; versions 1 and 2 are still loaded)
 //   12  4  u32 shard count
 //   16  8  u64 next offset (records below it are reflected)
 //   24  8  i64 created at, ms since the Unix epoch
@@ -15,7 +15,9 @@
 //   48  .. body: str router state, then per shard: str shard state (str = u32 length + bytes)
 // Version 2 appends the DataCo order-line marts (DatacoMarts::serialize) to each shard state;
 // a version 1 shard state ends before them and loads with empty marts, which is exact since
-// the binaries that wrote version 1 could not log order lines.
+// the binaries that wrote version 1 could not log order lines. Version 3 appends the finance
+// ledger (FinanceLedger::serialize: the finance events it applied) the same way; a version 2
+// shard state loads with an empty ledger, exact for the same reason.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,7 +27,7 @@
 
 namespace ledgerflow {
 
-inline constexpr uint32_t kCheckpointVersion = 2;
+inline constexpr uint32_t kCheckpointVersion = 3;
 
 struct CheckpointData {
   uint32_t version = kCheckpointVersion;  // of the file it was read from

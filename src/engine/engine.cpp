@@ -33,7 +33,10 @@ Engine::Engine(EngineConfig config)
       log_(BronzeLogOptions{log_dir(config_), config_.segment_bytes}),
       router_(config_.watermark,
               RouterLimits{config_.dead_letters_kept, config_.idempotency_keys_kept}),
-      ingest_queue_(config_.ingest_queue_batches) {}
+      finance_parser_(finance_limits(config_.limits)),
+      ingest_queue_(config_.ingest_queue_batches) {
+  config_.shard.finance.parse_limits = finance_limits(config_.limits);
+}
 
 Engine::~Engine() {
   stop();
@@ -42,6 +45,9 @@ Engine::~Engine() {
 // Sales and shipments by product x store; order lines by customer, so that a customer's orders
 // and months (fraud, retention) live in one shard and shard partials merge exactly.
 size_t Engine::shard_for(const Event& e) const {
+  // Every finance event goes to one shard: the ledger needs orders, receipts, invoices and
+  // payments together (analytics/finance_ledger.h).
+  if (is_finance_event(e.type)) return kFinanceShard % shards_.size();
   uint64_t key = e.type == EventType::kOrderLine
                      ? uint64_t(e.order_line->customer_id) ^ (uint64_t(3) << 60)
                      : inventory_key(e.store_id, e.prod_id);
@@ -142,6 +148,22 @@ Status Engine::recover() {
   return Status::ok();
 }
 
+// A finance record read back from the log holds its raw bytes only. They parse to the same event
+// (the parser accepted them once and is deterministic); if they do not, this log was written by
+// a binary that parsed differently, and state built from it could not be trusted.
+bool Engine::reparse_finance(LogRecord* rec) {
+  FinanceEvent parsed;
+  Status s = finance_parser_.parse(rec->raw, finance_type_of(rec->event.type), &parsed);
+  if (!s) {
+    fail(Status::fatal("log_unreadable",
+                       fmt::format("finance record at offset {} no longer parses: {}", rec->offset,
+                                   s.to_string())));
+    return false;
+  }
+  rec->event.finance = std::make_shared<const FinanceEvent>(std::move(parsed));
+  return true;
+}
+
 void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns) {
   std::vector<ShardBatch> batches(shards_.size());
   for (ShardBatch& b : batches) b.events.reserve(records.size() / shards_.size() + 16);
@@ -152,6 +174,10 @@ void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns
       int64_t wm = router_.watermark_for(rec);
       router_.observe(rec);
       if (rec.kind == RecordKind::kEvent) {
+        if (is_finance_event(rec.event.type) && rec.event.finance == nullptr &&
+            !reparse_finance(&rec)) {
+          continue;
+        }
         rec.event.offset = rec.offset;
         rec.event.ingest_time_ms = rec.ingest_time_ms;
         size_t shard = shard_for(rec.event);

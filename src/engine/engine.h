@@ -34,6 +34,7 @@
 #include "engine/shard_worker.h"
 #include "engine/sink_status.h"
 #include "ingest/catalog.h"
+#include "ingest/finance_event_parser.h"
 #include "log/bronze_log.h"
 
 namespace ledgerflow {
@@ -121,6 +122,9 @@ struct ChangeSet {
   std::vector<DeadLetter> dead_letters;  // dead letters logged since the cursor
 };
 
+// The shard that holds the finance ledger.
+inline constexpr size_t kFinanceShard = 0;
+
 class Engine {
  public:
   explicit Engine(EngineConfig config);
@@ -156,6 +160,12 @@ class Engine {
   DatacoSummary dataco_summary() const;
   // Order lines applied over all shards (cheap; dataco_summary() walks every order).
   int64_t dataco_line_count() const;
+  // Runs f(const FinanceLedger&) under the finance shard's lock and returns its result.
+  template <typename F>
+  auto read_finance(F&& f) const {
+    return shards_[kFinanceShard % shards_.size()]->read(
+        [&](const ShardState& s) { return f(s.finance()); });
+  }
   std::vector<int32_t> stores() const;
   PipelineStats pipeline() const;
   KpiSnapshot kpis() const;
@@ -211,6 +221,7 @@ class Engine {
   Status finish_checkpoint(PendingCheckpoint pending);
   void fail(const Status& s);
   size_t shard_for(const Event& e) const;
+  bool reparse_finance(LogRecord* rec);
   void sample_rate();
 
   EngineConfig config_;
@@ -220,6 +231,7 @@ class Engine {
   std::vector<std::unique_ptr<ShardWorker>> shards_;
   mutable std::mutex router_mu_;
   RouterState router_;
+  FinanceEventParser finance_parser_;  // under router_mu_: finance records replayed from the log
   BoundedQueue<std::unique_ptr<Pending>> ingest_queue_;
 
   std::thread writer_;

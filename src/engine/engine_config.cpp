@@ -85,6 +85,86 @@ Setter bool_setter(bool* field, std::string key) {
   };
 }
 
+// Money from a TOML string ("10000.00") or integer; decimals as strings keep them exact.
+Setter money_setter(Money* field, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    Result<Money> m = Status::bad_input("invalid_config", "");
+    if (auto i = n.value<int64_t>(); i && n.is_integer() && *i >= 0 && *i <= 1'000'000'000'000) {
+      m = Money::from_units(*i);
+    } else if (auto t = n.value<std::string>()) {
+      m = Money::parse(*t);
+    }
+    if (!m || m->micros() < 0) {
+      return Status::bad_input("invalid_config",
+                               key + " must be a non-negative amount (a string like \"10000.00\")");
+    }
+    *field = *m;
+    return Status::ok();
+  };
+}
+
+Setter double_setter(double* field, double lo, double hi, std::string key) {
+  return [=](const toml::node& n) -> Status {
+    auto v = n.value<double>();
+    if (!v || !(*v >= lo && *v <= hi)) {
+      return Status::bad_input("invalid_config",
+                               fmt::format("{} must be a number between {} and {}", key, lo, hi));
+    }
+    *field = *v;
+    return Status::ok();
+  };
+}
+
+// [finance]: every parameter of the finance rules (docs/CONFIG.md).
+void add_finance_setters(FinanceConfig* f, std::string* as_of, std::map<std::string, Setter>* s) {
+  auto& m = *s;
+  m["finance.as_of"] = string_setter(as_of, "finance.as_of");
+  m["finance.early_payment_budget"] =
+      money_setter(&f->early_payment_budget, "finance.early_payment_budget");
+  m["finance.hurdle_rate"] = double_setter(&f->hurdle_rate, 0, 100, "finance.hurdle_rate");
+  m["finance.alerts_kept"] = int_setter(&f->alerts_kept, 1, 100'000'000, "finance.alerts_kept");
+  m["finance.max_events"] = int_setter(&f->max_events, 1, 1'000'000'000, "finance.max_events");
+  m["finance.duplicate.max_invoices_per_supplier"] =
+      int_setter(&f->duplicate.max_invoices_per_supplier, 1, 1'000'000,
+                 "finance.duplicate.max_invoices_per_supplier");
+  m["finance.split.approval_threshold"] =
+      money_setter(&f->split.approval_threshold, "finance.split.approval_threshold");
+  m["finance.split.window_days"] =
+      int_setter(&f->split.window_days, 1, 366, "finance.split.window_days");
+  m["finance.split.min_invoices"] =
+      int_setter(&f->split.min_invoices, 2, 1000, "finance.split.min_invoices");
+  m["finance.split.retention_days"] =
+      int_setter(&f->split.retention_days, 1, 3660, "finance.split.retention_days");
+  m["finance.three_way.price_tolerance_bp"] =
+      int_setter(&f->match.price_tolerance_bp, 0, 100'000, "finance.three_way.price_tolerance_bp");
+  m["finance.three_way.quantity_tolerance_bp"] = int_setter(
+      &f->match.quantity_tolerance_bp, 0, 100'000, "finance.three_way.quantity_tolerance_bp");
+  m["finance.payment.bank_change_days"] =
+      int_setter(&f->payment.bank_change_days, 0, 3660, "finance.payment.bank_change_days");
+  m["finance.round.unit"] = money_setter(&f->round.round_unit, "finance.round.unit");
+  m["finance.round.expected_share"] =
+      double_setter(&f->round.expected_share, 0.0001, 0.9999, "finance.round.expected_share");
+  m["finance.round.min_z"] = double_setter(&f->round.min_z, 0, 100, "finance.round.min_z");
+  m["finance.round.min_count"] =
+      int_setter(&f->round.min_count, 1, 1'000'000, "finance.round.min_count");
+  m["finance.benford.min_count"] =
+      int_setter(&f->benford.min_count, 1, 1'000'000, "finance.benford.min_count");
+  m["finance.benford.min_amount"] =
+      money_setter(&f->benford.min_amount, "finance.benford.min_amount");
+  m["finance.benford.noise_multiple"] =
+      double_setter(&f->benford.noise_multiple, 0, 100, "finance.benford.noise_multiple");
+  m["finance.outlier.history_per_customer"] = int_setter(
+      &f->outlier.history_per_customer, 2, 100'000, "finance.outlier.history_per_customer");
+  m["finance.outlier.min_history"] =
+      int_setter(&f->outlier.min_history, 2, 100'000, "finance.outlier.min_history");
+  m["finance.outlier.threshold"] =
+      double_setter(&f->outlier.threshold, 0.1, 1000, "finance.outlier.threshold");
+  m["finance.velocity.max_orders"] =
+      int_setter(&f->velocity.max_orders, 1, 1'000'000, "finance.velocity.max_orders");
+  m["finance.velocity.window_ms"] =
+      int_setter(&f->velocity.window_ms, 1000, int64_t(1) << 40, "finance.velocity.window_ms");
+}
+
 Setter choice_setter(std::string* field, std::string key, std::vector<std::string> choices) {
   return [=](const toml::node& n) -> Status {
     auto v = n.value<std::string>();
@@ -223,6 +303,7 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       {"warehouse.gold_interval_ms",
        int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
   };
+  add_finance_setters(&c->shard.finance, &c->finance_as_of, &setters);
   std::string fsync_name;
   setters["log.fsync"] = string_setter(&fsync_name, "log.fsync");
   Status result = Status::ok();
@@ -259,6 +340,16 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
     if (Result<int64_t> d = parse_date_days(c->marts_as_of); !d) {
       return Status::bad_input("invalid_config", "marts.as_of: " + d.status().message());
     }
+  }
+  if (!c->finance_as_of.empty()) {
+    if (Result<int64_t> d = parse_date_days(c->finance_as_of); !d) {
+      return Status::bad_input("invalid_config", "finance.as_of: " + d.status().message());
+    }
+  }
+  if (c->shard.finance.split.retention_days < c->shard.finance.split.window_days) {
+    return Status::bad_input(
+        "invalid_config",
+        "finance.split.retention_days must be at least finance.split.window_days");
   }
   if (const char* token = std::getenv("LEDGERFLOW_TOKEN")) c->http_token = token;
   std::string brokers;

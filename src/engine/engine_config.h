@@ -83,6 +83,9 @@ struct EngineConfig {
   // DataCo marts: the as-of date ("YYYY-MM-DD") order-value aging is measured from; empty: the
   // day of the newest order date (docs/MARTS.md).
   std::string marts_as_of;
+  // Finance reads: the as-of date ("YYYY-MM-DD"); empty: the ledger's latest business day
+  // (docs/FINANCE_API.md). The rules' parameters are in shard.finance ([finance] in the file).
+  std::string finance_as_of;
 
   // HTTP
   std::string http_bind = "127.0.0.1";

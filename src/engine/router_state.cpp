@@ -28,7 +28,8 @@ void RouterState::observe(const LogRecord& rec) {
       // Order lines are historical (DataCo spans 2015-2018) and feed only whole-history marts:
       // they take no part in the event-time watermark, which would otherwise hold the live
       // sales windows back to 2018 while a file streams in.
-      if (rec.event.type == EventType::kOrderLine) break;
+      // Finance events likewise: the ledger keeps its own business-day clock.
+      if (rec.event.type == EventType::kOrderLine || is_finance_event(rec.event.type)) break;
       watermark_.observe(rec.source, rec.event.event_time_ms, rec.ingest_time_ms);
       // Keep the watermark the API reports current with the newest event. The next record's
       // stamp is computed from this same state by watermark_for(), so stamps do not change.

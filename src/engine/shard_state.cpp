@@ -5,7 +5,10 @@
 namespace ledgerflow {
 
 ShardState::ShardState(const Catalog* catalog, ShardOptions options)
-    : options_(options), inventory_(catalog), dedupe_(options.dedupe_window) {}
+    : options_(options),
+      inventory_(catalog),
+      finance_(options.finance),
+      dedupe_(options.dedupe_window) {}
 
 ApplyOutcome ShardState::apply(const RoutedEvent& re) {
   const Event& e = re.event;
@@ -17,6 +20,7 @@ ApplyOutcome ShardState::apply(const RoutedEvent& re) {
   ++change_seq_;
   counters_.applied += 1;
   if (e.type == EventType::kOrderLine) return apply_order_line(e);
+  if (is_finance_event(e.type)) return apply_finance(e);
   inventory_.apply(e, change_seq_);
   const bool has_watermark = re.watermark_ms != WatermarkTracker::kNone;
   const int64_t cutoff = has_watermark ? re.watermark_ms - options_.window_retention_ms : INT64_MIN;
@@ -44,6 +48,14 @@ ApplyOutcome ShardState::apply(const RoutedEvent& re) {
 ApplyOutcome ShardState::apply_order_line(const Event& e) {
   LF_ASSERT(e.order_line != nullptr);
   dataco_.apply(*e.order_line);
+  return ApplyOutcome::kApplied;
+}
+
+// Finance events feed only the ledger, which keeps its own business-day clock. Records read back
+// from the log arrive parsed again by the router (Engine::route).
+ApplyOutcome ShardState::apply_finance(const Event& e) {
+  LF_ASSERT(e.finance != nullptr);
+  finance_.apply(*e.finance, e.ingest_time_ms, e.offset);
   return ApplyOutcome::kApplied;
 }
 
@@ -78,6 +90,7 @@ void ShardState::serialize(ByteWriter& w) const {
     w.i64(l.watermark_ms);
   }
   dataco_.serialize(w);
+  finance_.serialize(w);
 }
 
 bool ShardState::deserialize(ByteReader& r, uint32_t version) {
@@ -111,7 +124,9 @@ bool ShardState::deserialize(ByteReader& r, uint32_t version) {
     l.type = EventType(type);
     late_.push_back(l);
   }
-  return version < 2 || dataco_.deserialize(r);
+  if (version < 2) return true;
+  if (!dataco_.deserialize(r)) return false;
+  return version < 3 || finance_.deserialize(r);
 }
 
 }  // namespace ledgerflow

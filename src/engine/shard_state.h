@@ -11,6 +11,7 @@
 #include <string>
 
 #include "analytics/dataco_marts.h"
+#include "analytics/finance_ledger.h"
 #include "analytics/inventory_state.h"
 #include "analytics/sales_windows.h"
 #include "core/bytes.h"
@@ -25,6 +26,7 @@ struct ShardOptions {
   int64_t window_retention_ms = 7 * 86'400'000LL;  // windows kept behind the watermark
   size_t recent_shipments = 200;
   size_t late_store_keep = 1'000;  // latest too-late events kept for inspection
+  FinanceConfig finance;           // the finance ledger (only the finance shard fills it)
 };
 
 struct RoutedEvent {
@@ -60,6 +62,7 @@ class ShardState {
   const InventoryState& inventory() const { return inventory_; }
   const SalesWindows& windows() const { return windows_; }
   const DatacoMarts& dataco() const { return dataco_; }
+  const FinanceLedger& finance() const { return finance_; }
   const ShardCounters& counters() const { return counters_; }
   const std::deque<Event>& recent_shipments() const { return recent_shipments_; }
   const std::deque<LateEvent>& late_events() const { return late_; }
@@ -72,17 +75,20 @@ class ShardState {
   }
 
   // `version` is the checkpoint format version the bytes come from (checkpoint.h): version 1
-  // predates order lines, so its shards have empty DataCo marts.
+  // predates order lines, so its shards have empty DataCo marts; version 2 predates finance
+  // events, so its shards have an empty finance ledger.
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r, uint32_t version);
 
  private:
   ApplyOutcome apply_order_line(const Event& e);
+  ApplyOutcome apply_finance(const Event& e);
 
   ShardOptions options_;
   InventoryState inventory_;
   SalesWindows windows_;
   DatacoMarts dataco_;
+  FinanceLedger finance_;
   DedupeWindow dedupe_;
   ShardCounters counters_;
   std::deque<Event> recent_shipments_;

@@ -84,37 +84,47 @@ std::optional<BenfordProfile> BenfordDetector::profile(const std::string& suppli
 
 std::vector<Alert> BenfordDetector::evaluate() const {
   std::vector<Alert> alerts;
-  for (const auto& [id, c] : suppliers_) {
-    BenfordProfile p = *profile(id);
-    if (p.n < params_.min_count || p.conformity != BenfordConformity::kNonconformity) continue;
-    double noise = params_.noise_multiple * benford_noise_mad(p.n);
-    if (p.mad <= noise) continue;
-    // The digit furthest above its expected share, for the sentence.
-    int worst = 1;
-    double worst_excess = -1;
-    for (int d = 1; d <= 9; ++d) {
-      double excess = double(p.counts[size_t(d - 1)]) / double(p.n) - benford_expected_share(d);
-      if (excess > worst_excess) {
-        worst_excess = excess;
-        worst = d;
-      }
-    }
-    char line[200];
-    std::snprintf(line, sizeof line,
-                  "first-digit MAD %.4f over %lld invoices (nonconformity above 0.015); digit "
-                  "%d starts %.1f %% of amounts against %.1f %% expected.",
-                  p.mad, static_cast<long long>(p.n), worst,
-                  100.0 * double(p.counts[size_t(worst - 1)]) / double(p.n),
-                  100.0 * benford_expected_share(worst));
-    Alert a;
-    a.rule_id = "benford_deviation";
-    a.severity = Severity::kWarning;
-    a.score = std::min(1.0, p.mad / 0.03);  // 0.5 at the nonconformity band, 1 at twice it
-    a.evidence_ids = {id};
-    a.message = "Invoice amounts from " + c.name + " do not follow Benford's law: " + line;
-    alerts.push_back(std::move(a));
+  for (const auto& entry : suppliers_) {
+    if (std::optional<Alert> a = evaluate(entry.first)) alerts.push_back(std::move(*a));
   }
   return alerts;
+}
+
+std::optional<Alert> BenfordDetector::evaluate(const std::string& supplier_id) const {
+  auto it = suppliers_.find(supplier_id);
+  if (it == suppliers_.end()) return std::nullopt;
+  const std::string& id = it->first;
+  const Counts& c = it->second;
+  BenfordProfile p = *profile(id);
+  if (p.n < params_.min_count || p.conformity != BenfordConformity::kNonconformity) {
+    return std::nullopt;
+  }
+  double noise = params_.noise_multiple * benford_noise_mad(p.n);
+  if (p.mad <= noise) return std::nullopt;
+  // The digit furthest above its expected share, for the sentence.
+  int worst = 1;
+  double worst_excess = -1;
+  for (int d = 1; d <= 9; ++d) {
+    double excess = double(p.counts[size_t(d - 1)]) / double(p.n) - benford_expected_share(d);
+    if (excess > worst_excess) {
+      worst_excess = excess;
+      worst = d;
+    }
+  }
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "first-digit MAD %.4f over %lld invoices (nonconformity above 0.015); digit "
+                "%d starts %.1f %% of amounts against %.1f %% expected.",
+                p.mad, static_cast<long long>(p.n), worst,
+                100.0 * double(p.counts[size_t(worst - 1)]) / double(p.n),
+                100.0 * benford_expected_share(worst));
+  Alert a;
+  a.rule_id = "benford_deviation";
+  a.severity = Severity::kWarning;
+  a.score = std::min(1.0, p.mad / 0.03);  // 0.5 at the nonconformity band, 1 at twice it
+  a.evidence_ids = {id};
+  a.message = "Invoice amounts from " + c.name + " do not follow Benford's law: " + line;
+  return a;
 }
 
 }  // namespace ledgerflow::finance

@@ -61,6 +61,9 @@ class BenfordDetector {
   std::optional<BenfordProfile> profile(const std::string& supplier_id) const;
   // One alert per flagged supplier, in supplier id order.
   std::vector<Alert> evaluate() const;
+  // The alert for one supplier, when the rule flags it now (evaluate() is this over all).
+  std::optional<Alert> evaluate(const std::string& supplier_id) const;
+  const BenfordParams& params() const { return params_; }
 
  private:
   struct Counts {

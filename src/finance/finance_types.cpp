@@ -52,3 +52,33 @@ const std::string& supplier_label(const Invoice& inv) {
 }
 
 }  // namespace ledgerflow::finance
+
+namespace ledgerflow {
+
+namespace {
+
+// Indexed by FinanceEventType (and so by the FinanceEvent variant index).
+constexpr const char* kTypeNames[] = {"supplier", "purchase_order", "goods_receipt",
+                                      "invoice",  "payment",        "customer_order"};
+
+}  // namespace
+
+const char* finance_event_type_name(FinanceEventType t) {
+  return kTypeNames[size_t(t)];
+}
+
+bool finance_event_type_from_name(std::string_view name, FinanceEventType* out) {
+  for (size_t i = 0; i < std::size(kTypeNames); ++i) {
+    if (name == kTypeNames[i]) {
+      *out = FinanceEventType(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+FinanceEventType finance_event_type(const FinanceEvent& e) {
+  return FinanceEventType(e.index());
+}
+
+}  // namespace ledgerflow

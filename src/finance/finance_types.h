@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/money.h"
@@ -136,3 +138,25 @@ std::string format_day(int64_t day);
 const std::string& supplier_label(const Invoice& inv);
 
 }  // namespace ledgerflow::finance
+
+namespace ledgerflow {
+
+// The six finance events of docs/FINANCE_EVENTS.md, as parsed by FinanceEventParser.
+enum class FinanceEventType {
+  kSupplier,
+  kPurchaseOrder,
+  kGoodsReceipt,
+  kInvoice,
+  kPayment,
+  kCustomerOrder,
+};
+// "supplier", "purchase_order", ...: the value of the "type" field.
+const char* finance_event_type_name(FinanceEventType t);
+bool finance_event_type_from_name(std::string_view name, FinanceEventType* out);
+
+using FinanceEvent = std::variant<finance::Supplier, finance::PurchaseOrder, finance::GoodsReceipt,
+                                  finance::Invoice, finance::Payment, finance::CustomerOrder>;
+// The variant index matches FinanceEventType's order.
+FinanceEventType finance_event_type(const FinanceEvent& e);
+
+}  // namespace ledgerflow

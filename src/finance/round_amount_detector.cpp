@@ -15,25 +15,32 @@ void RoundAmountDetector::observe(const Invoice& invoice) {
 
 std::vector<Alert> RoundAmountDetector::evaluate() const {
   std::vector<Alert> alerts;
-  const double p = params_.expected_share;
-  for (const auto& [id, c] : suppliers_) {
-    if (c.invoices < params_.min_count) continue;
-    double n = double(c.invoices);
-    double share = double(c.round) / n;
-    double z = (double(c.round) - n * p) / std::sqrt(n * p * (1 - p));
-    if (share <= p || z < params_.min_z) continue;
-    Alert a;
-    a.rule_id = "round_amount_invoices";
-    a.severity = Severity::kWarning;
-    a.score = std::min(1.0, (share - p) / (1 - p));
-    a.evidence_ids = {id};
-    a.message = std::to_string(c.round) + " of " + std::to_string(c.invoices) + " invoices from " +
-                c.name + " (" + std::to_string(int(std::lround(share * 100))) +
-                " %) are exact multiples of " + format_amount(params_.round_unit) +
-                ", against about " + std::to_string(int(std::lround(p * 100))) + " % expected.";
-    alerts.push_back(std::move(a));
+  for (const auto& entry : suppliers_) {
+    if (std::optional<Alert> a = evaluate(entry.first)) alerts.push_back(std::move(*a));
   }
   return alerts;
+}
+
+std::optional<Alert> RoundAmountDetector::evaluate(const std::string& supplier_id) const {
+  auto it = suppliers_.find(supplier_id);
+  if (it == suppliers_.end()) return std::nullopt;
+  const Counts& c = it->second;
+  if (c.invoices < params_.min_count) return std::nullopt;
+  const double p = params_.expected_share;
+  double n = double(c.invoices);
+  double share = double(c.round) / n;
+  double z = (double(c.round) - n * p) / std::sqrt(n * p * (1 - p));
+  if (share <= p || z < params_.min_z) return std::nullopt;
+  Alert a;
+  a.rule_id = "round_amount_invoices";
+  a.severity = Severity::kWarning;
+  a.score = std::min(1.0, (share - p) / (1 - p));
+  a.evidence_ids = {supplier_id};
+  a.message = std::to_string(c.round) + " of " + std::to_string(c.invoices) + " invoices from " +
+              c.name + " (" + std::to_string(int(std::lround(share * 100))) +
+              " %) are exact multiples of " + format_amount(params_.round_unit) +
+              ", against about " + std::to_string(int(std::lround(p * 100))) + " % expected.";
+  return a;
 }
 
 }  // namespace ledgerflow::finance

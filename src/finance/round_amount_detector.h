@@ -14,6 +14,7 @@
 // Owned by one shard (invoices are routed by supplier); single-threaded.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ class RoundAmountDetector {
   void observe(const Invoice& invoice);
   // One alert per flagged supplier, in supplier id order.
   std::vector<Alert> evaluate() const;
+  // The alert for one supplier, when the rule flags it now (evaluate() is this over all).
+  std::optional<Alert> evaluate(const std::string& supplier_id) const;
+  const RoundAmountParams& params() const { return params_; }
 
  private:
   struct Counts {

@@ -2,7 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+#include <variant>
+
+#include "core/checksum.h"
 #include "core/event_time.h"
+#include "ingest/finance_event_writer.h"
 #include "ingest/json_document.h"
 
 namespace ledgerflow {
@@ -109,7 +114,67 @@ Status read_money(simdjson::ondemand::value v, std::string_view field, int64_t m
 
 }  // namespace
 
-EventParser::EventParser(ParseLimits limits) : limits_(limits) {}
+// The finance parser shares the line limit, so one setting bounds every input line.
+EventParser::EventParser(ParseLimits limits) : limits_(limits), finance_(finance_limits(limits)) {}
+
+namespace {
+
+// The "type" field of a line sent without an implied type, when it names a finance event.
+std::optional<FinanceEventType> named_finance_type(simdjson::ondemand::document& doc) {
+  std::string_view name;
+  std::optional<FinanceEventType> out;
+  FinanceEventType t;
+  if (!doc.find_field_unordered("type").get_string().get(name) &&
+      finance_event_type_from_name(name, &t)) {
+    out = t;
+  }
+  doc.rewind();
+  return out;
+}
+
+}  // namespace
+
+Status EventParser::parse_finance(std::string_view line, std::optional<FinanceEventType> type,
+                                  Event* out) {
+  FinanceEvent fe;
+  if (Status s = finance_.parse(line, type, &fe); !s) return s;
+  fill_finance_event(std::move(fe), out);
+  return Status::ok();
+}
+
+FinanceParseLimits finance_limits(const ParseLimits& limits) {
+  FinanceParseLimits f = limits.finance;
+  f.max_line_bytes = limits.max_line_bytes;
+  return f;
+}
+
+void fill_finance_event(FinanceEvent fe, Event* out) {
+  Event& e = *out;
+  e = Event{};
+  e.type = event_type_of(finance_event_type(fe));
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        e.id = x.id;
+        if constexpr (std::is_same_v<T, finance::Supplier>) {
+          e.prod_id = int64_t(hash64(finance_event_json(fe)) >> 1);
+          if (x.changed_day) e.event_time_ms = *x.changed_day * kMsPerDay;
+        } else if constexpr (std::is_same_v<T, finance::PurchaseOrder>) {
+          e.event_time_ms = x.order_day * kMsPerDay;
+        } else if constexpr (std::is_same_v<T, finance::GoodsReceipt>) {
+          e.event_time_ms = x.received_day * kMsPerDay;
+        } else if constexpr (std::is_same_v<T, finance::Invoice>) {
+          e.event_time_ms = x.issue_day * kMsPerDay;
+        } else if constexpr (std::is_same_v<T, finance::Payment>) {
+          e.event_time_ms = x.paid_day * kMsPerDay;
+        } else {
+          e.event_time_ms = x.time_ms;
+        }
+      },
+      fe);
+  e.finance = std::make_shared<const FinanceEvent>(std::move(fe));
+  e.id_key = event_identity(e);
+}
 
 Status EventParser::parse(std::string_view line, std::optional<EventType> type, Event* out) {
   if (line.size() > limits_.max_line_bytes) {
@@ -121,8 +186,13 @@ Status EventParser::parse(std::string_view line, std::optional<EventType> type, 
     return Status::bad_input("empty_line", "the line is empty");
   }
   if (type == EventType::kOrderLine) return order_lines_.parse_json(line, out);
+  if (type && is_finance_event(*type)) return parse_finance(line, finance_type_of(*type), out);
   simdjson::ondemand::document doc;
   if (Status s = open_json_object(parser_, scratch_, line, &doc); !s) return s;
+  if (!type) {
+    if (std::optional<FinanceEventType> f = named_finance_type(doc))
+      return parse_finance(line, f, out);
+  }
   simdjson::ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return json_error(e);
   Status s = parse_object(obj, type, out);

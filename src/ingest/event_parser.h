@@ -16,6 +16,7 @@
 
 #include "core/event.h"
 #include "core/status.h"
+#include "ingest/finance_event_parser.h"
 #include "ingest/order_line_parser.h"
 
 namespace ledgerflow {
@@ -32,6 +33,8 @@ struct ParseLimits {
   // Event times further ahead of the wall clock are refused ("time_in_future"): one event
   // dated years ahead would drag the monotonic watermark with it and close every window.
   int64_t max_future_ms = 86'400'000;
+  // Finance events (docs/FINANCE_EVENTS.md); their line limit is max_line_bytes above.
+  FinanceParseLimits finance;
 };
 
 class EventParser {
@@ -40,7 +43,8 @@ class EventParser {
 
   // `type` is the event type implied by the topic or endpoint; when absent the line must carry
   // a "type" field. A present "type" field must agree with `type`. kOrderLine lines are DataCo
-  // header-keyed objects (OrderLineParser), which have no "type" field.
+  // header-keyed objects (OrderLineParser), which have no "type" field. Finance types go to
+  // FinanceEventParser, also when a line without an implied type names one in its "type" field.
   Status parse(std::string_view line, std::optional<EventType> type, Event* out);
 
   const ParseLimits& limits() const { return limits_; }
@@ -48,10 +52,19 @@ class EventParser {
  private:
   Status parse_object(simdjson::ondemand::object obj, std::optional<EventType> type, Event* out);
 
+  Status parse_finance(std::string_view line, std::optional<FinanceEventType> type, Event* out);
+
   ParseLimits limits_;
   simdjson::ondemand::parser parser_;
   std::string scratch_;  // the line plus simdjson's required padding
   OrderLineParser order_lines_;
+  FinanceEventParser finance_;
 };
+
+// The finance parser's limits under these ingest limits: finance lines share max_line_bytes.
+FinanceParseLimits finance_limits(const ParseLimits& limits);
+
+// Fills the engine's Event for a parsed finance event (see Event::finance for the fields).
+void fill_finance_event(FinanceEvent fe, Event* out);
 
 }  // namespace ledgerflow

@@ -21,9 +21,6 @@ using finance::Supplier;
 using simdjson::ondemand::json_type;
 using simdjson::ondemand::value;
 
-// Indexed by FinanceEventType (and so by the FinanceEvent variant index).
-constexpr const char* kTypeNames[] = {"supplier", "purchase_order", "goods_receipt",
-                                      "invoice",  "payment",        "customer_order"};
 constexpr size_t kMaxTypeBytes = 64;
 
 std::string_view shown(std::string_view s) {
@@ -382,24 +379,6 @@ Status read_event(simdjson::ondemand::object obj, const FieldSpec<T> (&specs)[N]
 }
 
 }  // namespace
-
-const char* finance_event_type_name(FinanceEventType t) {
-  return kTypeNames[size_t(t)];
-}
-
-bool finance_event_type_from_name(std::string_view name, FinanceEventType* out) {
-  for (size_t i = 0; i < std::size(kTypeNames); ++i) {
-    if (name == kTypeNames[i]) {
-      *out = FinanceEventType(i);
-      return true;
-    }
-  }
-  return false;
-}
-
-FinanceEventType finance_event_type(const FinanceEvent& e) {
-  return FinanceEventType(e.index());
-}
 
 FinanceEventParser::FinanceEventParser(FinanceParseLimits limits) : limits_(limits) {}
 

@@ -24,23 +24,6 @@
 
 namespace ledgerflow {
 
-enum class FinanceEventType {
-  kSupplier,
-  kPurchaseOrder,
-  kGoodsReceipt,
-  kInvoice,
-  kPayment,
-  kCustomerOrder,
-};
-// "supplier", "purchase_order", ...: the value of the "type" field.
-const char* finance_event_type_name(FinanceEventType t);
-bool finance_event_type_from_name(std::string_view name, FinanceEventType* out);
-
-using FinanceEvent = std::variant<finance::Supplier, finance::PurchaseOrder, finance::GoodsReceipt,
-                                  finance::Invoice, finance::Payment, finance::CustomerOrder>;
-// The variant index matches FinanceEventType's order.
-FinanceEventType finance_event_type(const FinanceEvent& e);
-
 struct FinanceParseLimits {
   size_t max_line_bytes = 1 << 20;  // longer lines: "line_too_long"
   size_t max_id_bytes = 128;        // every id and product id

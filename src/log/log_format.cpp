@@ -89,6 +89,11 @@ bool header_fields(std::string_view bytes, uint32_t* crc, uint32_t* body_len, ui
   return true;
 }
 
+bool known_event_type(uint8_t type) {
+  return (type >= uint8_t(EventType::kSale) && type <= uint8_t(EventType::kOrderLine)) ||
+         is_finance_event(EventType(type));
+}
+
 bool decode_body(ByteReader& r, LogRecord* rec) {
   if (!r.i64(&rec->source.position) || !r.str(&rec->source.name, 4096) || !r.u32(&rec->raw_size) ||
       !r.str(&rec->raw)) {
@@ -99,8 +104,7 @@ bool decode_body(ByteReader& r, LogRecord* rec) {
       Event& e = rec->event;
       uint8_t type;
       int64_t price;
-      if (!r.u8(&type) || type < uint8_t(EventType::kSale) ||
-          type > uint8_t(EventType::kOrderLine) || !r.i32(&e.store_id) || !r.i64(&e.prod_id) ||
+      if (!r.u8(&type) || !known_event_type(type) || !r.i32(&e.store_id) || !r.i64(&e.prod_id) ||
           !r.i64(&e.units) || !r.i64(&e.reorder_point) || !r.i64(&price) ||
           !r.i64(&e.event_time_ms) || !r.str(&e.id) || !r.str(&e.prod_name)) {
         return false;

@@ -12,9 +12,11 @@
 
 #include "core/event_time.h"
 #include "core/json_writer.h"
+#include "finance/payment_terms.h"
 #include "ingest/ndjson_batch.h"
 #include "server/api_json.h"
 #include "server/embedded_assets.h"
+#include "server/finance_json.h"
 #include "server/mart_json.h"
 
 namespace ledgerflow::server {
@@ -87,6 +89,36 @@ bool as_of_param(const httplib::Request& req, httplib::Response& res, const std:
     return false;
   }
   *day = *d;
+  return true;
+}
+
+// A money parameter (?budget=50000.00), non-negative.
+bool money_param(const httplib::Request& req, httplib::Response& res, const char* name,
+                 Money* out) {
+  if (!req.has_param(name)) return true;
+  Result<Money> m = Money::parse(req.get_param_value(name));
+  if (!m || m->micros() < 0) {
+    send_error(res, 400, "bad_parameter",
+               fmt::format("parameter {} must be a non-negative amount like 50000.00", name));
+    return false;
+  }
+  *out = *m;
+  return true;
+}
+
+// A ratio parameter (?hurdle=0.1) within [lo, hi].
+bool ratio_param(const httplib::Request& req, httplib::Response& res, const char* name, double lo,
+                 double hi, double* out) {
+  if (!req.has_param(name)) return true;
+  std::string v = req.get_param_value(name);
+  char* end = nullptr;
+  double x = std::strtod(v.c_str(), &end);
+  if (v.empty() || end != v.c_str() + v.size() || !(x >= lo && x <= hi)) {
+    send_error(res, 400, "bad_parameter",
+               fmt::format("parameter {} must be a number between {} and {}", name, lo, hi));
+    return false;
+  }
+  *out = x;
   return true;
 }
 
@@ -296,6 +328,76 @@ void HttpServer::handle_query(const httplib::Request& req, httplib::Response& re
   res.set_content(sinks::format_json(*r), kJson);
 }
 
+// Reads of the finance ledger (docs/FINANCE_API.md). Parameters are checked before the ledger's
+// lock is taken; `as_of` defaults to the configured finance.as_of, else the ledger's latest day.
+bool HttpServer::finance_query(const httplib::Request& req, httplib::Response& res,
+                               FinanceQuery* q) const {
+  const FinanceConfig& fc = engine_->config().shard.finance;
+  q->budget = fc.early_payment_budget;
+  q->hurdle = fc.hurdle_rate;
+  int64_t limit = int64_t(q->limit);
+  int64_t as_of = INT64_MIN;
+  if (!as_of_param(req, res, engine_->config().finance_as_of, &as_of) ||
+      !money_param(req, res, "budget", &q->budget) ||
+      !ratio_param(req, res, "hurdle", 0, 100, &q->hurdle) ||
+      !int_param(req, res, "limit", 0, 10'000, &limit)) {
+    return false;
+  }
+  q->limit = size_t(limit);
+  if (as_of == INT64_MIN) {
+    as_of = engine_->read_finance([](const FinanceLedger& l) { return l.latest_day(); })
+                .value_or(finance::day_of_ms(now_ms()));
+  }
+  q->as_of_day = as_of;
+  q->supplier = req.get_param_value("supplier");
+  q->alerts.rule = req.get_param_value("rule");
+  q->alerts.subject = req.get_param_value("subject");
+  q->alerts.limit = req.has_param("limit") ? q->limit : 200;
+  if (req.has_param("severity")) {
+    std::string sev = req.get_param_value("severity");
+    for (finance::Severity s :
+         {finance::Severity::kInfo, finance::Severity::kWarning, finance::Severity::kCritical}) {
+      if (sev == finance::severity_name(s)) q->alerts.severity = s;
+    }
+    if (!q->alerts.severity) {
+      send_error(res, 400, "bad_parameter", "severity must be info, warning or critical");
+      return false;
+    }
+  }
+  return true;
+}
+
+void HttpServer::finance_routes() {
+  using Render = std::string (*)(const FinanceLedger&, const FinanceQuery&);
+  auto read = [this](Render render) {
+    return [this, render](const httplib::Request& req, httplib::Response& res) {
+      FinanceQuery q;
+      if (!finance_query(req, res, &q)) return;
+      res.set_content(engine_->read_finance([&](const FinanceLedger& l) { return render(l, q); }),
+                      kJson);
+    };
+  };
+  httplib::Server& s = *server_;
+  s.Get("/api/v1/finance/summary", read(finance_summary_json));
+  s.Get("/api/v1/finance/aging", read(payables_aging_json));
+  s.Get("/api/v1/finance/cash", read(cash_json));
+  s.Get("/api/v1/early-payments", read(early_payments_json));
+  s.Get("/api/v1/alerts", read(alerts_json));
+  s.Get("/api/v1/finance/payment-delays",
+        read([](const FinanceLedger& l, const FinanceQuery&) { return payment_delays_json(l); }));
+  s.Get("/api/v1/finance/benford", [this](const httplib::Request& req, httplib::Response& res) {
+    FinanceQuery q;
+    if (!finance_query(req, res, &q)) return;
+    Result<std::string> body =
+        engine_->read_finance([&](const FinanceLedger& l) { return benford_json(l, q); });
+    if (!body) {
+      send_error(res, 404, body.status().code(), body.status().message());
+      return;
+    }
+    res.set_content(std::move(body.value()), kJson);
+  });
+}
+
 void HttpServer::routes() {
   httplib::Server& s = *server_;
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
@@ -407,6 +509,7 @@ void HttpServer::routes() {
     }
     res.set_content(std::move(body.value()), kJson);
   });
+  finance_routes();
   s.Get("/api/v1/pipeline", [this](const httplib::Request&, httplib::Response& res) {
     JsonWriter w;
     write_pipeline(w, engine_->pipeline());
@@ -479,6 +582,9 @@ void HttpServer::routes() {
   s.Post("/api/v1/events/inventory_shipment", ingest(EventType::kShipment));
   s.Post("/api/v1/events/order_line", ingest(EventType::kOrderLine));
   s.Post("/api/v1/events/supply_chain_data", ingest(EventType::kOrderLine));
+  for (int t = int(EventType::kSupplier); t <= int(EventType::kCustomerOrder); ++t) {
+    s.Post("/api/v1/events/" + std::string(event_type_topic(EventType(t))), ingest(EventType(t)));
+  }
   s.Post("/api/v1/events", ingest(std::nullopt));
   s.Post("/api/v1/query",
          [this](const httplib::Request& req, httplib::Response& res) { handle_query(req, res); });

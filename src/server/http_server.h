@@ -37,6 +37,9 @@ class HttpServer {
 
  private:
   void routes();
+  void finance_routes();
+  bool finance_query(const httplib::Request& req, httplib::Response& res,
+                     struct FinanceQuery* q) const;
   void handle_ingest(const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader, std::optional<EventType> type);
   bool authorized(const httplib::Request& req, httplib::Response& res) const;

@@ -72,39 +72,57 @@ TEST(Checkpoint, NoneIsNotAnError) {
   EXPECT_TRUE(loaded.skipped.empty());
 }
 
-// Format 1 (before DataCo order lines) still loads: the file is read as version 1 and a shard
-// state without the marts section loads with empty marts.
-TEST(Checkpoint, Version1FilesStillLoad) {
-  ledgerflow::ShardState empty(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
-  std::string v2;
-  ledgerflow::ByteWriter w(&v2);
-  empty.serialize(w);
-  std::string marts;
-  ledgerflow::ByteWriter mw(&marts);
-  ledgerflow::DatacoMarts().serialize(mw);
-  ASSERT_GT(v2.size(), marts.size());
-  std::string v1_shard = v2.substr(0, v2.size() - marts.size());
+namespace {
+
+std::string section(void (*write)(ledgerflow::ByteWriter&)) {
+  std::string out;
+  ledgerflow::ByteWriter w(&out);
+  write(w);
+  return out;
+}
+
+// A checkpoint file holding `shard` with its version field set to `version`.
+std::string checkpoint_with_version(const std::string& shard, uint32_t version) {
   CheckpointData d;
   d.next_offset = 5;
   d.router_state = "r";
-  d.shard_states = {v1_shard};
+  d.shard_states = {shard};
   std::string bytes = encode_checkpoint(d);
-  uint32_t one = 1;
-  std::memcpy(bytes.data() + 8, &one, 4);  // the version field
+  std::memcpy(bytes.data() + 8, &version, 4);  // the version field
   uint32_t header_crc = ledgerflow::crc32(std::string_view(bytes).substr(0, 44));
   std::memcpy(bytes.data() + 44, &header_crc, 4);
-  Result<CheckpointData> back = decode_checkpoint(bytes);
-  ASSERT_TRUE(back) << back.status().to_string();
-  EXPECT_EQ(back->version, 1u);
-  ledgerflow::ShardState restored(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
-  ledgerflow::ByteReader r(back->shard_states[0]);
-  ASSERT_TRUE(restored.deserialize(r, back->version));
-  EXPECT_EQ(r.remaining(), 0u);
-  ledgerflow::ByteReader r2(back->shard_states[0]);
-  EXPECT_FALSE(restored.deserialize(r2, kCheckpointVersion));  // read as v2 it is short
-  uint32_t three = 3;
-  std::memcpy(bytes.data() + 8, &three, 4);
-  header_crc = ledgerflow::crc32(std::string_view(bytes).substr(0, 44));
-  std::memcpy(bytes.data() + 44, &header_crc, 4);
-  EXPECT_EQ(decode_checkpoint(bytes).status().message(), "unsupported version");
+  return bytes;
+}
+
+}  // namespace
+
+// Formats 1 (before DataCo order lines) and 2 (before finance events) still load: a shard state
+// without the later sections loads with empty marts and an empty finance ledger.
+TEST(Checkpoint, OlderVersionsStillLoad) {
+  ledgerflow::ShardState empty(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
+  std::string v3;
+  ledgerflow::ByteWriter w(&v3);
+  empty.serialize(w);
+  std::string finance =
+      section([](ledgerflow::ByteWriter& w) { ledgerflow::FinanceLedger().serialize(w); });
+  std::string marts =
+      section([](ledgerflow::ByteWriter& w) { ledgerflow::DatacoMarts().serialize(w); });
+  ASSERT_GT(v3.size(), marts.size() + finance.size());
+  std::string v2_shard = v3.substr(0, v3.size() - finance.size());
+  std::string v1_shard = v2_shard.substr(0, v2_shard.size() - marts.size());
+  for (auto [version, shard] : {std::pair<uint32_t, std::string>{1, v1_shard}, {2, v2_shard}}) {
+    Result<CheckpointData> back = decode_checkpoint(checkpoint_with_version(shard, version));
+    ASSERT_TRUE(back) << back.status().to_string();
+    EXPECT_EQ(back->version, version);
+    ledgerflow::ShardState restored(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
+    ledgerflow::ByteReader r(back->shard_states[0]);
+    ASSERT_TRUE(restored.deserialize(r, back->version)) << version;
+    EXPECT_EQ(r.remaining(), 0u);
+    EXPECT_FALSE(restored.finance().latest_day().has_value());
+    ledgerflow::ByteReader r2(back->shard_states[0]);
+    EXPECT_FALSE(restored.deserialize(r2, kCheckpointVersion)) << version << " read as current";
+  }
+  EXPECT_EQ(
+      decode_checkpoint(checkpoint_with_version(v3, kCheckpointVersion + 1)).status().message(),
+      "unsupported version");
 }

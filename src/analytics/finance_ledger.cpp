@@ -1,0 +1,431 @@
+#include "analytics/finance_ledger.h"
+
+#include <algorithm>
+#include <tuple>
+#include <variant>
+
+#include "core/assert.h"
+#include "core/event_time.h"
+#include "ingest/finance_event_writer.h"
+
+namespace ledgerflow {
+
+using namespace finance;
+
+namespace {
+
+// The value a purchase order commits: sum of quantity x unit cost (saturating: the parser's
+// limits keep real orders far below int64 micro-units).
+Money order_value(const PurchaseOrder& po) {
+  Money total;
+  for (const PurchaseOrderLine& l : po.lines) {
+    Money line;
+    if (!Money::checked_mul(l.unit_cost, l.quantity, &line) ||
+        !Money::checked_add(total, line, &total)) {
+      return Money::from_micros(INT64_MAX / 2);
+    }
+  }
+  return total;
+}
+
+bool payment_before(const Payment& a, const Payment& b) {
+  return std::tie(a.paid_day, a.id) < std::tie(b.paid_day, b.id);
+}
+
+}  // namespace
+
+FinanceLedger::FinanceLedger(FinanceConfig config)
+    : config_(config),
+      duplicates_(config.duplicate),
+      splits_(config.split),
+      round_(config.round),
+      benford_(config.benford),
+      outliers_(config.outlier),
+      velocity_(config.velocity) {}
+
+void FinanceLedger::apply(const FinanceEvent& event, int64_t ingest_time_ms, uint64_t offset) {
+  if (history_.size() >= config_.max_events) {
+    dropped_ += 1;
+    return;
+  }
+  history_.push_back(History{ingest_time_ms, offset, finance_event_json(event)});
+  current_offset_ = offset;
+  const int64_t ingest_day = floor_div(ingest_time_ms, kMsPerDay);
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, Supplier>) {
+          current_day_ = e.changed_day.value_or(ingest_day);
+          on(e, ingest_day);
+        } else {
+          if constexpr (std::is_same_v<T, PurchaseOrder>) current_day_ = e.order_day;
+          if constexpr (std::is_same_v<T, GoodsReceipt>) current_day_ = e.received_day;
+          if constexpr (std::is_same_v<T, Invoice>) current_day_ = e.issue_day;
+          if constexpr (std::is_same_v<T, Payment>) current_day_ = e.paid_day;
+          if constexpr (std::is_same_v<T, CustomerOrder>) {
+            current_day_ = floor_div(e.time_ms, kMsPerDay);
+          }
+          on(e);
+        }
+      },
+      event);
+  latest_day_ = std::max(latest_day_.value_or(current_day_), current_day_);
+}
+
+void FinanceLedger::on(const Supplier& s, int64_t ingest_day) {
+  auto it = suppliers_.find(s.id);
+  suppliers_[s.id] =
+      apply_supplier_record(it == suppliers_.end() ? nullptr : &it->second, s, ingest_day);
+}
+
+void FinanceLedger::on(const PurchaseOrder& po) { orders_.try_emplace(po.id, po); }
+
+void FinanceLedger::on(const GoodsReceipt& r) {
+  receipts_[r.po_id].push_back(r);
+  goods_receipts_ += 1;
+}
+
+PaymentTerms FinanceLedger::terms_for(const Invoice& inv) const {
+  std::string_view text = inv.terms_text;
+  if (text.empty()) {
+    auto s = suppliers_.find(inv.supplier_id);
+    if (s != suppliers_.end()) text = s->second.terms_text;
+  }
+  if (!text.empty()) {
+    if (Result<PaymentTerms> t = PaymentTerms::parse(text)) return t.value();
+  }
+  return PaymentTerms{};  // no terms known: due on the issue day, no discount
+}
+
+void FinanceLedger::on(const Invoice& inv) {
+  if (invoices_.count(inv.id) > 0) return;  // a replay under a new identity: first one wins
+  raise_all(duplicates_.observe(inv), inv.supplier_id);
+  raise_all(splits_.observe(inv), inv.supplier_id);
+  // Earlier invoices on the order by (issue day, id), whatever their arrival (three_way_match.h).
+  std::vector<Invoice> earlier;
+  for (const std::string& id : invoices_by_order_[inv.po_id]) {
+    const Invoice& other = invoices_.at(id).invoice;
+    if (std::tie(other.issue_day, other.id) < std::tie(inv.issue_day, inv.id)) {
+      earlier.push_back(other);
+    }
+  }
+  auto po = orders_.find(inv.po_id);
+  raise_all(match_invoice(inv, po == orders_.end() ? nullptr : &po->second,
+                          receipts_[inv.po_id], earlier, config_.match),
+            inv.supplier_id);
+  round_.observe(inv);
+  benford_.observe(inv);
+  judge_standing(inv.supplier_id);
+
+  InvoiceState state;
+  state.invoice = inv;
+  state.terms = terms_for(inv);
+  state.due_day = inv.due_day.value_or(state.terms.due_day(inv.issue_day));
+  auto orphans = orphan_payments_.find(inv.id);
+  if (orphans != orphan_payments_.end()) {
+    state.payments = std::move(orphans->second);
+    orphan_payments_.erase(orphans);
+  }
+  invoices_by_order_[inv.po_id].push_back(inv.id);
+  invoices_.emplace(inv.id, std::move(state));
+}
+
+void FinanceLedger::on(const Payment& p) {
+  payments_ += 1;
+  auto inv = invoices_.find(p.invoice_id);
+  InvoiceState* state = inv == invoices_.end() ? nullptr : &inv->second;
+  std::vector<Payment>& list = state ? state->payments : orphan_payments_[p.invoice_id];
+  Money paid_before;
+  for (const Payment& other : list) {
+    if (payment_before(other, p)) paid_before += other.amount;
+  }
+  const Supplier* supplier = nullptr;
+  if (state != nullptr) {
+    auto s = suppliers_.find(state->invoice.supplier_id);
+    if (s != suppliers_.end()) supplier = &s->second;
+  }
+  raise_all(check_payment(p, state ? &state->invoice : nullptr, paid_before, supplier,
+                          config_.payment),
+            state ? state->invoice.supplier_id : std::string());
+  list.insert(std::upper_bound(list.begin(), list.end(), p, payment_before), p);
+}
+
+void FinanceLedger::on(const CustomerOrder& o) {
+  customer_orders_ += 1;
+  if (auto a = outliers_.observe(o)) raise(std::move(*a), o.customer_id);
+  if (auto a = velocity_.observe(o)) raise(std::move(*a), o.customer_id);
+  // Customers idle for a whole velocity window are forgotten, bounding the detector's state.
+  if (customer_orders_ % 4096 == 0) velocity_.prune(o.time_ms);
+}
+
+void FinanceLedger::raise(Alert a, const std::string& subject, bool standing) {
+  LedgerAlert la{next_seq_++, current_offset_, current_day_, subject, standing, std::move(a)};
+  raised_by_rule_[la.alert.rule_id] += 1;
+  raised_by_severity_[severity_name(la.alert.severity)] += 1;
+  if (standing) {
+    standing_.insert_or_assign({la.alert.rule_id, subject}, std::move(la));
+    return;
+  }
+  alerts_.push_back(std::move(la));
+  if (alerts_.size() > config_.alerts_kept) alerts_.pop_front();
+}
+
+void FinanceLedger::raise_all(std::vector<Alert> alerts, const std::string& subject) {
+  for (Alert& a : alerts) raise(std::move(a), subject);
+}
+
+// Round amounts and Benford judge a supplier's whole history: the alert arises when the supplier
+// first crosses the rule, keeps its sequence number while the rule still holds (its figures
+// follow the newest invoice) and goes away when the supplier's amounts come back in line.
+void FinanceLedger::judge_standing(const std::string& supplier_id) {
+  auto judge = [&](const char* rule, std::optional<Alert> now) {
+    auto it = standing_.find({rule, supplier_id});
+    if (!now) {
+      if (it != standing_.end()) standing_.erase(it);
+      return;
+    }
+    if (it == standing_.end()) {
+      raise(std::move(*now), supplier_id, true);
+    } else {
+      it->second.alert = std::move(*now);
+    }
+  };
+  judge("round_amount_invoices", round_.evaluate(supplier_id));
+  judge("benford_deviation", benford_.evaluate(supplier_id));
+}
+
+std::optional<int64_t> FinanceLedger::settled_day(const InvoiceState& s) const {
+  const Invoice& inv = s.invoice;
+  Money paid;
+  for (const Payment& p : s.payments) {
+    paid += p.amount;
+    Money needed = inv.amount;
+    if (s.terms.discount_open(inv.issue_day, p.paid_day)) {
+      needed = inv.amount - discount_amount(inv.amount, s.terms.discount_ppm);
+    }
+    if (paid >= needed) return p.paid_day;
+  }
+  return std::nullopt;
+}
+
+Money FinanceLedger::open_amount(const InvoiceState& s, int64_t as_of_day) const {
+  if (s.invoice.issue_day > as_of_day) return Money();
+  std::optional<int64_t> settled = settled_day(s);
+  if (settled && *settled <= as_of_day) return Money();
+  Money open = s.invoice.amount;
+  for (const Payment& p : s.payments) {
+    if (p.paid_day <= as_of_day) open -= p.amount;
+  }
+  return std::max(open, Money());
+}
+
+FinanceCounts FinanceLedger::counts(int64_t as_of_day) const {
+  FinanceCounts c;
+  c.suppliers = suppliers_.size();
+  c.purchase_orders = orders_.size();
+  c.goods_receipts = goods_receipts_;
+  c.invoices = invoices_.size();
+  c.payments = payments_;
+  c.customer_orders = customer_orders_;
+  c.dropped = dropped_;
+  for (const auto& [id, s] : invoices_) {
+    Money open = open_amount(s, as_of_day);
+    c.open_payables += open;
+    if (s.due_day < as_of_day) c.overdue_payables += open;
+  }
+  return c;
+}
+
+AgingReport FinanceLedger::payables_aging(int64_t as_of_day) const {
+  std::vector<OpenItem> items;
+  for (const auto& [id, s] : invoices_) {
+    Money open = open_amount(s, as_of_day);
+    if (open > Money()) items.push_back(OpenItem{s.invoice.supplier_id, open, s.due_day});
+  }
+  Result<AgingReport> report = age_open_items(items, as_of_day);
+  // Parser limits bound every amount (1e9 units) and the ledger bounds the count, so sums stay
+  // far inside int64 micro-units.
+  LF_ASSERT(report.is_ok());
+  return std::move(report.value());
+}
+
+std::map<std::string, DelayStats> FinanceLedger::payment_delays() const {
+  std::vector<SettledItem> items;
+  for (const auto& [id, s] : invoices_) {
+    if (std::optional<int64_t> day = settled_day(s)) {
+      items.push_back(SettledItem{s.invoice.supplier_id, s.due_day, *day});
+    }
+  }
+  return payment_delay_by_counterparty(items);
+}
+
+CashReport FinanceLedger::cash(int64_t as_of_day) const {
+  CashReport r;
+  auto add = [&](const std::string& supplier, auto&& fn) {
+    fn(r.by_supplier[supplier]);
+    fn(r.total);
+  };
+  for (const auto& [id, s] : invoices_) {
+    Money open = open_amount(s, as_of_day);
+    if (open <= Money()) continue;
+    add(s.invoice.supplier_id, [&](CashFigures& f) {
+      f.invoiced_not_paid += open;
+      if (s.due_day < as_of_day) {
+        f.overdue += open;
+        return;
+      }
+      for (int h = 0; h < kCashHorizons; ++h) {
+        if (s.due_day <= as_of_day + kCashHorizonDays[h]) f.due[size_t(h)] += open;
+      }
+    });
+  }
+  for (const auto& [id, po] : orders_) {
+    if (po.order_day > as_of_day) continue;
+    Money remaining = order_value(po);
+    auto invoiced = invoices_by_order_.find(id);
+    if (invoiced != invoices_by_order_.end()) {
+      for (const std::string& inv_id : invoiced->second) {
+        const Invoice& inv = invoices_.at(inv_id).invoice;
+        if (inv.issue_day <= as_of_day) remaining -= inv.amount;
+      }
+    }
+    if (remaining <= Money()) continue;
+    add(po.supplier_id, [&](CashFigures& f) { f.ordered_not_invoiced += remaining; });
+  }
+  return r;
+}
+
+EarlyPaymentReport FinanceLedger::early_payments(int64_t as_of_day, Money budget,
+                                                 double hurdle) const {
+  std::vector<OpenInvoice> open;
+  for (const auto& [id, s] : invoices_) {
+    if (!s.terms.discount_open(s.invoice.issue_day, as_of_day)) continue;
+    Money amount = open_amount(s, as_of_day);
+    if (amount <= Money()) continue;
+    open.push_back(OpenInvoice{id, s.invoice.supplier_id, amount, s.terms, s.invoice.issue_day});
+  }
+  EarlyPaymentReport r;
+  r.opportunities = rank_early_payments(open, as_of_day);
+  r.plan = plan_early_payments(r.opportunities, budget, hurdle);
+  return r;
+}
+
+AlertPage FinanceLedger::alerts(const AlertFilter& f) const {
+  AlertPage page;
+  page.by_rule = raised_by_rule_;
+  page.by_severity = raised_by_severity_;
+  auto matches = [&](const LedgerAlert& a) {
+    return (f.rule.empty() || a.alert.rule_id == f.rule) &&
+           (f.subject.empty() || a.subject == f.subject) &&
+           (!f.severity || a.alert.severity == *f.severity);
+  };
+  std::vector<const LedgerAlert*> standing;
+  for (const auto& [key, a] : standing_) {
+    if (matches(a)) standing.push_back(&a);
+  }
+  std::sort(standing.begin(), standing.end(),
+            [](const LedgerAlert* a, const LedgerAlert* b) { return a->seq > b->seq; });
+  // Merge the event alerts (newest last in the deque) with the standing ones, newest first.
+  auto event = alerts_.rbegin();
+  auto st = standing.begin();
+  for (;;) {
+    while (event != alerts_.rend() && !matches(*event)) ++event;
+    const LedgerAlert* next = nullptr;
+    bool from_event = false;
+    if (event != alerts_.rend() && (st == standing.end() || event->seq > (*st)->seq)) {
+      next = &*event;
+      from_event = true;
+    } else if (st != standing.end()) {
+      next = *st;
+    }
+    if (next == nullptr) break;
+    page.total += 1;
+    if (page.alerts.size() < f.limit) page.alerts.push_back(*next);
+    if (from_event) {
+      ++event;
+    } else {
+      ++st;
+    }
+  }
+  return page;
+}
+
+std::vector<LedgerAlert> FinanceLedger::alerts_after(uint64_t seq, size_t limit) const {
+  std::vector<LedgerAlert> out;
+  auto first = std::upper_bound(alerts_.begin(), alerts_.end(), seq,
+                                [](uint64_t s, const LedgerAlert& a) { return s < a.seq; });
+  for (auto it = first; it != alerts_.end(); ++it) out.push_back(*it);
+  for (const auto& [key, a] : standing_) {
+    if (a.seq > seq) out.push_back(a);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const LedgerAlert& a, const LedgerAlert& b) { return a.seq < b.seq; });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+std::optional<BenfordProfile> FinanceLedger::benford(const std::string& supplier_id) const {
+  return benford_.profile(supplier_id);
+}
+
+std::vector<std::string> FinanceLedger::benford_suppliers() const {
+  std::vector<std::string> out;
+  for (const auto& [id, s] : suppliers_) {
+    if (benford_.profile(id)) out.push_back(id);
+  }
+  for (const auto& [id, s] : invoices_) {
+    const std::string& sid = s.invoice.supplier_id;
+    if (suppliers_.count(sid) == 0 && benford_.profile(sid)) out.push_back(sid);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+bool FinanceLedger::benford_flagged(const std::string& supplier_id) const {
+  return standing_.count({"benford_deviation", supplier_id}) > 0;
+}
+
+std::string FinanceLedger::supplier_name(const std::string& id) const {
+  auto it = suppliers_.find(id);
+  if (it == suppliers_.end() || it->second.name.empty()) return id;
+  return it->second.name;
+}
+
+std::string FinanceLedger::invoice_number(const std::string& invoice_id) const {
+  auto it = invoices_.find(invoice_id);
+  return it == invoices_.end() ? std::string() : it->second.invoice.number;
+}
+
+// Byte layout (inside the shard state, checkpoint.h): u64 event count, then per event i64
+// ingest time ms, u64 log offset, str canonical JSON (finance_event_json), in apply order.
+void FinanceLedger::serialize(ByteWriter& w) const {
+  w.u64(history_.size());
+  for (const History& h : history_) {
+    w.i64(h.ingest_time_ms);
+    w.u64(h.offset);
+    w.str(h.json);
+  }
+  w.u64(dropped_);
+}
+
+bool FinanceLedger::deserialize(ByteReader& r) {
+  *this = FinanceLedger(config_);
+  uint64_t n;
+  if (!r.u64(&n)) return false;
+  FinanceEventParser parser(config_.parse_limits);
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t ingest_ms;
+    uint64_t offset;
+    std::string json;
+    FinanceEvent event;
+    if (!r.i64(&ingest_ms) || !r.u64(&offset) || !r.str(&json, 1u << 20) ||
+        !parser.parse(json, std::nullopt, &event)) {
+      return false;
+    }
+    apply(event, ingest_ms, offset);
+  }
+  return r.u64(&dropped_);
+}
+
+}  // namespace ledgerflow

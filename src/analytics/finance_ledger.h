@@ -1,0 +1,208 @@
+#pragma once
+// The finance ledger: suppliers, purchase orders, goods receipts, supplier invoices, payments and
+// customer orders as the finance events describe them (docs/FINANCE_EVENTS.md), the fraud and
+// anomaly detectors fed in log order, and the reads the finance API serves (docs/FINANCE_API.md):
+// payables aging, payment delay, cash required and open commitments, early-payment
+// opportunities and the plan under a budget, alerts, Benford profiles.
+//
+// Why one ledger and not one per supplier shard: three-way match needs the order, its receipts
+// and its invoices together, and a payment needs its invoice and supplier; receipts and payments
+// carry no supplier id. Finance volumes (thousands of documents a day) fit one shard with room
+// to spare (docs/BENCHMARKS.md "Finance ledger"), so every finance event goes to one shard and
+// no index has to follow ids across shards.
+//
+// Deterministic: a pure function of the events applied, in log order. Its checkpoint is its
+// input, the canonical JSON of every applied event with its ingest time, re-applied on load
+// (docs/ARCHITECTURE.md "Finance ledger"): the detectors' state then never needs a byte format of
+// its own, and a restart gives the same alerts with the same sequence numbers.
+//
+// Owned by one ShardState; mutated on that shard's thread, read by others under the shard's lock.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/status.h"
+#include "ingest/finance_event_parser.h"
+#include "finance/aging.h"
+#include "finance/benford_detector.h"
+#include "finance/duplicate_invoice_detector.h"
+#include "finance/early_payment.h"
+#include "finance/early_payment_optimizer.h"
+#include "finance/finance_types.h"
+#include "finance/order_outlier_detector.h"
+#include "finance/order_velocity_detector.h"
+#include "finance/payment_checks.h"
+#include "finance/payment_terms.h"
+#include "finance/round_amount_detector.h"
+#include "finance/split_invoice_detector.h"
+#include "finance/three_way_match.h"
+
+namespace ledgerflow {
+
+// Every parameter of the finance rules and reads, with its documented default (docs/CONFIG.md
+// [finance]).
+struct FinanceConfig {
+  finance::DuplicateInvoiceParams duplicate;
+  finance::SplitInvoiceParams split;
+  finance::ThreeWayMatchParams match;
+  finance::PaymentCheckParams payment;
+  finance::RoundAmountParams round;
+  finance::BenfordParams benford;
+  finance::OrderOutlierParams outlier;
+  finance::OrderVelocityParams velocity;
+  Money early_payment_budget = Money::from_units(100'000);
+  double hurdle_rate = 0.10;       // simple annual return an early payment must reach
+  size_t alerts_kept = 100'000;    // newest event alerts kept in memory (counts cover all)
+  size_t max_events = 5'000'000;   // finance events held; beyond, events are counted and dropped
+  FinanceParseLimits parse_limits;  // re-reading the checkpoint (the engine's ingest limits)
+};
+
+// One alert as the ledger keeps it: the detector's finding plus where and when it arose.
+struct LedgerAlert {
+  uint64_t seq = 0;      // 1, 2, ... in the order alerts arose (stable across restarts)
+  uint64_t offset = 0;   // log offset of the record that raised it
+  int64_t day = 0;       // business day of that record
+  std::string subject;   // supplier or customer id the alert is about
+  bool standing = false; // round_amount_invoices / benford_deviation: re-judged as invoices come
+  finance::Alert alert;
+};
+
+struct AlertFilter {
+  std::string rule;     // empty: any
+  std::string subject;  // empty: any
+  std::optional<finance::Severity> severity;
+  size_t limit = 200;
+};
+
+struct AlertPage {
+  uint64_t total = 0;  // matching the filter (event alerts beyond alerts_kept are not counted)
+  std::map<std::string, uint64_t> by_rule;      // all alerts ever raised, by rule
+  std::map<std::string, uint64_t> by_severity;  // all alerts ever raised, by severity
+  std::vector<LedgerAlert> alerts;              // newest first, at most limit
+};
+
+struct FinanceCounts {
+  uint64_t suppliers = 0, purchase_orders = 0, goods_receipts = 0, invoices = 0, payments = 0,
+           customer_orders = 0;
+  uint64_t dropped = 0;  // events beyond max_events
+  Money open_payables;
+  Money overdue_payables;
+};
+
+inline constexpr int kCashHorizons = 3;
+inline constexpr int32_t kCashHorizonDays[kCashHorizons] = {7, 30, 90};
+
+struct CashFigures {
+  std::array<Money, kCashHorizons> due{};  // open amounts due in [as_of, as_of + N]
+  Money overdue;                           // open amounts due before as_of
+  Money ordered_not_invoiced;
+  Money invoiced_not_paid;
+  Money open_commitments() const { return ordered_not_invoiced + invoiced_not_paid; }
+};
+
+struct CashReport {
+  std::map<std::string, CashFigures> by_supplier;
+  CashFigures total;
+};
+
+struct EarlyPaymentReport {
+  std::vector<finance::EarlyPaymentOpportunity> opportunities;  // best first
+  finance::EarlyPaymentPlan plan;
+};
+
+class FinanceLedger {
+ public:
+  explicit FinanceLedger(FinanceConfig config = {});
+
+  // Applies one event (already deduplicated by identity) in log order.
+  void apply(const FinanceEvent& event, int64_t ingest_time_ms, uint64_t offset);
+
+  // The ledger's clock: the latest business day of any applied event (nullopt: none yet).
+  std::optional<int64_t> latest_day() const { return latest_day_; }
+  FinanceCounts counts(int64_t as_of_day) const;
+  finance::AgingReport payables_aging(int64_t as_of_day) const;
+  std::map<std::string, finance::DelayStats> payment_delays() const;
+  CashReport cash(int64_t as_of_day) const;
+  EarlyPaymentReport early_payments(int64_t as_of_day, Money budget, double hurdle) const;
+  AlertPage alerts(const AlertFilter& filter) const;
+  std::optional<finance::BenfordProfile> benford(const std::string& supplier_id) const;
+  std::vector<std::string> benford_suppliers() const;  // suppliers with counted amounts
+  bool benford_flagged(const std::string& supplier_id) const;
+  std::string supplier_name(const std::string& id) const;  // the id when the name is unknown
+  // An alert subject's display name: the supplier's name, else the id (customers have no name).
+  std::string subject_name(const std::string& id) const { return supplier_name(id); }
+  std::string invoice_number(const std::string& invoice_id) const;  // empty when unknown
+  const FinanceConfig& config() const { return config_; }
+
+  // Alerts raised after `seq` (for sinks that forward new alerts), oldest first.
+  std::vector<LedgerAlert> alerts_after(uint64_t seq, size_t limit) const;
+  uint64_t last_alert_seq() const { return next_seq_ - 1; }
+
+  // The checkpoint: the applied events (canonical JSON) with ingest time and offset.
+  void serialize(ByteWriter& w) const;
+  bool deserialize(ByteReader& r);
+
+ private:
+  struct InvoiceState {
+    finance::Invoice invoice;
+    finance::PaymentTerms terms;  // the invoice's, else the supplier's, else due on issue
+    int64_t due_day = 0;
+    std::vector<finance::Payment> payments;  // sorted by (paid_day, id)
+  };
+  struct History {
+    int64_t ingest_time_ms;
+    uint64_t offset;
+    std::string json;
+  };
+
+  void on(const finance::Supplier& s, int64_t ingest_day);
+  void on(const finance::PurchaseOrder& po);
+  void on(const finance::GoodsReceipt& r);
+  void on(const finance::Invoice& inv);
+  void on(const finance::Payment& p);
+  void on(const finance::CustomerOrder& o);
+  void raise(finance::Alert a, const std::string& subject, bool standing = false);
+  void raise_all(std::vector<finance::Alert> alerts, const std::string& subject);
+  void judge_standing(const std::string& supplier_id);
+  finance::PaymentTerms terms_for(const finance::Invoice& inv) const;
+  // Open amount of an invoice on a day: amount less payments up to that day; 0 once settled
+  // (paid in full, or paid less the discount by the discount deadline).
+  Money open_amount(const InvoiceState& s, int64_t as_of_day) const;
+  std::optional<int64_t> settled_day(const InvoiceState& s) const;
+
+  FinanceConfig config_;
+  finance::DuplicateInvoiceDetector duplicates_;
+  finance::SplitInvoiceDetector splits_;
+  finance::RoundAmountDetector round_;
+  finance::BenfordDetector benford_;
+  finance::OrderOutlierDetector outliers_;
+  finance::OrderVelocityDetector velocity_;
+
+  std::map<std::string, finance::Supplier> suppliers_;
+  std::map<std::string, finance::PurchaseOrder> orders_;
+  std::map<std::string, std::vector<finance::GoodsReceipt>> receipts_;  // by purchase order
+  std::map<std::string, std::vector<std::string>> invoices_by_order_;   // po -> invoice ids
+  std::map<std::string, InvoiceState> invoices_;
+  std::map<std::string, std::vector<finance::Payment>> orphan_payments_;  // invoice not yet seen
+  uint64_t goods_receipts_ = 0;
+  uint64_t payments_ = 0;
+  uint64_t customer_orders_ = 0;
+  uint64_t dropped_ = 0;
+
+  uint64_t next_seq_ = 1;
+  std::deque<LedgerAlert> alerts_;                    // event alerts, newest last, bounded
+  std::map<std::pair<std::string, std::string>, LedgerAlert> standing_;  // (rule, supplier)
+  std::map<std::string, uint64_t> raised_by_rule_;
+  std::map<std::string, uint64_t> raised_by_severity_;
+  std::optional<int64_t> latest_day_;
+  uint64_t current_offset_ = 0;
+  int64_t current_day_ = 0;
+
+  std::vector<History> history_;
+};
+
+}  // namespace ledgerflow

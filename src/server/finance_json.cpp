@@ -1,0 +1,243 @@
+#include "server/finance_json.h"
+
+#include <algorithm>
+#include <set>
+
+#include "core/json_writer.h"
+
+namespace ledgerflow::server {
+
+using namespace finance;
+
+namespace {
+
+void write_day(JsonWriter& w, std::string_view key, int64_t day) {
+  w.field(key, format_day(day));
+}
+
+void write_buckets(JsonWriter& w, const AgingBuckets& b) {
+  w.key("amount").begin_array();
+  for (Money m : b.amount) w.value(m);
+  w.end_array().key("count").begin_array();
+  for (int64_t c : b.count) w.value(c);
+  w.end_array().field("total", b.total);
+}
+
+void write_cash(JsonWriter& w, const CashFigures& f) {
+  w.key("due").begin_array();
+  for (Money m : f.due) w.value(m);
+  w.end_array()
+      .field("overdue", f.overdue)
+      .field("ordered_not_invoiced", f.ordered_not_invoiced)
+      .field("invoiced_not_paid", f.invoiced_not_paid)
+      .field("open_commitments", f.open_commitments());
+}
+
+// Counterparties by a money figure, largest first, then id: a stable order for tables.
+template <typename Map, typename Key>
+std::vector<const typename Map::value_type*> largest_first(const Map& m, Key key) {
+  std::vector<const typename Map::value_type*> out;
+  for (const auto& entry : m) out.push_back(&entry);
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const auto* a, const auto* b) { return key(a->second) > key(b->second); });
+  return out;
+}
+
+}  // namespace
+
+void write_ledger_alert(JsonWriter& w, const LedgerAlert& a, const std::string& subject_name) {
+  w.begin_object()
+      .field("seq", a.seq)
+      .field("rule_id", a.alert.rule_id)
+      .field("severity", severity_name(a.alert.severity))
+      .field("score", a.alert.score)
+      .field("subject", a.subject)
+      .field("subject_name", subject_name);
+  write_day(w, "day", a.day);
+  w.field("offset", a.offset).key("evidence_ids").begin_array();
+  for (const std::string& id : a.alert.evidence_ids) w.value(id);
+  w.end_array().field("message", a.alert.message).field("standing", a.standing).end_object();
+}
+
+std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q) {
+  FinanceCounts c = l.counts(q.as_of_day);
+  AlertPage alerts = l.alerts(AlertFilter{.limit = 0});
+  JsonWriter w;
+  w.begin_object();
+  write_day(w, "as_of", q.as_of_day);
+  w.field("suppliers", c.suppliers)
+      .field("purchase_orders", c.purchase_orders)
+      .field("goods_receipts", c.goods_receipts)
+      .field("invoices", c.invoices)
+      .field("payments", c.payments)
+      .field("customer_orders", c.customer_orders)
+      .field("events_dropped", c.dropped)
+      .field("open_payables", c.open_payables)
+      .field("overdue_payables", c.overdue_payables)
+      .key("alerts")
+      .begin_object()
+      .field("total", alerts.total);
+  for (const char* s : {"critical", "warning", "info"}) {
+    auto it = alerts.by_severity.find(s);
+    w.field(s, it == alerts.by_severity.end() ? uint64_t(0) : it->second);
+  }
+  w.end_object().end_object();
+  return w.take();
+}
+
+std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q) {
+  AgingReport r = l.payables_aging(q.as_of_day);
+  JsonWriter w;
+  w.begin_object().field("side", "payables");
+  write_day(w, "as_of", q.as_of_day);
+  w.key("buckets").begin_array();
+  for (int b = 0; b < kAgingBuckets; ++b) w.value(aging_bucket_label(b));
+  w.end_array().key("total").begin_object();
+  write_buckets(w, r.total);
+  w.end_object().key("by_counterparty").begin_array();
+  for (const auto* e : largest_first(r.by_counterparty, [](const AgingBuckets& b) { return b.total; })) {
+    w.begin_object().field("id", e->first).field("name", l.supplier_name(e->first));
+    write_buckets(w, e->second);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string payment_delays_json(const FinanceLedger& l) {
+  JsonWriter w;
+  w.begin_object().key("suppliers").begin_array();
+  for (const auto& [id, s] : l.payment_delays()) {
+    w.begin_object()
+        .field("id", id)
+        .field("name", l.supplier_name(id))
+        .field("count", s.count)
+        .field("mean_days", s.mean_days)
+        .field("p90_days", s.p90_days)
+        .end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string cash_json(const FinanceLedger& l, const FinanceQuery& q) {
+  CashReport r = l.cash(q.as_of_day);
+  JsonWriter w;
+  w.begin_object();
+  write_day(w, "as_of", q.as_of_day);
+  w.key("horizons_days").begin_array();
+  for (int32_t d : kCashHorizonDays) w.value(int64_t(d));
+  w.end_array().key("total").begin_object();
+  write_cash(w, r.total);
+  w.end_object().key("by_supplier").begin_array();
+  for (const auto* e :
+       largest_first(r.by_supplier, [](const CashFigures& f) { return f.open_commitments(); })) {
+    w.begin_object().field("id", e->first).field("name", l.supplier_name(e->first));
+    write_cash(w, e->second);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  return w.take();
+}
+
+std::string early_payments_json(const FinanceLedger& l, const FinanceQuery& q) {
+  EarlyPaymentReport r = l.early_payments(q.as_of_day, q.budget, q.hurdle);
+  std::set<std::string> chosen(r.plan.invoice_ids.begin(), r.plan.invoice_ids.end());
+  JsonWriter w;
+  w.begin_object();
+  write_day(w, "as_of", q.as_of_day);
+  w.field("budget", q.budget).field("hurdle", q.hurdle).key("opportunities").begin_array();
+  for (size_t i = 0; i < r.opportunities.size() && i < q.limit; ++i) {
+    const EarlyPaymentOpportunity& o = r.opportunities[i];
+    w.begin_object()
+        .field("invoice_id", o.invoice_id)
+        .field("supplier_id", o.supplier_id)
+        .field("supplier_name", l.supplier_name(o.supplier_id))
+        .field("number", l.invoice_number(o.invoice_id))
+        .field("amount", o.amount)
+        .field("discount", o.discount)
+        .field("pay_now", o.pay_now);
+    write_day(w, "discount_deadline", o.discount_deadline_day);
+    write_day(w, "due", o.due_day);
+    w.field("days_gained", int64_t(o.days_gained))
+        .field("simple_annual_return", o.simple_annual_return)
+        .field("compound_annual_return", o.compound_annual_return)
+        .field("in_plan", chosen.count(o.invoice_id) > 0)
+        .end_object();
+  }
+  w.end_array().field("total_opportunities", uint64_t(r.opportunities.size()));
+  w.key("plan").begin_object().key("invoice_ids").begin_array();
+  for (const std::string& id : r.plan.invoice_ids) w.value(id);
+  w.end_array()
+      .field("cash_needed", r.plan.cash_needed)
+      .field("savings", r.plan.savings)
+      .field("upper_bound", r.plan.upper_bound)
+      .field("exact", r.plan.exact)
+      .field("candidates", uint64_t(r.plan.candidates))
+      .end_object()
+      .end_object();
+  return w.take();
+}
+
+std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q) {
+  AlertPage page = l.alerts(q.alerts);
+  JsonWriter w;
+  w.begin_object();
+  write_day(w, "as_of", q.as_of_day);
+  w.field("total", page.total).key("by_rule").begin_object();
+  for (const auto& [rule, n] : page.by_rule) w.field(rule, n);
+  w.end_object().key("by_severity").begin_object();
+  for (const char* s : {"critical", "warning", "info"}) {
+    auto it = page.by_severity.find(s);
+    w.field(s, it == page.by_severity.end() ? uint64_t(0) : it->second);
+  }
+  w.end_object().key("alerts").begin_array();
+  for (const LedgerAlert& a : page.alerts) write_ledger_alert(w, a, l.subject_name(a.subject));
+  w.end_array().end_object();
+  return w.take();
+}
+
+Result<std::string> benford_json(const FinanceLedger& l, const FinanceQuery& q) {
+  JsonWriter w;
+  if (q.supplier.empty()) {
+    w.begin_object().key("suppliers").begin_array();
+    for (const std::string& id : l.benford_suppliers()) {
+      BenfordProfile p = *l.benford(id);
+      w.begin_object()
+          .field("id", id)
+          .field("name", l.supplier_name(id))
+          .field("n", p.n)
+          .field("mad", p.mad)
+          .field("conformity", benford_conformity_name(p.conformity))
+          .field("flagged", l.benford_flagged(id))
+          .end_object();
+    }
+    w.end_array().field("min_count", l.config().benford.min_count).end_object();
+    return w.take();
+  }
+  std::optional<BenfordProfile> p = l.benford(q.supplier);
+  if (!p) {
+    return Status::bad_input("unknown_supplier",
+                             "no invoice amounts counted for supplier \"" + q.supplier + "\"");
+  }
+  w.begin_object()
+      .field("supplier", q.supplier)
+      .field("name", l.supplier_name(q.supplier))
+      .field("n", p->n)
+      .key("counts")
+      .begin_array();
+  for (int64_t c : p->counts) w.value(c);
+  w.end_array().key("expected_share").begin_array();
+  for (int d = 1; d <= 9; ++d) w.value(benford_expected_share(d));
+  w.end_array().key("observed_share").begin_array();
+  for (int64_t c : p->counts) w.value(p->n > 0 ? double(c) / double(p->n) : 0.0);
+  w.end_array()
+      .field("mad", p->mad)
+      .field("conformity", benford_conformity_name(p->conformity))
+      .field("flagged", l.benford_flagged(q.supplier))
+      .field("min_count", l.config().benford.min_count)
+      .end_object();
+  return w.take();
+}
+
+}  // namespace ledgerflow::server

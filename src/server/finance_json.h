@@ -1,0 +1,33 @@
+#pragma once
+// JSON shapes of the finance and fraud API (docs/FINANCE_API.md): pure functions of the finance
+// ledger and the query, called on HTTP worker threads under the finance shard's lock.
+#include <cstdint>
+#include <string>
+
+#include "analytics/finance_ledger.h"
+#include "core/json_writer.h"
+
+namespace ledgerflow::server {
+
+struct FinanceQuery {
+  int64_t as_of_day = 0;  // resolved by the caller (parameter, else the ledger's latest day)
+  Money budget;
+  double hurdle = 0;
+  size_t limit = 500;
+  AlertFilter alerts;
+  std::string supplier;  // benford: empty lists every supplier
+};
+
+std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q);
+std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q);
+std::string payment_delays_json(const FinanceLedger& l);
+std::string cash_json(const FinanceLedger& l, const FinanceQuery& q);
+std::string early_payments_json(const FinanceLedger& l, const FinanceQuery& q);
+std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q);
+// Bad input "unknown_supplier" when the supplier has no counted amount.
+Result<std::string> benford_json(const FinanceLedger& l, const FinanceQuery& q);
+
+// One alert object (also the value of the Kafka `alerts` topic for finance alerts).
+void write_ledger_alert(JsonWriter& w, const LedgerAlert& a, const std::string& subject_name);
+
+}  // namespace ledgerflow::server
