@@ -19,7 +19,9 @@ test('parseMoneyInput accepts plain and separated amounts, refuses the rest', ()
   assert.deepEqual(parseMoneyInput('$1,250.00'), { value: '1250.00', number: 1250 });
   assert.deepEqual(parseMoneyInput(' 007 '), { value: '7', number: 7 });
   assert.deepEqual(parseMoneyInput('0'), { value: '0', number: 0 });
-  for (const bad of ['-5', '1.234', '12,34', 'abc', '1e6', '5,0000', '1..2', '$']) assert.ok(parseMoneyInput(bad).error, bad);
+  assert.deepEqual(parseMoneyInput('12.345'), { value: '12.345', number: 12.345 });
+  assert.deepEqual(parseMoneyInput('1.123456'), { value: '1.123456', number: 1.123456 });
+  for (const bad of ['-5', '1.1234567', '12,34', 'abc', '1e6', '5,0000', '1..2', '$', '1.']) assert.ok(parseMoneyInput(bad).error, bad);
 });
 
 test('parsePercentInput turns a percentage into an exact ratio text', () => {

@@ -17,12 +17,12 @@ export function buildQuery(params) {
 // A money amount as a user types it: "50000", "50,000.50", "$1,250", " 12.5 ". Returns
 // { value } with the amount as a plain decimal string the API takes exactly ("50000.5"
 // stays as typed, without separators), { empty: true } for a blank field, or { error }.
-// Negative amounts and more than two decimals are refused.
+// Negative amounts and more than six decimals (the engine's micro-units) are refused.
 export function parseMoneyInput(text) {
   const s = String(text ?? '').trim();
   if (s === '') return { empty: true };
-  const m = s.replace(/^\$\s*/, '').match(/^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/);
-  if (!m) return { error: 'Enter an amount such as 50000 or 50,000.00 (not negative, at most 2 decimals).' };
+  const m = s.replace(/^\$\s*/, '').match(/^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,6}))?$/);
+  if (!m) return { error: 'Enter an amount such as 50000 or 50,000.00 (not negative).' };
   const whole = m[1].replace(/,/g, '').replace(/^0+(?=\d)/, '');
   const value = m[2] ? `${whole}.${m[2]}` : whole;
   return { value, number: Number(value) };

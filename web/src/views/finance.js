@@ -164,7 +164,7 @@ export default {
     }
 
     function renderSummary(s, cash) {
-      setText(asOf, `As of ${s.as_of ?? '—'} (the ledger's latest business day) · ${formatNumber(s.suppliers)} suppliers, ${formatNumber(s.invoices)} invoices, ${formatNumber(s.payments)} payments`);
+      setText(asOf, `As of ${s.as_of ?? '—'} (the ledger's latest business day) · ${formatNumber(s.suppliers)} suppliers, ${formatNumber(s.invoices)} invoices, ${formatNumber(s.payments)} payments${s.events_dropped > 0 ? ` · ${formatNumber(s.events_dropped)} finance events over the ledger's capacity were dropped` : ''}`);
       tiles.open.set(money(s.open_payables), `${formatNumber(s.invoices)} invoices, ${formatNumber(s.purchase_orders)} orders`);
       const share = s.open_payables ? s.overdue_payables / s.open_payables : 0;
       tiles.overdue.set(money(s.overdue_payables), `${formatPercent(share)} of open payables`, s.overdue_payables > 0 ? 'warn' : 'ok');
@@ -252,7 +252,9 @@ export default {
 
     function renderDelays(pd) {
       const d = delayBars(pd, { top: 15 });
-      setText(delaySummary, d.settled ? `${formatNumber(d.settled)} settled invoices from ${formatNumber(d.suppliers)} suppliers, ${formatNumber(d.weightedMean, { digits: 1 })} days late on average` : 'No settled invoice yet.');
+      const avg = d.weightedMean ?? 0;
+      const avgText = Math.abs(avg) < 0.05 ? 'on the due day on average' : `${formatNumber(Math.abs(avg), { digits: 1 })} days ${avg > 0 ? 'late' : 'early'} on average`;
+      setText(delaySummary, d.settled ? `${formatNumber(d.settled)} settled invoices from ${formatNumber(d.suppliers)} suppliers, paid ${avgText}` : 'No settled invoice yet.');
       delayEl.dataset.series = JSON.stringify({ categories: d.categories, mean: d.mean, p90: d.p90 });
       sizeTo(delayEl, charts.delays, d.categories.length);
       charts.delays.set(

@@ -15,7 +15,7 @@ const LIMITS = [100, 500, 2000];
 function alertHtml(a) {
   const sev = String(a.severity ?? '');
   const evidence = (Array.isArray(a.evidence_ids) ? a.evidence_ids : []).map((id) => `<code class="chip">${esc(id)}</code>`).join(' ');
-  const subject = a.subject_name ? `${esc(a.subject_name)} <small>${esc(a.subject)}</small>` : esc(a.subject);
+  const subject = a.subject_name && a.subject_name !== a.subject ? `${esc(a.subject_name)} <small>${esc(a.subject)}</small>` : esc(a.subject);
   return (
     `<li class="alert-item" data-seq="${esc(a.seq)}" data-severity="${esc(sev)}" data-rule="${esc(a.rule_id)}" data-subject="${esc(a.subject)}">` +
     `<div class="alert-head"><span class="badge badge-${severityTone(sev)}">${esc(sev)}</span>` +
@@ -47,7 +47,7 @@ export default {
     // Filters.
     const ruleSel = h('select', { id: 'alerts-rule', class: 'select' });
     const sevSel = h('select', { id: 'alerts-severity', class: 'select' }, h('option', { value: '', text: 'All severities' }), SEVERITIES.map((s) => h('option', { value: s, text: s[0].toUpperCase() + s.slice(1) })));
-    const subjectIn = h('input', { id: 'alerts-subject', class: 'input input-short', type: 'search', placeholder: 'e.g. S0003', autocomplete: 'off', spellcheck: 'false', list: 'alerts-subjects' });
+    const subjectIn = h('input', { id: 'alerts-subject', class: 'input input-short', type: 'search', placeholder: 'e.g. S003', autocomplete: 'off', spellcheck: 'false', list: 'alerts-subjects' });
     const subjects = h('datalist', { id: 'alerts-subjects' });
     const limitSel = h('select', { id: 'alerts-limit', class: 'select' }, LIMITS.map((n) => h('option', { value: n, text: `Newest ${formatNumber(n)}`, selected: n === 500 })));
     const clearBtn = h('button', { type: 'button', class: 'btn', id: 'alerts-clear', text: 'Clear filters' });
@@ -67,7 +67,7 @@ export default {
     listPanel.body.append(filterForm, filterError, count, list);
 
     // Counts by rule (click one to filter by it).
-    const rulesPanel = panel({ title: 'Alerts by rule', note: 'For the current filter; choose a rule to show only its alerts', id: 'fraud-rules' });
+    const rulesPanel = panel({ title: 'Alerts by rule', note: 'All alerts; choose a rule to show only its alerts', id: 'fraud-rules' });
     const ruleList = h('ol', { class: 'rank-list rule-counts', id: 'rule-counts' });
     rulesPanel.body.append(ruleList);
 
@@ -158,12 +158,15 @@ export default {
     function renderAlerts(ans, query) {
       const rows = Array.isArray(ans.alerts) ? ans.alerts : [];
       const total = typeof ans.total === 'number' ? ans.total : rows.length;
+      // by_severity and by_rule count every alert, whatever the filter (the engine's answer);
+      // total counts the alerts matching it.
       const sev = ans.by_severity ?? {};
+      const all = SEVERITIES.reduce((a, k) => a + (typeof sev[k] === 'number' ? sev[k] : 0), 0);
       const filtered = Boolean(filter.rule || filter.severity || filter.subject);
       const scope = filtered ? 'matching the filter' : 'in all';
-      tiles.total.set(formatNumber(total), `${scope}${ans.as_of ? ` · as of ${ans.as_of}` : ''}`, total ? 'warn' : 'ok');
-      tiles.critical.set(formatNumber(sev.critical ?? 0), scope, sev.critical ? 'danger' : 'ok');
-      tiles.warning.set(formatNumber(sev.warning ?? 0), `${formatNumber(sev.info ?? 0)} info`, sev.warning ? 'warn' : 'ok');
+      tiles.total.set(formatNumber(all), `${filtered ? `${formatNumber(total)} match the filter` : 'all rules'}${ans.as_of ? ` · as of ${ans.as_of}` : ''}`, all ? 'warn' : 'ok');
+      tiles.critical.set(formatNumber(sev.critical ?? 0), 'all alerts', sev.critical ? 'danger' : 'ok');
+      tiles.warning.set(formatNumber(sev.warning ?? 0), `all alerts · ${formatNumber(sev.info ?? 0)} info`, sev.warning ? 'warn' : 'ok');
       setText(count, total > rows.length ? `Showing the newest ${formatNumber(rows.length)} of ${formatNumber(total)} alerts ${scope}` : `${formatNumber(total)} alert${total === 1 ? '' : 's'} ${scope}`);
       Object.assign(list.dataset, { total: String(total), shown: String(rows.length), query });
       const html = rows.length ? rows.map(alertHtml).join('') : `<li class="empty">${esc(filtered ? 'No alert matches the filter.' : 'No alerts yet.')}</li>`;
@@ -198,6 +201,7 @@ export default {
     // ---- Benford -------------------------------------------------------------------------
     let supplier = '';
     let suppliersKey = '';
+    let minCount = 50; // the Benford rule's minimum (docs/FINANCE.md); the engine's value once known
     supSel.addEventListener('change', () => {
       supplier = supSel.value;
       benford.request(true);
@@ -219,11 +223,11 @@ export default {
       for (const s of sups) addSubject(s.id, s.name);
       const flagged = sups.filter((s) => s.flagged);
       tiles.benford.set(formatNumber(flagged.length), `of ${formatNumber(sups.length)} suppliers with counted amounts`, flagged.length ? 'warn' : 'ok');
-      const key = JSON.stringify(sups.map((s) => [s.id, s.name, s.n, s.flagged, s.conformity]));
+      const key = JSON.stringify([minCount, sups.map((s) => [s.id, s.name, s.n, s.flagged, s.conformity])]);
       if (key !== suppliersKey) {
         suppliersKey = key;
         supSel.replaceChildren(
-          ...sups.map((s) => h('option', { value: s.id, dataset: { flagged: String(s.flagged) }, text: `${s.flagged ? '⚑ ' : ''}${s.id}${s.name ? ` ${s.name}` : ''} · n=${formatNumber(s.n)}${s.conformity ? ` · ${s.conformity}` : ''}${s.flagged ? ' (flagged)' : ''}` })),
+          ...sups.map((s) => h('option', { value: s.id, dataset: { flagged: String(s.flagged) }, text: `${s.flagged ? '⚑ ' : ''}${s.id}${s.name ? ` ${s.name}` : ''} · n=${formatNumber(s.n)}${s.n < minCount ? ' · too few to judge' : s.conformity ? ` · ${s.conformity}` : ''}${s.flagged ? ' (flagged)' : ''}` })),
         );
         flaggedList.innerHTML = flagged.length
           ? flagged.map((s) => `<li><button type="button" class="chip chip-danger chip-btn" data-supplier="${esc(s.id)}" title="Show this supplier's chart">⚑ ${esc(s.name || s.id)} <small>${esc(s.id)}</small></button></li>`).join('')
@@ -242,6 +246,7 @@ export default {
 
     function renderBenford(b) {
       const c = benfordChart(b);
+      if (c.minCount !== null) minCount = c.minCount;
       const name = b.name ? `${b.name} (${b.supplier})` : b.supplier;
       setText(benFacts, `${name}: ${formatNumber(c.n)} amounts, MAD ${c.mad === null ? '—' : formatNumber(c.mad, { digits: 4 })} — ${c.conformity || '—'}${c.flagged ? ' · FLAGGED' : ''}${c.enough ? '' : ` · fewer than ${formatNumber(c.minCount)} amounts: not judged`}`);
       benFacts.dataset.flagged = String(c.flagged);
