@@ -507,7 +507,11 @@ test('finance: tiles, aging, cash and the early-payment plan equal the finance A
     const rows = await page.$$eval('#ep-table tbody tr[data-key]', (trs) => trs.map((tr) => ({ key: tr.dataset.key, plan: tr.classList.contains('row-plan') })));
     assert.ok(rows.length > 0);
     for (const r of rows) assert.equal(r.plan, planIds.has(r.key), `highlight of ${r.key}`);
-    if (b !== '0') await (await page.$('#fin-early')).screenshot({ path: path.join(SHOTS, 'finance-plan.png') });
+    if (b !== '0') {
+      // The plan panel just below the sticky header.
+      await page.evaluate(() => window.scrollTo(0, document.querySelector('#fin-early').getBoundingClientRect().top + window.scrollY - 96));
+      await shot('finance-plan');
+    }
   }
   // A bad budget is refused in the page, with no request.
   await page.fill('#ep-budget', '-5');
