@@ -6,6 +6,7 @@
 
 #include "core/assert.h"
 #include "core/event_time.h"
+#include "core/json_writer.h"
 #include "ingest/finance_event_writer.h"
 
 namespace ledgerflow {
@@ -78,7 +79,9 @@ void FinanceLedger::on(const Supplier& s, int64_t ingest_day) {
       apply_supplier_record(it == suppliers_.end() ? nullptr : &it->second, s, ingest_day);
 }
 
-void FinanceLedger::on(const PurchaseOrder& po) { orders_.try_emplace(po.id, po); }
+void FinanceLedger::on(const PurchaseOrder& po) {
+  orders_.try_emplace(po.id, po);
+}
 
 void FinanceLedger::on(const GoodsReceipt& r) {
   receipts_[r.po_id].push_back(r);
@@ -110,8 +113,8 @@ void FinanceLedger::on(const Invoice& inv) {
     }
   }
   auto po = orders_.find(inv.po_id);
-  raise_all(match_invoice(inv, po == orders_.end() ? nullptr : &po->second,
-                          receipts_[inv.po_id], earlier, config_.match),
+  raise_all(match_invoice(inv, po == orders_.end() ? nullptr : &po->second, receipts_[inv.po_id],
+                          earlier, config_.match),
             inv.supplier_id);
   round_.observe(inv);
   benford_.observe(inv);
@@ -144,9 +147,9 @@ void FinanceLedger::on(const Payment& p) {
     auto s = suppliers_.find(state->invoice.supplier_id);
     if (s != suppliers_.end()) supplier = &s->second;
   }
-  raise_all(check_payment(p, state ? &state->invoice : nullptr, paid_before, supplier,
-                          config_.payment),
-            state ? state->invoice.supplier_id : std::string());
+  raise_all(
+      check_payment(p, state ? &state->invoice : nullptr, paid_before, supplier, config_.payment),
+      state ? state->invoice.supplier_id : std::string());
   list.insert(std::upper_bound(list.begin(), list.end(), p, payment_before), p);
 }
 
@@ -395,6 +398,20 @@ std::string FinanceLedger::supplier_name(const std::string& id) const {
 std::string FinanceLedger::invoice_number(const std::string& invoice_id) const {
   auto it = invoices_.find(invoice_id);
   return it == invoices_.end() ? std::string() : it->second.invoice.number;
+}
+
+void write_alert_json(JsonWriter& w, const LedgerAlert& a, const std::string& subject_name) {
+  w.begin_object()
+      .field("seq", a.seq)
+      .field("rule_id", a.alert.rule_id)
+      .field("severity", severity_name(a.alert.severity))
+      .field("score", a.alert.score)
+      .field("subject", a.subject)
+      .field("subject_name", subject_name);
+  w.field("day", format_day(a.day));
+  w.field("offset", a.offset).key("evidence_ids").begin_array();
+  for (const std::string& id : a.alert.evidence_ids) w.value(id);
+  w.end_array().field("message", a.alert.message).field("standing", a.standing).end_object();
 }
 
 // Byte layout (inside the shard state, checkpoint.h): u64 event count, then per event i64

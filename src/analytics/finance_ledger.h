@@ -25,8 +25,8 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/json_writer.h"
 #include "core/status.h"
-#include "ingest/finance_event_parser.h"
 #include "finance/aging.h"
 #include "finance/benford_detector.h"
 #include "finance/duplicate_invoice_detector.h"
@@ -40,6 +40,7 @@
 #include "finance/round_amount_detector.h"
 #include "finance/split_invoice_detector.h"
 #include "finance/three_way_match.h"
+#include "ingest/finance_event_parser.h"
 
 namespace ledgerflow {
 
@@ -55,21 +56,25 @@ struct FinanceConfig {
   finance::OrderOutlierParams outlier;
   finance::OrderVelocityParams velocity;
   Money early_payment_budget = Money::from_units(100'000);
-  double hurdle_rate = 0.10;       // simple annual return an early payment must reach
-  size_t alerts_kept = 100'000;    // newest event alerts kept in memory (counts cover all)
-  size_t max_events = 5'000'000;   // finance events held; beyond, events are counted and dropped
+  double hurdle_rate = 0.10;        // simple annual return an early payment must reach
+  size_t alerts_kept = 100'000;     // newest event alerts kept in memory (counts cover all)
+  size_t max_events = 5'000'000;    // finance events held; beyond, events are counted and dropped
   FinanceParseLimits parse_limits;  // re-reading the checkpoint (the engine's ingest limits)
 };
 
 // One alert as the ledger keeps it: the detector's finding plus where and when it arose.
 struct LedgerAlert {
-  uint64_t seq = 0;      // 1, 2, ... in the order alerts arose (stable across restarts)
-  uint64_t offset = 0;   // log offset of the record that raised it
-  int64_t day = 0;       // business day of that record
-  std::string subject;   // supplier or customer id the alert is about
-  bool standing = false; // round_amount_invoices / benford_deviation: re-judged as invoices come
+  uint64_t seq = 0;       // 1, 2, ... in the order alerts arose (stable across restarts)
+  uint64_t offset = 0;    // log offset of the record that raised it
+  int64_t day = 0;        // business day of that record
+  std::string subject;    // supplier or customer id the alert is about
+  bool standing = false;  // round_amount_invoices / benford_deviation: re-judged as invoices come
   finance::Alert alert;
 };
+
+// One alert as a JSON object: the /api/v1/alerts element and the value of a finance alert on
+// the Kafka `alerts` topic (docs/FINANCE_API.md).
+void write_alert_json(JsonWriter& w, const LedgerAlert& a, const std::string& subject_name);
 
 struct AlertFilter {
   std::string rule;     // empty: any
@@ -194,7 +199,7 @@ class FinanceLedger {
   uint64_t dropped_ = 0;
 
   uint64_t next_seq_ = 1;
-  std::deque<LedgerAlert> alerts_;                    // event alerts, newest last, bounded
+  std::deque<LedgerAlert> alerts_;  // event alerts, newest last, bounded
   std::map<std::pair<std::string, std::string>, LedgerAlert> standing_;  // (rule, supplier)
   std::map<std::string, uint64_t> raised_by_rule_;
   std::map<std::string, uint64_t> raised_by_severity_;

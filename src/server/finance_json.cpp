@@ -45,20 +45,6 @@ std::vector<const typename Map::value_type*> largest_first(const Map& m, Key key
 
 }  // namespace
 
-void write_ledger_alert(JsonWriter& w, const LedgerAlert& a, const std::string& subject_name) {
-  w.begin_object()
-      .field("seq", a.seq)
-      .field("rule_id", a.alert.rule_id)
-      .field("severity", severity_name(a.alert.severity))
-      .field("score", a.alert.score)
-      .field("subject", a.subject)
-      .field("subject_name", subject_name);
-  write_day(w, "day", a.day);
-  w.field("offset", a.offset).key("evidence_ids").begin_array();
-  for (const std::string& id : a.alert.evidence_ids) w.value(id);
-  w.end_array().field("message", a.alert.message).field("standing", a.standing).end_object();
-}
-
 std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q) {
   FinanceCounts c = l.counts(q.as_of_day);
   AlertPage alerts = l.alerts(AlertFilter{.limit = 0});
@@ -95,7 +81,8 @@ std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q) {
   w.end_array().key("total").begin_object();
   write_buckets(w, r.total);
   w.end_object().key("by_counterparty").begin_array();
-  for (const auto* e : largest_first(r.by_counterparty, [](const AgingBuckets& b) { return b.total; })) {
+  for (const auto* e :
+       largest_first(r.by_counterparty, [](const AgingBuckets& b) { return b.total; })) {
     w.begin_object().field("id", e->first).field("name", l.supplier_name(e->first));
     write_buckets(w, e->second);
     w.end_object();
@@ -192,7 +179,7 @@ std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q) {
     w.field(s, it == page.by_severity.end() ? uint64_t(0) : it->second);
   }
   w.end_object().key("alerts").begin_array();
-  for (const LedgerAlert& a : page.alerts) write_ledger_alert(w, a, l.subject_name(a.subject));
+  for (const LedgerAlert& a : page.alerts) write_alert_json(w, a, l.subject_name(a.subject));
   w.end_array().end_object();
   return w.take();
 }

@@ -27,7 +27,4 @@ std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q);
 // Bad input "unknown_supplier" when the supplier has no counted amount.
 Result<std::string> benford_json(const FinanceLedger& l, const FinanceQuery& q);
 
-// One alert object (also the value of the Kafka `alerts` topic for finance alerts).
-void write_ledger_alert(JsonWriter& w, const LedgerAlert& a, const std::string& subject_name);
-
 }  // namespace ledgerflow::server

@@ -39,6 +39,13 @@ std::string sale_info_value(const InventoryRow& r, bool with_store) {
   return w.take();
 }
 
+std::string finance_alert_message(const LedgerAlert& a, const std::string& subject_name) {
+  JsonWriter w;
+  write_alert_json(w, a, subject_name);
+  std::string body = w.take();
+  return R"({"kind":"finance",)" + body.substr(1);
+}
+
 std::string low_stock_alert(const InventoryRow& r) {
   JsonWriter w;
   w.begin_object()
@@ -161,6 +168,21 @@ void KafkaUpsertSink::produce(const std::string& topic, const std::string& key,
   }
 }
 
+// At most 10,000 per pass, so one pass stays short after a restart over a long history.
+void KafkaUpsertSink::add_finance_alerts(std::vector<std::pair<std::string, std::string>>* alerts) {
+  std::vector<std::pair<std::string, std::string>> fresh =
+      engine_->read_finance([&](const FinanceLedger& l) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const LedgerAlert& a : l.alerts_after(finance_seq_, 10'000)) {
+          out.emplace_back("finance-" + std::to_string(a.seq),
+                           finance_alert_message(a, l.subject_name(a.subject)));
+          finance_seq_ = a.seq;
+        }
+        return out;
+      });
+  for (auto& kv : fresh) alerts->push_back(std::move(kv));
+}
+
 void KafkaUpsertSink::pass() {
   ChangeSet changes = engine_->changes_since(&cursor_);
   std::vector<std::pair<std::string, std::string>> alerts = std::move(alert_retry_);
@@ -189,6 +211,7 @@ void KafkaUpsertSink::pass() {
   } else {
     dirty_.clear();
   }
+  if (!config_.alerts_topic.empty()) add_finance_alerts(&alerts);
   for (auto& [key, value] : alerts) {
     auto* p = new Pending{true, 0, key, value};
     produce(config_.alerts_topic, key, value, p);

@@ -5,7 +5,11 @@
 //   "prod_name", "regular_unit_price", "reorder_point", "total_sold", "unit_left"} with money
 //   as exact decimal numbers;
 //   topic `alerts`: {"kind":"low_stock", "store_id", "prod_id", "prod_name", "unit_left",
-//   "reorder_point", "at"} when a row crosses to at or below its reorder point.
+//   "reorder_point", "at"} when a row crosses to at or below its reorder point; and every finance
+//   alert (fraud and anomaly rules, docs/FINANCE_API.md) as {"kind":"finance", "seq", "rule_id",
+//   ...}, keyed "finance-<seq>". The ledger's seq is stable across restarts, but which alerts
+//   were delivered is not remembered: after a restart they are published again under the same
+//   keys (at least once; compact the topic or dedupe by key).
 // Every interval the sink asks Engine::changes_since() for changed rows, so changes are
 // coalesced per key. The producer is idempotent with acks=all; librdkafka retries transient
 // errors itself, and a final delivery failure puts the key's latest value (or the alert) back
@@ -33,6 +37,7 @@ namespace ledgerflow {
 std::string sale_info_key(const InventoryRow& r, bool with_store);
 std::string sale_info_value(const InventoryRow& r, bool with_store);
 std::string low_stock_alert(const InventoryRow& r);
+std::string finance_alert_message(const LedgerAlert& a, const std::string& subject_name);
 
 class KafkaUpsertSink {
  public:
@@ -52,6 +57,7 @@ class KafkaUpsertSink {
   Status make_producer();
   void run();
   void pass();
+  void add_finance_alerts(std::vector<std::pair<std::string, std::string>>* alerts);
   void produce(const std::string& topic, const std::string& key, const std::string& value,
                Pending* p);
   bool with_store(const InventoryRow& r) const;
@@ -69,6 +75,7 @@ class KafkaUpsertSink {
   std::map<uint64_t, bool> below_;                                // below reorder at the last pass
   std::set<uint64_t> dirty_;                                      // keys to (re)publish
   std::vector<std::pair<std::string, std::string>> alert_retry_;  // key, value
+  uint64_t finance_seq_ = 0;  // finance alerts up to this seq were produced
 
   std::atomic<uint64_t> produced_{0}, delivered_{0}, failed_{0}, retried_{0};
   mutable std::mutex error_mu_;

@@ -22,8 +22,7 @@ std::string finance_record_line(const FinanceRecord& r) {
   return finance_event_json(r.event);
 }
 
-std::vector<FinanceRecord> finance_records_until(FinanceGeneratorOptions options,
-                                                 int64_t end_day) {
+std::vector<FinanceRecord> finance_records_until(FinanceGeneratorOptions options, int64_t end_day) {
   options.start_day = end_day - options.days + 1;
   std::vector<FinanceRecord> records = FinanceGenerator(options).generate().records;
   const int64_t end_ms = (end_day + 1) * kMsPerDay;
@@ -74,8 +73,8 @@ void FinanceFeed::run() {
     NdjsonBatch batch;
     for (; next < end; ++next) {
       source.position = int64_t(next);
-      add_line(&batch, finance_record_line(records[next]), std::nullopt, source, next,
-               parser, engine_->config().dead_letter_raw_bytes);
+      add_line(&batch, finance_record_line(records[next]), std::nullopt, source, next, parser,
+               engine_->config().dead_letter_raw_bytes);
     }
     IngestAck ack = engine_->submit(std::move(batch.batch)).get();
     if (!ack.status) {

@@ -1,6 +1,8 @@
 // Kill -9 at random moments while a client keeps posting known batches, retrying any batch
 // that was not acknowledged. At the end the inventory must equal the expected totals exactly:
-// nothing acknowledged is lost, nothing retried is counted twice.
+// nothing acknowledged is lost, nothing retried is counted twice. Finance events ride in the same
+// batches: the ledger's alerts, payables and cash figures must equal those of a bare
+// FinanceLedger fed each finance line once.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -10,9 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/finance_ledger.h"
 #include "core/money.h"
 #include "engine_process.h"
 #include "ingest/catalog.h"
+#include "server/finance_json.h"
+#include "sources/finance_feed.h"
 #include "sources/generator.h"
 
 using namespace ledgerflow;
@@ -30,7 +35,22 @@ struct Workload {
   std::vector<std::string> bodies;
   std::map<std::pair<int64_t, int64_t>, Expected> totals;  // (store, prod)
   size_t events = 0;
+  FinanceLedger finance;  // the finance lines applied once, in the order they are posted
 };
+
+// Finance lines (a generated book of 8 suppliers over 150 days), one after every 8th sales line.
+std::vector<std::string> finance_lines() {
+  FinanceGeneratorOptions o;
+  o.seed = 31;
+  o.days = 150;
+  o.suppliers = 8;
+  o.customers = 15;
+  std::vector<std::string> out;
+  for (const FinanceRecord& r : finance_records_until(o, 20'600)) {
+    out.push_back(finance_record_line(r));
+  }
+  return out;
+}
 
 Workload make_workload(size_t batches, size_t per_batch) {
   Workload w;
@@ -44,7 +64,17 @@ Workload make_workload(size_t batches, size_t per_batch) {
   GeneratedLine line;
   std::string body;
   size_t in_body = 0;
+  const std::vector<std::string> finance = finance_lines();
+  size_t next_finance = 0;
+  FinanceEventParser parser;
   while (gen.next(&line)) {
+    if (gen.emitted() % 8 == 0 && next_finance < finance.size()) {
+      FinanceEvent e;
+      EXPECT_TRUE(parser.parse(finance[next_finance], std::nullopt, &e));
+      w.finance.apply(e, 0, next_finance);
+      body += finance[next_finance++] + "\n";
+      ++w.events;
+    }
     nlohmann::json j = nlohmann::json::parse(line.json);
     int64_t store = j.value("store_id", 1);
     int64_t prod = j["prod_id"];
@@ -90,6 +120,40 @@ void expect_inventory(int port, const Workload& w) {
     // Money compared exactly: nlohmann keeps the number's text round-trippable for 2 decimals.
     EXPECT_EQ(Money::parse(r["revenue"].dump()).value(), e.revenue) << r.dump();
   }
+}
+
+nlohmann::json get(int port, const std::string& path) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(30, 0);
+  auto res = c.Get(path.c_str());
+  if (!res || res->status != 200) return nullptr;
+  return nlohmann::json::parse(res->body);
+}
+
+// The engine's ledger against the bare one: the same alerts in the same order, the same
+// payables, cash and early-payment figures (alert offsets differ: the log interleaves sales).
+void expect_finance(int port, const Workload& w) {
+  server::FinanceQuery q;
+  q.as_of_day = *w.finance.latest_day();
+  q.budget = Money::from_units(100'000);
+  q.hurdle = 0.1;
+  q.alerts.limit = 10'000;
+  nlohmann::json want = nlohmann::json::parse(server::alerts_json(w.finance, q));
+  nlohmann::json got = get(port, "/api/v1/alerts?limit=10000");
+  ASSERT_FALSE(got.is_null());
+  EXPECT_EQ(got["total"], want["total"]);
+  EXPECT_EQ(got["by_rule"], want["by_rule"]);
+  ASSERT_EQ(got["alerts"].size(), want["alerts"].size());
+  for (size_t i = 0; i < want["alerts"].size(); ++i) {
+    EXPECT_EQ(got["alerts"][i]["message"], want["alerts"][i]["message"]);
+    EXPECT_EQ(got["alerts"][i]["seq"], want["alerts"][i]["seq"]);
+  }
+  EXPECT_EQ(get(port, "/api/v1/finance/cash"),
+            nlohmann::json::parse(server::cash_json(w.finance, q)));
+  EXPECT_EQ(get(port, "/api/v1/finance/aging"),
+            nlohmann::json::parse(server::payables_aging_json(w.finance, q)));
+  EXPECT_EQ(get(port, "/api/v1/early-payments?budget=100000&hurdle=0.1&limit=500"),
+            nlohmann::json::parse(server::early_payments_json(w.finance, q)));
 }
 
 nlohmann::json pipeline(int port) {
@@ -201,6 +265,7 @@ TEST(Crash, Sigkill20TimesWhilePostingLosesNothingAndCountsNothingTwice) {
   ASSERT_FALSE(p.is_null());
   ASSERT_TRUE(wait_applied(port, p["log_end_offset"].get<uint64_t>()));
   expect_inventory(port, w);
+  expect_finance(port, w);
   p = pipeline(port);
   // Every generated event applied exactly once; retried copies were recognised as duplicates.
   EXPECT_EQ(p["events_applied"].get<size_t>(), w.events);
@@ -216,6 +281,7 @@ TEST(Crash, Sigkill20TimesWhilePostingLosesNothingAndCountsNothingTwice) {
   auto p2 = pipeline(again.port());
   ASSERT_TRUE(wait_applied(again.port(), p2["log_end_offset"].get<uint64_t>()));
   expect_inventory(again.port(), w);
+  expect_finance(again.port(), w);
   EXPECT_EQ(pipeline(again.port())["dead_letters"].get<uint64_t>(), 0u);
   again.stop();
   (void)max_next_offset;

@@ -25,7 +25,9 @@ namespace {
 
 constexpr int64_t D = 20'454;  // 2026-01-01
 
-Money m(const char* s) { return *Money::parse(s); }
+Money m(const char* s) {
+  return *Money::parse(s);
+}
 
 // The book:
 //   S1 "Acme", terms 2/10 net 30.
@@ -36,21 +38,44 @@ Money m(const char* s) { return *Money::parse(s); }
 //   Y1 (D+12) 980.00 on I1: inside the discount window, so I1 is settled (delay D+12 - D+35 = -23).
 //   Y2 (D+20) 200.00 on I2: 300.00 stays open.
 std::vector<FinanceEvent> book() {
-  Supplier s{.id = "S1", .name = "Acme", .bank_account_fingerprint = "fp1",
-             .terms_text = "2/10 net 30", .lead_time_days = 5};
-  PurchaseOrder p1{.id = "P1", .supplier_id = "S1", .order_day = D,
-                   .lines = {{"A", 10, m("100.00"), std::nullopt},
-                             {"B", 5, m("40.00"), std::nullopt}}};
+  Supplier s{.id = "S1",
+             .name = "Acme",
+             .bank_account_fingerprint = "fp1",
+             .terms_text = "2/10 net 30",
+             .lead_time_days = 5};
+  PurchaseOrder p1{
+      .id = "P1",
+      .supplier_id = "S1",
+      .order_day = D,
+      .lines = {{"A", 10, m("100.00"), std::nullopt}, {"B", 5, m("40.00"), std::nullopt}}};
   GoodsReceipt r1{.id = "R1", .po_id = "P1", .received_day = D + 3, .lines = {{"A", 10}, {"B", 5}}};
-  Invoice i1{.id = "I1", .supplier_id = "S1", .number = "INV-1", .po_id = "P1",
-             .amount = m("1000.00"), .issue_day = D + 5, .lines = {{"A", 10, m("100.00")}}};
-  Invoice i2{.id = "I2", .supplier_id = "S1", .number = "INV-2", .amount = m("500.00"),
-             .issue_day = D + 6, .terms_text = "net 45"};
-  Invoice i3{.id = "I3", .supplier_id = "S1", .number = "ZZ-77", .amount = m("1000.00"),
+  Invoice i1{.id = "I1",
+             .supplier_id = "S1",
+             .number = "INV-1",
+             .po_id = "P1",
+             .amount = m("1000.00"),
+             .issue_day = D + 5,
+             .lines = {{"A", 10, m("100.00")}}};
+  Invoice i2{.id = "I2",
+             .supplier_id = "S1",
+             .number = "INV-2",
+             .amount = m("500.00"),
+             .issue_day = D + 6,
+             .terms_text = "net 45"};
+  Invoice i3{.id = "I3",
+             .supplier_id = "S1",
+             .number = "ZZ-77",
+             .amount = m("1000.00"),
              .issue_day = D + 5};
-  Payment y1{.id = "Y1", .invoice_id = "I1", .amount = m("980.00"), .paid_day = D + 12,
+  Payment y1{.id = "Y1",
+             .invoice_id = "I1",
+             .amount = m("980.00"),
+             .paid_day = D + 12,
              .bank_account_fingerprint = "fp1"};
-  Payment y2{.id = "Y2", .invoice_id = "I2", .amount = m("200.00"), .paid_day = D + 20,
+  Payment y2{.id = "Y2",
+             .invoice_id = "I2",
+             .amount = m("200.00"),
+             .paid_day = D + 20,
              .bank_account_fingerprint = "fp1"};
   return {s, p1, r1, i1, i2, i3, y1, y2};
 }
@@ -284,8 +309,8 @@ TEST(FinanceLedger, EngineRecoversTheLedgerExactly) {
   // Alert offsets differ (the log interleaves sales); rules, subjects and messages agree.
   Engine e(engine_config(tmp.sub("data"), 2));
   ASSERT_TRUE(e.start());
-  AlertPage engine_alerts =
-      e.read_finance([](const FinanceLedger& l) { return l.alerts(AlertFilter{.limit = 100'000}); });
+  AlertPage engine_alerts = e.read_finance(
+      [](const FinanceLedger& l) { return l.alerts(AlertFilter{.limit = 100'000}); });
   AlertPage bare_page = bare.alerts(AlertFilter{.limit = 100'000});
   ASSERT_EQ(engine_alerts.alerts.size(), bare_page.alerts.size());
   for (size_t i = 0; i < bare_page.alerts.size(); ++i) {
@@ -323,12 +348,15 @@ TEST(FinanceLedger, EventParserRoutesFinanceLines) {
   EXPECT_EQ(e.type, EventType::kSale);
   // Two versions of a supplier are two identities; the same version twice is one.
   Event v1, v2, v1again;
-  ASSERT_TRUE(parser.parse(R"({"type":"supplier","id":"S1","name":"A","bank_account_fingerprint":"fp1","terms":"net 30","lead_time_days":5})",
-                           std::nullopt, &v1));
-  ASSERT_TRUE(parser.parse(R"({"type":"supplier","id":"S1","name":"A","bank_account_fingerprint":"fp2","terms":"net 30","lead_time_days":5})",
-                           std::nullopt, &v2));
-  ASSERT_TRUE(parser.parse(R"({"type":"supplier", "id":"S1","name":"A","bank_account_fingerprint":"fp1","terms":"net 30","lead_time_days":5})",
-                           std::nullopt, &v1again));
+  ASSERT_TRUE(parser.parse(
+      R"({"type":"supplier","id":"S1","name":"A","bank_account_fingerprint":"fp1","terms":"net 30","lead_time_days":5})",
+      std::nullopt, &v1));
+  ASSERT_TRUE(parser.parse(
+      R"({"type":"supplier","id":"S1","name":"A","bank_account_fingerprint":"fp2","terms":"net 30","lead_time_days":5})",
+      std::nullopt, &v2));
+  ASSERT_TRUE(parser.parse(
+      R"({"type":"supplier", "id":"S1","name":"A","bank_account_fingerprint":"fp1","terms":"net 30","lead_time_days":5})",
+      std::nullopt, &v1again));
   EXPECT_NE(v1.id_key, v2.id_key);
   EXPECT_EQ(v1.id_key, v1again.id_key);
 }
