@@ -36,7 +36,9 @@ let restartWindow = null; // [from, to] ms: network errors are expected while th
 
 function startEngine(port = 0) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(BINARY, ['demo', '--port', String(port), '--data-dir', dataDir, '--seed', SEED, '--rate', RATE, '--stores', '3'], {
+    // No finance feed: the finance test posts a generated finance data set itself, so that its
+    // figures hold still once loaded and the page can be compared with the API exactly.
+    const proc = spawn(BINARY, ['demo', '--port', String(port), '--data-dir', dataDir, '--seed', SEED, '--rate', RATE, '--stores', '3', '--finance-rate', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -380,6 +382,233 @@ test('deliveries: DataCo marts while a file streams in', async () => {
   await shot('deliveries', page, { full: true });
 });
 
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+// The finance data set of `ledgerflow generate --finance` (suppliers, orders, receipts, invoices,
+// payments, customer orders with labelled anomalies, ending today), posted in batches while the
+// Finance view is open. Returns when the ledger holds all of it.
+async function loadFinanceData() {
+  const text = await new Promise((resolve, reject) => {
+    const proc = spawn(BINARY, ['generate', '--finance', '--seed', SEED, '--suppliers', '20', '--customers', '10', '--finance-days', '540'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`generate --finance exited with ${code}`))));
+  });
+  const lines = text.split('\n').filter(Boolean);
+  const records = lines.filter((l) => !l.startsWith('{"type":"supplier"')).length;
+  for (let i = 0; i < lines.length; i += 1000) {
+    const ack = await post(lines.slice(i, i + 1000));
+    assert.equal(ack.rejected_count, 0, JSON.stringify(ack.rejected?.slice(0, 3)));
+  }
+  await waitFor(
+    async () => {
+      const s = await api('/api/v1/finance/summary');
+      return s.purchase_orders + s.goods_receipts + s.invoices + s.payments + s.customer_orders === records;
+    },
+    { timeout: 10_000, message: `all ${records} finance records applied` },
+  );
+  return records;
+}
+
+// Reads the page and the API until the page shows what the API answers, read just before or just
+// after the page (the views re-read at most once a second, so the page may lag a change of the
+// API briefly). `pageFn` and `apiFn` return comparable values.
+async function pageMatchesApi(pageFn, apiFn, message, timeout = 15_000) {
+  let last;
+  await waitFor(
+    async () => {
+      const a = await apiFn();
+      const p = await pageFn();
+      const b = await apiFn();
+      last = { page: p, api: a };
+      return JSON.stringify(p) === JSON.stringify(a) || JSON.stringify(p) === JSON.stringify(b);
+    },
+    { timeout, interval: 250, message },
+  ).catch((e) => {
+    throw new Error(`${e.message}\n${JSON.stringify(last)}`);
+  });
+  return last.page;
+}
+
+test('finance: tiles, aging, cash and the early-payment plan equal the finance API', async () => {
+  await gotoView('finance');
+  await page.waitForSelector('#ep-plan[data-savings]', { timeout: 10_000 });
+  // Empty books first: no finance data in the engine yet.
+  await page.waitForFunction(() => document.querySelector('[data-kpi="fin_open_payables"]').textContent === '$0.00', null, { timeout: 5000 });
+  assert.equal(await page.isVisible('#fin-empty'), true, 'the view says how to load finance data');
+  const t0 = Date.now();
+  const records = await loadFinanceData();
+  await page.waitForFunction(() => document.querySelector('[data-kpi="fin_open_payables"]').textContent !== '$0.00', null, { timeout: 5000 });
+  console.log(`# ${records} finance records posted and applied; the view followed in ${Date.now() - t0} ms`);
+  await page.waitForSelector('#fin-aging-chart[data-series]', { timeout: 10_000 });
+  const summary = await api('/api/v1/finance/summary');
+  assert.ok(summary.invoices > 0 && summary.overdue_payables > 0, JSON.stringify(summary));
+  // KPI tiles as formatted figures of /api/v1/finance/summary.
+  await pageMatchesApi(
+    () => page.$$eval('[data-kpi="fin_open_payables"], [data-kpi="fin_overdue_payables"], [data-kpi="fin_alerts"]', (els) => els.map((e) => e.textContent)),
+    async () => {
+      const s = await api('/api/v1/finance/summary');
+      return [usd.format(s.open_payables), usd.format(s.overdue_payables), s.alerts.total.toLocaleString('en-US')];
+    },
+    'finance tiles to equal /api/v1/finance/summary',
+  );
+  // Aging: the chart's total bar and the suppliers drawn (largest first, top 10 + the rest).
+  await pageMatchesApi(
+    async () => {
+      const d = JSON.parse(await page.getAttribute('#fin-aging-chart', 'data-series'));
+      return { total: d.total.amount, names: d.categories.slice(0, 10) };
+    },
+    async () => {
+      const a = await api('/api/v1/finance/aging');
+      return { total: a.total.amount, names: a.by_counterparty.slice(0, 10).map((r) => r.name || r.id) };
+    },
+    'aging chart to equal /api/v1/finance/aging',
+  );
+  // Cash required: overdue then the 7/30/90-day horizons.
+  await pageMatchesApi(
+    async () => JSON.parse(await page.getAttribute('#fin-cash-chart', 'data-values')),
+    async () => {
+      const c = await api('/api/v1/finance/cash');
+      return [c.total.overdue, ...c.total.due];
+    },
+    'cash chart to equal /api/v1/finance/cash',
+  );
+  assert.ok(await page.$('#fin-delays-chart canvas'), 'payment delay chart drawn');
+  assert.match(await page.textContent('#fin-wc-note'), /not available yet/);
+  await page.waitForTimeout(400); // the charts' entry animation
+  await shot('finance', page, { full: true });
+
+  // The budget field: the plan's savings become the API's for that budget.
+  const opps = await api('/api/v1/early-payments');
+  const payNow = opps.opportunities.filter((o) => o.simple_annual_return >= opps.hurdle).map((o) => o.pay_now).sort((a, b) => a - b);
+  assert.ok(payNow.length > 0, `the demo has early-payment opportunities above the hurdle (${opps.total_opportunities} in all)`);
+  const budget = String(Math.ceil(payNow[0] + (payNow[1] ?? 0))); // room for one or two invoices
+  for (const b of [budget, '0']) {
+    await page.fill('#ep-budget', b);
+    await page.press('#ep-budget', 'Enter');
+    await page.waitForFunction((q) => document.querySelector('#ep-plan').dataset.query === q, `?budget=${b}`, { timeout: 5000 });
+    const shown = await pageMatchesApi(
+      async () => {
+        const d = await page.$eval('#ep-plan', (e) => ({ ...e.dataset }));
+        return { savings: Number(d.savings), cash: Number(d.cashNeeded), budget: Number(d.budget), ids: d.inPlan };
+      },
+      async () => {
+        const e = await api(`/api/v1/early-payments?budget=${b}`);
+        return { savings: e.plan.savings, cash: e.plan.cash_needed, budget: e.budget, ids: e.plan.invoice_ids.join(' ') };
+      },
+      `plan for budget ${b} to equal the API's`,
+    );
+    assert.ok(shown.cash <= Number(b), `cash needed ${shown.cash} within the budget ${b}`);
+    assert.equal(await page.textContent('#ep-savings'), usd.format(shown.savings));
+    if (b === '0') assert.equal(shown.savings, 0, 'no budget, no savings');
+    else assert.ok(shown.savings > 0, `budget ${b} buys at least one discount`);
+    // Highlighted rows are exactly the plan's invoices on the page.
+    const planIds = new Set(shown.ids ? shown.ids.split(' ') : []);
+    const rows = await page.$$eval('#ep-table tbody tr[data-key]', (trs) => trs.map((tr) => ({ key: tr.dataset.key, plan: tr.classList.contains('row-plan') })));
+    assert.ok(rows.length > 0);
+    for (const r of rows) assert.equal(r.plan, planIds.has(r.key), `highlight of ${r.key}`);
+    if (b !== '0') {
+      // The plan panel just below the sticky header.
+      await page.evaluate(() => window.scrollTo(0, document.querySelector('#fin-early').getBoundingClientRect().top + window.scrollY - 96));
+      await shot('finance-plan');
+    }
+  }
+  // A bad budget is refused in the page, with no request.
+  await page.fill('#ep-budget', '-5');
+  await page.press('#ep-budget', 'Enter');
+  assert.match(await page.textContent('#ep-error'), /Budget/);
+  await page.fill('#ep-budget', '');
+  await page.press('#ep-budget', 'Enter');
+});
+
+test('fraud: alerts equal /api/v1/alerts, filters narrow them, the Benford chart renders', async () => {
+  await gotoView('fraud');
+  await page.waitForSelector('#alert-list[data-total]', { timeout: 10_000 });
+  // Unfiltered: the list holds every alert the API reports (up to the 500 asked for).
+  await pageMatchesApi(
+    () => page.$eval('#alert-list', (e) => ({ total: Number(e.dataset.total), items: e.querySelectorAll('li.alert-item').length, text: document.querySelector('[data-kpi="fraud_alerts"]').textContent })),
+    async () => {
+      const a = await api('/api/v1/alerts?limit=500');
+      return { total: a.total, items: Math.min(a.total, 500), text: a.total.toLocaleString('en-US') };
+    },
+    'alert list to equal /api/v1/alerts',
+  );
+  const all = await api('/api/v1/alerts?limit=500');
+  assert.ok(all.total > 0, 'the demo raises alerts');
+  // Each item shows its explanation, rule, severity, score, subject, day and evidence.
+  const first = await page.$eval('#alert-list li.alert-item', (li) => ({ msg: li.querySelector('.alert-msg').textContent, sev: li.dataset.severity, rule: li.dataset.rule, text: li.textContent }));
+  assert.ok(first.msg.length > 10, first.msg);
+  assert.match(first.text, /score \d\.\d\d/);
+  assert.match(first.text, /Day: \d{4}-\d{2}-\d{2}/);
+  // Severity filter: the list narrows to that severity and to the API's count for it.
+  const severity = ['critical', 'warning', 'info'].find((s) => (all.by_severity?.[s] ?? 0) > 0);
+  await page.selectOption('#alerts-severity', severity);
+  await page.waitForFunction((q) => document.querySelector('#alert-list').dataset.query === q, `?severity=${severity}&limit=500`, { timeout: 5000 });
+  await pageMatchesApi(
+    () => page.$eval('#alert-list', (e) => ({ total: Number(e.dataset.total), items: e.querySelectorAll('li.alert-item').length })),
+    async () => {
+      const a = await api(`/api/v1/alerts?severity=${severity}&limit=500`);
+      return { total: a.total, items: Math.min(a.total, 500) };
+    },
+    `the ${severity} alerts to equal the API's`,
+  );
+  const sevs = await page.$$eval('#alert-list li.alert-item', (lis) => [...new Set(lis.map((l) => l.dataset.severity))]);
+  assert.deepEqual(sevs, [severity]);
+  // Rule filter from the counts by rule: one click.
+  const rule = await page.getAttribute('#rule-counts button[data-rule]', 'data-rule');
+  await page.click(`#rule-counts button[data-rule="${rule}"]`);
+  await page.waitForFunction((r) => document.querySelector('#alert-list').dataset.query.includes(`rule=${r}`), rule, { timeout: 5000 });
+  const rules = await page.$$eval('#alert-list li.alert-item', (lis) => [...new Set(lis.map((l) => `${l.dataset.rule}/${l.dataset.severity}`))]);
+  assert.deepEqual(rules, [`${rule}/${severity}`]);
+  // Subject filter (exact id), typed.
+  await page.click('#alerts-clear');
+  const subject = all.alerts[0].subject;
+  await page.fill('#alerts-subject', subject);
+  await page.waitForFunction((q) => document.querySelector('#alert-list').dataset.query === q, `?subject=${encodeURIComponent(subject)}&limit=500`, { timeout: 5000 });
+  const subjects = await page.$$eval('#alert-list li.alert-item', (lis) => [...new Set(lis.map((l) => l.dataset.subject))]);
+  assert.deepEqual(subjects, [subject]);
+  await page.click('#alerts-clear');
+  await page.waitForFunction(() => document.querySelector('#alert-list').dataset.query === '?limit=500', null, { timeout: 5000 });
+
+  // Benford: the picker lists the API's suppliers with the flagged ones marked; the chart shows
+  // the chosen supplier's observed and expected shares.
+  await page.waitForSelector('#benford-chart[data-series] canvas', { timeout: 10_000 });
+  const list = await api('/api/v1/finance/benford');
+  const apiSuppliers = Array.isArray(list) ? list : list.suppliers;
+  const options = await page.$$eval('#benford-supplier option', (os) => os.map((o) => ({ id: o.value, flagged: o.dataset.flagged === 'true', mark: o.textContent.startsWith('⚑') })));
+  assert.equal(options.length, apiSuppliers.length);
+  for (const o of options) {
+    const s = apiSuppliers.find((x) => (x.supplier ?? x.id) === o.id);
+    assert.ok(s, `supplier ${o.id} in the API list`);
+    assert.equal(o.flagged, s.flagged === true, `flag of ${o.id}`);
+    assert.equal(o.mark, o.flagged);
+  }
+  assert.ok(options.some((o) => o.flagged), 'the generated data set has Benford-flagged suppliers');
+  assert.equal(options[0].flagged, true, 'flagged suppliers first in the picker');
+  const target = options.find((o) => o.flagged);
+  const other = options.find((o) => o.id !== target.id) ?? target;
+  for (const pick of [other, target]) {
+    await page.selectOption('#benford-supplier', pick.id);
+    await page.waitForFunction((id) => document.querySelector('#benford-chart').dataset.supplier === id, pick.id, { timeout: 5000 });
+    await pageMatchesApi(
+      async () => {
+        const d = JSON.parse(await page.getAttribute('#benford-chart', 'data-series'));
+        return { observed: d.observed, expected: d.expected, flagged: d.flagged };
+      },
+      async () => {
+        const b = await api(`/api/v1/finance/benford?supplier=${encodeURIComponent(pick.id)}`);
+        return { observed: b.observed_share, expected: b.expected_share, flagged: b.flagged };
+      },
+      `Benford chart of ${pick.id} to equal the API`,
+    );
+  }
+  assert.equal(await page.$$eval('#benford-flagged button[data-supplier]', (bs) => bs.length), options.filter((o) => o.flagged).length);
+  // Strings from the API are text, never markup.
+  assert.equal(await page.$$eval('#alert-list img, #alert-list script, #fraud-benford img', (x) => x.length), 0);
+  await page.waitForTimeout(400); // the chart's entry animation
+  await shot('fraud', page, { full: true });
+});
+
 test('keyboard: skip link, navigation and visible focus', async () => {
   await gotoView('overview');
   await page.reload();
@@ -388,18 +617,18 @@ test('keyboard: skip link, navigation and visible focus', async () => {
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
   await page.keyboard.press('Tab'); // brand
   const seen = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 7; i++) {
     await page.keyboard.press('Tab');
     seen.push(await page.evaluate(() => document.activeElement.dataset.route));
   }
-  assert.deepEqual(seen, ['overview', 'inventory', 'sales', 'deliveries', 'pipeline']);
+  assert.deepEqual(seen, ['overview', 'inventory', 'sales', 'deliveries', 'finance', 'fraud', 'pipeline']);
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle + getComputedStyle(document.activeElement).boxShadow);
   assert.notEqual(outline, 'nonenone', 'focused link is visibly marked');
   await page.keyboard.down('Shift');
   await page.keyboard.press('Tab');
   await page.keyboard.up('Shift');
   await page.keyboard.press('Enter');
-  await page.waitForSelector('#view[data-view="deliveries"]');
+  await page.waitForSelector('#view[data-view="fraud"]');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'view-title');
 });
 
@@ -409,7 +638,7 @@ test('phone width: readable, no sideways scrolling', async () => {
     if (m.type() === 'error' || m.type() === 'warning') consoleProblems.push({ at: Date.now(), type: m.type(), text: `[phone] ${m.text()}` });
   });
   phone.on('pageerror', (e) => consoleProblems.push({ at: Date.now(), type: 'pageerror', text: `[phone] ${e}` }));
-  for (const v of ['overview', 'inventory']) {
+  for (const v of ['overview', 'inventory', 'finance', 'fraud']) {
     await phone.goto(`${engine.base}#/${v}`);
     await phone.waitForSelector('#live-status[data-state="live"]');
     await phone.waitForTimeout(600);

@@ -6,6 +6,8 @@ import inventory from './views/inventory.js';
 import sales from './views/sales.js';
 import pipeline from './views/pipeline.js';
 import deliveries from './views/deliveries.js';
+import finance from './views/finance.js';
+import fraud from './views/fraud.js';
 
-export const ROUTES = [overview, inventory, sales, deliveries, pipeline];
+export const ROUTES = [overview, inventory, sales, deliveries, finance, fraud, pipeline];
 export const DEFAULT_ROUTE = 'overview';
