@@ -103,7 +103,7 @@ static void BM_FinanceReads(benchmark::State& state) {
   q.hurdle = 0.1;
   for (auto _ : state) {
     size_t bytes = ledgerflow::server::finance_summary_json(ledger, q).size() +
-                   ledgerflow::server::payables_aging_json(ledger, q).size() +
+                   ledgerflow::server::aging_json(ledger, q).size() +
                    ledgerflow::server::cash_json(ledger, q).size() +
                    ledgerflow::server::early_payments_json(ledger, q).size() +
                    ledgerflow::server::alerts_json(ledger, q).size();

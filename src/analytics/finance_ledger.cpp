@@ -33,6 +33,40 @@ bool payment_before(const Payment& a, const Payment& b) {
   return std::tie(a.paid_day, a.id) < std::tie(b.paid_day, b.id);
 }
 
+// Average over the window's days of the open balance at the end of each day, and the flow of
+// invoices issued in the window. Open balances only change on an issue, payment or settlement
+// day, so each document contributes a step function evaluated at those days.
+template <typename Map, typename OpenFn, typename IssueFn>
+void window_balance(const Map& docs, int64_t first_day, int64_t as_of_day, OpenFn open,
+                    IssueFn issue, Money* average, Money* flow) {
+  const int64_t days = as_of_day - first_day + 1;
+  std::vector<Money> delta(size_t(days) + 1);
+  for (const auto& [id, s] : docs) {
+    int64_t issued = issue(s);
+    if (issued >= first_day && issued <= as_of_day) *flow += s.invoice.amount;
+    Money before = open(s, first_day - 1);
+    std::vector<int64_t> change_days = {std::max(issued, first_day)};
+    for (const auto& p : s.payments) change_days.push_back(p.paid_day);
+    std::sort(change_days.begin(), change_days.end());
+    delta[0] += before;
+    for (int64_t d : change_days) {
+      if (d < first_day || d > as_of_day) continue;
+      Money now = open(s, d);
+      delta[size_t(d - first_day)] += now - before;
+      before = now;
+    }
+  }
+  // Exact floor of the mean without a wider integer: quotients and remainders summed apart.
+  int64_t quotient = 0, remainder = 0;
+  Money running;
+  for (int64_t i = 0; i < days; ++i) {
+    running += delta[size_t(i)];
+    quotient += running.micros() / days;
+    remainder += running.micros() % days;
+  }
+  *average = Money::from_micros(quotient + remainder / days);
+}
+
 }  // namespace
 
 FinanceLedger::FinanceLedger(FinanceConfig config)
@@ -63,6 +97,8 @@ void FinanceLedger::apply(const FinanceEvent& event, int64_t ingest_time_ms, uin
           if constexpr (std::is_same_v<T, GoodsReceipt>) current_day_ = e.received_day;
           if constexpr (std::is_same_v<T, Invoice>) current_day_ = e.issue_day;
           if constexpr (std::is_same_v<T, Payment>) current_day_ = e.paid_day;
+          if constexpr (std::is_same_v<T, CustomerInvoice>) current_day_ = e.issue_day;
+          if constexpr (std::is_same_v<T, CustomerPayment>) current_day_ = e.paid_day;
           if constexpr (std::is_same_v<T, CustomerOrder>) {
             current_day_ = floor_div(e.time_ms, kMsPerDay);
           }
@@ -161,6 +197,66 @@ void FinanceLedger::on(const CustomerOrder& o) {
   if (customer_orders_ % 4096 == 0) velocity_.prune(o.time_ms);
 }
 
+void FinanceLedger::on(const CustomerInvoice& inv) {
+  if (receivables_.count(inv.id) > 0) return;
+  ReceivableState state;
+  state.invoice = inv;
+  PaymentTerms terms;
+  if (Result<PaymentTerms> t = PaymentTerms::parse(inv.terms_text)) terms = t.value();
+  state.due_day = inv.due_day.value_or(terms.due_day(inv.issue_day));
+  auto orphans = orphan_receipts_.find(inv.id);
+  if (orphans != orphan_receipts_.end()) {
+    state.payments = std::move(orphans->second);
+    orphan_receipts_.erase(orphans);
+  }
+  receivables_.emplace(inv.id, std::move(state));
+}
+
+// A customer payment before its invoice is kept aside until the invoice arrives.
+void FinanceLedger::on(const CustomerPayment& p) {
+  customer_payments_ += 1;
+  auto it = receivables_.find(p.invoice_id);
+  (it == receivables_.end() ? orphan_receipts_[p.invoice_id] : it->second.payments).push_back(p);
+}
+
+Money FinanceLedger::open_receivable(const ReceivableState& s, int64_t as_of_day) {
+  if (s.invoice.issue_day > as_of_day) return Money();
+  Money open = s.invoice.amount;
+  for (const CustomerPayment& p : s.payments) {
+    if (p.paid_day <= as_of_day) open -= p.amount;
+  }
+  return std::max(open, Money());
+}
+
+AgingReport FinanceLedger::receivables_aging(int64_t as_of_day) const {
+  std::vector<OpenItem> items;
+  for (const auto& [id, s] : receivables_) {
+    Money open = open_receivable(s, as_of_day);
+    if (open > Money()) items.push_back(OpenItem{s.invoice.customer_id, open, s.due_day});
+  }
+  Result<AgingReport> report = age_open_items(items, as_of_day);
+  LF_ASSERT(report.is_ok());  // bounded amounts and count, as for payables
+  return std::move(report.value());
+}
+
+WorkingCapitalInputs FinanceLedger::working_capital_inputs(int64_t as_of_day,
+                                                           int32_t window_days) const {
+  WorkingCapitalInputs in;
+  in.window_days = window_days;
+  const int64_t first_day = as_of_day - window_days + 1;
+  window_balance(
+      receivables_, first_day, as_of_day,
+      [](const ReceivableState& s, int64_t d) { return open_receivable(s, d); },
+      [](const ReceivableState& s) { return s.invoice.issue_day; }, &in.average_receivables,
+      &in.revenue);
+  window_balance(
+      invoices_, first_day, as_of_day,
+      [this](const InvoiceState& s, int64_t d) { return open_amount(s, d); },
+      [](const InvoiceState& s) { return s.invoice.issue_day; }, &in.average_payables,
+      &in.purchases);
+  return in;
+}
+
 void FinanceLedger::raise(Alert a, const std::string& subject, bool standing) {
   LedgerAlert la{next_seq_++, current_offset_, current_day_, subject, standing, std::move(a)};
   raised_by_rule_[la.alert.rule_id] += 1;
@@ -230,6 +326,9 @@ FinanceCounts FinanceLedger::counts(int64_t as_of_day) const {
   c.invoices = invoices_.size();
   c.payments = payments_;
   c.customer_orders = customer_orders_;
+  c.customer_invoices = receivables_.size();
+  c.customer_payments = customer_payments_;
+  for (const auto& [id, s] : receivables_) c.open_receivables += open_receivable(s, as_of_day);
   c.dropped = dropped_;
   for (const auto& [id, s] : invoices_) {
     Money open = open_amount(s, as_of_day);

@@ -40,6 +40,7 @@
 #include "finance/round_amount_detector.h"
 #include "finance/split_invoice_detector.h"
 #include "finance/three_way_match.h"
+#include "finance/working_capital.h"
 #include "ingest/finance_event_parser.h"
 
 namespace ledgerflow {
@@ -93,7 +94,9 @@ struct AlertPage {
 struct FinanceCounts {
   uint64_t suppliers = 0, purchase_orders = 0, goods_receipts = 0, invoices = 0, payments = 0,
            customer_orders = 0;
+  uint64_t customer_invoices = 0, customer_payments = 0;
   uint64_t dropped = 0;  // events beyond max_events
+  Money open_receivables;
   Money open_payables;
   Money overdue_payables;
 };
@@ -130,6 +133,13 @@ class FinanceLedger {
   std::optional<int64_t> latest_day() const { return latest_day_; }
   FinanceCounts counts(int64_t as_of_day) const;
   finance::AgingReport payables_aging(int64_t as_of_day) const;
+  finance::AgingReport receivables_aging(int64_t as_of_day) const;
+  // The finance side of DSO and DPO over the window ending on as_of_day: revenue (customer
+  // invoices issued), purchases (supplier invoices issued), and average open receivables and
+  // payables (end-of-day balances averaged over the window's days). COGS and inventory come
+  // from the sales side (the caller fills them).
+  finance::WorkingCapitalInputs working_capital_inputs(int64_t as_of_day,
+                                                       int32_t window_days) const;
   std::map<std::string, finance::DelayStats> payment_delays() const;
   CashReport cash(int64_t as_of_day) const;
   EarlyPaymentReport early_payments(int64_t as_of_day, Money budget, double hurdle) const;
@@ -158,6 +168,11 @@ class FinanceLedger {
     int64_t due_day = 0;
     std::vector<finance::Payment> payments;  // sorted by (paid_day, id)
   };
+  struct ReceivableState {
+    finance::CustomerInvoice invoice;
+    int64_t due_day = 0;
+    std::vector<finance::CustomerPayment> payments;
+  };
   struct History {
     int64_t ingest_time_ms;
     uint64_t offset;
@@ -170,6 +185,9 @@ class FinanceLedger {
   void on(const finance::Invoice& inv);
   void on(const finance::Payment& p);
   void on(const finance::CustomerOrder& o);
+  void on(const finance::CustomerInvoice& inv);
+  void on(const finance::CustomerPayment& p);
+  static Money open_receivable(const ReceivableState& s, int64_t as_of_day);
   void raise(finance::Alert a, const std::string& subject, bool standing = false);
   void raise_all(std::vector<finance::Alert> alerts, const std::string& subject);
   void judge_standing(const std::string& supplier_id);
@@ -193,6 +211,9 @@ class FinanceLedger {
   std::map<std::string, std::vector<std::string>> invoices_by_order_;   // po -> invoice ids
   std::map<std::string, InvoiceState> invoices_;
   std::map<std::string, std::vector<finance::Payment>> orphan_payments_;  // invoice not yet seen
+  std::map<std::string, ReceivableState> receivables_;
+  std::map<std::string, std::vector<finance::CustomerPayment>> orphan_receipts_;
+  uint64_t customer_payments_ = 0;
   uint64_t goods_receipts_ = 0;
   uint64_t payments_ = 0;
   uint64_t customer_orders_ = 0;

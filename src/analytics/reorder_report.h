@@ -14,11 +14,11 @@ namespace ledgerflow {
 
 // [reorder] in the config (docs/CONFIG.md).
 struct ReorderConfig {
-  int32_t window_days = 28;      // trailing days of demand (at most DailyDemand::kDays)
-  double service_level = 0.95;   // cycle service level: z = 1.645
-  double lead_time_days = 7;     // order to receipt (the catalog carries no supplier per product)
+  int32_t window_days = 28;     // trailing days of demand (at most DailyDemand::kDays)
+  double service_level = 0.95;  // cycle service level: z = 1.645
+  double lead_time_days = 7;    // order to receipt (the catalog carries no supplier per product)
   Money order_cost = Money::from_units(50);  // S, per order
-  double holding_rate = 0.25;    // H = holding_rate x cost price per unit and year
+  double holding_rate = 0.25;                // H = holding_rate x cost price per unit and year
 };
 
 struct ReorderLine {

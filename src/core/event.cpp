@@ -16,6 +16,8 @@ std::string_view event_type_topic(EventType t) {
     case EventType::kInvoice:
     case EventType::kPayment:
     case EventType::kCustomerOrder:
+    case EventType::kCustomerInvoice:
+    case EventType::kCustomerPayment:
       return finance_event_type_name(finance_type_of(t));
   }
   return "unknown";

@@ -26,10 +26,12 @@ enum class EventType : uint8_t {
   kInvoice = 13,
   kPayment = 14,
   kCustomerOrder = 15,
+  kCustomerInvoice = 16,
+  kCustomerPayment = 17,
 };
 
 inline bool is_finance_event(EventType t) {
-  return t >= EventType::kSupplier && t <= EventType::kCustomerOrder;
+  return t >= EventType::kSupplier && t <= EventType::kCustomerPayment;
 }
 inline FinanceEventType finance_type_of(EventType t) {
   return FinanceEventType(int(t) - int(EventType::kSupplier));

@@ -58,8 +58,9 @@ namespace ledgerflow {
 namespace {
 
 // Indexed by FinanceEventType (and so by the FinanceEvent variant index).
-constexpr const char* kTypeNames[] = {"supplier", "purchase_order", "goods_receipt",
-                                      "invoice",  "payment",        "customer_order"};
+constexpr const char* kTypeNames[] = {"supplier",         "purchase_order",  "goods_receipt",
+                                      "invoice",          "payment",         "customer_order",
+                                      "customer_invoice", "customer_payment"};
 
 }  // namespace
 

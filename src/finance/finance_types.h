@@ -116,6 +116,32 @@ struct CustomerOrder {
   bool operator==(const CustomerOrder&) const = default;
 };
 
+// A customer invoice (receivables): what a customer owes and when. The mirror of Invoice
+// without the purchase-order side.
+struct CustomerInvoice {
+  std::string id;
+  std::string customer_id;
+  std::string order_id;  // the customer order billed; empty when not stated
+  Money amount;
+  std::string currency;
+  int64_t issue_day = 0;
+  std::optional<int64_t> due_day;  // as printed; otherwise issue day + the terms' net days
+  std::string terms_text;          // e.g. "net 30"
+
+  bool operator==(const CustomerInvoice&) const = default;
+};
+
+// Money received from a customer against one of its invoices.
+struct CustomerPayment {
+  std::string id;
+  std::string invoice_id;
+  Money amount;
+  int64_t paid_day = 0;
+  std::string method;
+
+  bool operator==(const CustomerPayment&) const = default;
+};
+
 enum class Severity { kInfo, kWarning, kCritical };
 const char* severity_name(Severity s);
 
@@ -141,7 +167,7 @@ const std::string& supplier_label(const Invoice& inv);
 
 namespace ledgerflow {
 
-// The six finance events of docs/FINANCE_EVENTS.md, as parsed by FinanceEventParser.
+// The finance events of docs/FINANCE_EVENTS.md, as parsed by FinanceEventParser.
 enum class FinanceEventType {
   kSupplier,
   kPurchaseOrder,
@@ -149,13 +175,16 @@ enum class FinanceEventType {
   kInvoice,
   kPayment,
   kCustomerOrder,
+  kCustomerInvoice,
+  kCustomerPayment,
 };
 // "supplier", "purchase_order", ...: the value of the "type" field.
 const char* finance_event_type_name(FinanceEventType t);
 bool finance_event_type_from_name(std::string_view name, FinanceEventType* out);
 
 using FinanceEvent = std::variant<finance::Supplier, finance::PurchaseOrder, finance::GoodsReceipt,
-                                  finance::Invoice, finance::Payment, finance::CustomerOrder>;
+                                  finance::Invoice, finance::Payment, finance::CustomerOrder,
+                                  finance::CustomerInvoice, finance::CustomerPayment>;
 // The variant index matches FinanceEventType's order.
 FinanceEventType finance_event_type(const FinanceEvent& e);
 

@@ -165,9 +165,13 @@ void fill_finance_event(FinanceEvent fe, Event* out) {
           e.event_time_ms = x.received_day * kMsPerDay;
         } else if constexpr (std::is_same_v<T, finance::Invoice>) {
           e.event_time_ms = x.issue_day * kMsPerDay;
-        } else if constexpr (std::is_same_v<T, finance::Payment>) {
+        } else if constexpr (std::is_same_v<T, finance::Payment> ||
+                             std::is_same_v<T, finance::CustomerPayment>) {
           e.event_time_ms = x.paid_day * kMsPerDay;
+        } else if constexpr (std::is_same_v<T, finance::CustomerInvoice>) {
+          e.event_time_ms = x.issue_day * kMsPerDay;
         } else {
+          static_assert(std::is_same_v<T, finance::CustomerOrder>);
           e.event_time_ms = x.time_ms;
         }
       },

@@ -9,7 +9,9 @@
 namespace ledgerflow {
 namespace {
 
+using finance::CustomerInvoice;
 using finance::CustomerOrder;
+using finance::CustomerPayment;
 using finance::GoodsReceipt;
 using finance::GoodsReceiptLine;
 using finance::Invoice;
@@ -341,6 +343,26 @@ const FieldSpec<CustomerOrder> kCustomerOrderFields[] = {
     {"time", true, LF_READ(CustomerOrder, r.time_ms(v, &o->time_ms))},
 };
 
+const FieldSpec<CustomerInvoice> kCustomerInvoiceFields[] = {
+    {"id", true, LF_READ(CustomerInvoice, r.string(v, r.lim.max_id_bytes, &o->id))},
+    {"customer_id", true,
+     LF_READ(CustomerInvoice, r.string(v, r.lim.max_id_bytes, &o->customer_id))},
+    {"order_id", false, LF_READ(CustomerInvoice, r.string(v, r.lim.max_id_bytes, &o->order_id))},
+    {"amount", true, LF_READ(CustomerInvoice, r.money(v, true, &o->amount))},
+    {"currency", true, LF_READ(CustomerInvoice, r.currency(v, &o->currency))},
+    {"issue_date", true, LF_READ(CustomerInvoice, r.date(v, &o->issue_day))},
+    {"due_date", false, LF_READ(CustomerInvoice, r.date(v, &o->due_day))},
+    {"terms", true, LF_READ(CustomerInvoice, r.terms(v, &o->terms_text))},
+};
+
+const FieldSpec<CustomerPayment> kCustomerPaymentFields[] = {
+    {"id", true, LF_READ(CustomerPayment, r.string(v, r.lim.max_id_bytes, &o->id))},
+    {"invoice_id", true, LF_READ(CustomerPayment, r.string(v, r.lim.max_id_bytes, &o->invoice_id))},
+    {"amount", true, LF_READ(CustomerPayment, r.money(v, true, &o->amount))},
+    {"paid_date", true, LF_READ(CustomerPayment, r.date(v, &o->paid_day))},
+    {"method", true, LF_READ(CustomerPayment, r.string(v, r.lim.max_method_bytes, &o->method))},
+};
+
 #undef LF_READ
 
 // Cross-field checks, after every field is read.
@@ -351,6 +373,15 @@ Status check(const CustomerOrder&) {
   return Status::ok();
 }
 Status check(const Payment&) {
+  return Status::ok();
+}
+Status check(const CustomerPayment&) {
+  return Status::ok();
+}
+Status check(const CustomerInvoice& inv) {
+  if (inv.due_day && *inv.due_day < inv.issue_day) {
+    return Status::bad_input("bad_date", "field \"due_date\" is before \"issue_date\"");
+  }
   return Status::ok();
 }
 Status check(const PurchaseOrder& po) {
@@ -446,6 +477,12 @@ Status FinanceEventParser::parse(std::string_view line, std::optional<FinanceEve
       break;
     case FinanceEventType::kCustomerOrder:
       s = read_event(obj, kCustomerOrderFields, limits_, out);
+      break;
+    case FinanceEventType::kCustomerInvoice:
+      s = read_event(obj, kCustomerInvoiceFields, limits_, out);
+      break;
+    case FinanceEventType::kCustomerPayment:
+      s = read_event(obj, kCustomerPaymentFields, limits_, out);
       break;
   }
   if (!s) return s;

@@ -76,6 +76,21 @@ void write(JsonWriter& w, const CustomerOrder& o) {
   w.field("time", format_event_time(o.time_ms));
 }
 
+void write(JsonWriter& w, const CustomerInvoice& inv) {
+  w.field("id", inv.id).field("customer_id", inv.customer_id);
+  optional_string(w, "order_id", inv.order_id);
+  w.field("amount", inv.amount).field("currency", inv.currency);
+  date_field(w, "issue_date", inv.issue_day);
+  if (inv.due_day) date_field(w, "due_date", *inv.due_day);
+  w.field("terms", inv.terms_text);
+}
+
+void write(JsonWriter& w, const CustomerPayment& p) {
+  w.field("id", p.id).field("invoice_id", p.invoice_id).field("amount", p.amount);
+  date_field(w, "paid_date", p.paid_day);
+  w.field("method", p.method);
+}
+
 }  // namespace
 
 std::string finance_event_json(const FinanceEvent& event) {

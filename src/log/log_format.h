@@ -2,7 +2,7 @@
 // Byte layout of the bronze log (format version 1). All integers little-endian.
 // Event type 3 (order lines) was added within version 1: older logs stay readable as they are;
 // a binary from before it refuses a log holding type 3 records as corrupt (it cannot know them).
-// Finance event types 10-15 were added the same way; they add no fields: the event is its raw
+// Finance event types 10-17 were added the same way; they add no fields: the event is its raw
 // bytes (always kept whole for events), which the shard parses again on replay.
 //
 // Segment file "<base offset, 20 digits>.seg":

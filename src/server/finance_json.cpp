@@ -89,6 +89,9 @@ std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q) 
       .field("invoices", c.invoices)
       .field("payments", c.payments)
       .field("customer_orders", c.customer_orders)
+      .field("customer_invoices", c.customer_invoices)
+      .field("customer_payments", c.customer_payments)
+      .field("open_receivables", c.open_receivables)
       .field("events_dropped", c.dropped)
       .field("open_payables", c.open_payables)
       .field("overdue_payables", c.overdue_payables)
@@ -103,10 +106,11 @@ std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q) 
   return w.take();
 }
 
-std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q) {
-  AgingReport r = l.payables_aging(q.as_of_day);
+std::string aging_json(const FinanceLedger& l, const FinanceQuery& q) {
+  const bool receivables = q.side == "receivables";
+  AgingReport r = receivables ? l.receivables_aging(q.as_of_day) : l.payables_aging(q.as_of_day);
   JsonWriter w;
-  w.begin_object().field("side", "payables");
+  w.begin_object().field("side", receivables ? "receivables" : "payables");
   write_day(w, "as_of", q.as_of_day);
   w.key("buckets").begin_array();
   for (int b = 0; b < kAgingBuckets; ++b) w.value(aging_bucket_label(b));
@@ -115,11 +119,42 @@ std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q) {
   w.end_object().key("by_counterparty").begin_array();
   for (const auto* e :
        largest_first(r.by_counterparty, [](const AgingBuckets& b) { return b.total; })) {
-    w.begin_object().field("id", e->first).field("name", l.supplier_name(e->first));
+    // Customers carry no name in the events: their id stands in.
+    w.begin_object().field("id", e->first);
+    w.field("name", receivables ? e->first : l.supplier_name(e->first));
     write_buckets(w, e->second);
     w.end_object();
   }
   w.end_array().end_object();
+  return w.take();
+}
+
+std::string working_capital_json(const WorkingCapitalInputs& in, int64_t as_of_day) {
+  WorkingCapitalDays d = working_capital_days(in);
+  JsonWriter w;
+  auto optional = [&](std::string_view key, const std::optional<double>& v) {
+    w.key(key);
+    if (v) {
+      w.value(*v);
+    } else {
+      w.null();
+    }
+  };
+  w.begin_object();
+  write_day(w, "as_of", as_of_day);
+  w.field("window_days", int64_t(in.window_days))
+      .field("dpo_basis", in.dpo_basis == DpoBasis::kPurchases ? "purchases" : "cogs")
+      .field("revenue", in.revenue)
+      .field("cogs", in.cogs)
+      .field("purchases", in.purchases)
+      .field("average_receivables", in.average_receivables)
+      .field("average_inventory", in.average_inventory)
+      .field("average_payables", in.average_payables);
+  optional("dso", d.dso);
+  optional("dio", d.dio);
+  optional("dpo", d.dpo);
+  optional("ccc", d.ccc);
+  w.end_object();
   return w.take();
 }
 

@@ -17,13 +17,17 @@ struct FinanceQuery {
   size_t limit = 500;
   AlertFilter alerts;
   std::string supplier;  // benford: empty lists every supplier
+  std::string side;      // aging: "payables" (default) or "receivables"
 };
 
 // One product x store of /api/v1/reorder (docs/API.md).
 void write_reorder_line(JsonWriter& w, const ReorderLine& l);
 
 std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q);
-std::string payables_aging_json(const FinanceLedger& l, const FinanceQuery& q);
+// side "receivables" (customer invoices by customer), else payables (supplier invoices).
+std::string aging_json(const FinanceLedger& l, const FinanceQuery& q);
+// DSO, DIO, DPO and CCC from the inputs (docs/FINANCE_API.md "working-capital").
+std::string working_capital_json(const finance::WorkingCapitalInputs& in, int64_t as_of_day);
 std::string payment_delays_json(const FinanceLedger& l);
 std::string cash_json(const FinanceLedger& l, const FinanceQuery& q);
 std::string early_payments_json(const FinanceLedger& l, const FinanceQuery& q);

@@ -350,6 +350,11 @@ bool HttpServer::finance_query(const httplib::Request& req, httplib::Response& r
   }
   q->as_of_day = as_of;
   q->supplier = req.get_param_value("supplier");
+  q->side = req.has_param("side") ? req.get_param_value("side") : "payables";
+  if (q->side != "payables" && q->side != "receivables") {
+    send_error(res, 400, "bad_parameter", "side must be payables or receivables");
+    return false;
+  }
   q->alerts.rule = req.get_param_value("rule");
   q->alerts.subject = req.get_param_value("subject");
   q->alerts.limit = req.has_param("limit") ? q->limit : 200;
@@ -403,6 +408,35 @@ void HttpServer::handle_reorder(const httplib::Request& req, httplib::Response& 
   res.set_content(w.take(), kJson);
 }
 
+// DSO / DIO / DPO / CCC over a trailing window (docs/FINANCE_API.md): receivables, payables,
+// revenue and purchases from the finance ledger; COGS (units sold per day x cost price) and
+// inventory at cost from the sales side. The engine keeps no history of inventory balances, so
+// the average inventory is today's value at cost (documented).
+void HttpServer::handle_working_capital(const httplib::Request& req, httplib::Response& res) const {
+  FinanceQuery q;
+  int64_t window = 30;
+  if (!finance_query(req, res, &q) ||
+      !int_param(req, res, "window_days", 1, DailyDemand::kDays, &window)) {
+    return;
+  }
+  std::string basis = req.has_param("dpo_basis") ? req.get_param_value("dpo_basis") : "purchases";
+  if (basis != "purchases" && basis != "cogs") {
+    send_error(res, 400, "bad_parameter", "dpo_basis must be purchases or cogs");
+    return;
+  }
+  finance::WorkingCapitalInputs in = engine_->read_finance([&](const FinanceLedger& l) {
+    return l.working_capital_inputs(q.as_of_day, int32_t(window));
+  });
+  in.dpo_basis = basis == "cogs" ? finance::DpoBasis::kCogs : finance::DpoBasis::kPurchases;
+  for (const InventoryRow& row : engine_->inventory(std::nullopt, false)) {
+    for (double units : row.demand.window(q.as_of_day, int(window))) {
+      in.cogs += row.cost_price * int64_t(units);
+    }
+    in.average_inventory += row.value_at_cost();
+  }
+  res.set_content(working_capital_json(in, q.as_of_day), kJson);
+}
+
 void HttpServer::finance_routes() {
   using Render = std::string (*)(const FinanceLedger&, const FinanceQuery&);
   auto read = [this](Render render) {
@@ -417,7 +451,11 @@ void HttpServer::finance_routes() {
   s.Get("/api/v1/reorder",
         [this](const httplib::Request& req, httplib::Response& res) { handle_reorder(req, res); });
   s.Get("/api/v1/finance/summary", read(finance_summary_json));
-  s.Get("/api/v1/finance/aging", read(payables_aging_json));
+  s.Get("/api/v1/finance/aging", read(aging_json));
+  s.Get("/api/v1/finance/working-capital",
+        [this](const httplib::Request& req, httplib::Response& res) {
+          handle_working_capital(req, res);
+        });
   s.Get("/api/v1/finance/cash", read(cash_json));
   s.Get("/api/v1/early-payments", read(early_payments_json));
   s.Get("/api/v1/alerts", read(alerts_json));
@@ -620,7 +658,7 @@ void HttpServer::routes() {
   s.Post("/api/v1/events/inventory_shipment", ingest(EventType::kShipment));
   s.Post("/api/v1/events/order_line", ingest(EventType::kOrderLine));
   s.Post("/api/v1/events/supply_chain_data", ingest(EventType::kOrderLine));
-  for (int t = int(EventType::kSupplier); t <= int(EventType::kCustomerOrder); ++t) {
+  for (int t = int(EventType::kSupplier); t <= int(EventType::kCustomerPayment); ++t) {
     s.Post("/api/v1/events/" + std::string(event_type_topic(EventType(t))), ingest(EventType(t)));
   }
   s.Post("/api/v1/events", ingest(std::nullopt));

@@ -38,6 +38,7 @@ class HttpServer {
  private:
   void routes();
   void finance_routes();
+  void handle_working_capital(const httplib::Request& req, httplib::Response& res) const;
   void handle_reorder(const httplib::Request& req, httplib::Response& res) const;
   bool finance_query(const httplib::Request& req, httplib::Response& res,
                      struct FinanceQuery* q) const;

@@ -114,6 +114,7 @@ FinanceDataset FinanceGenerator::generate() {
   for (SupplierPlan& s : suppliers_) plan_bank_change(s);
   for (SupplierPlan& s : suppliers_) assign_accounts(s);
   for (int i = 0; i < options_.customers; ++i) plan_customer(i);
+  plan_receivables();
   std::stable_sort(
       out_.records.begin(), out_.records.end(),
       [](const FinanceRecord& a, const FinanceRecord& b) { return a.arrival_ms < b.arrival_ms; });
@@ -448,6 +449,45 @@ void FinanceGenerator::plan_customer(int index) {
       for (int64_t at : times) ids.push_back(order(at, base * uniform_real(0.6, 1.4)));
       n += int64_t(times.size());
       label("order_velocity", std::move(ids));
+    }
+  }
+}
+
+// Customer invoices for a share of the orders, and the customers' payments.
+void FinanceGenerator::plan_receivables() {
+  receivables_rng_.seed(options_.seed ^ 0x5EC3'1AB1'E5ULL);
+  auto draw = [&](double p) {
+    return std::uniform_real_distribution<double>(0, 1)(receivables_rng_) < p;
+  };
+  auto days = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(receivables_rng_);
+  };
+  auto id = [&](const char* prefix) {
+    return fmt::format("{}-{:06d}", prefix, next_receivable_id_++);
+  };
+  const size_t orders = out_.records.size();
+  for (size_t i = 0; i < orders; ++i) {
+    const auto* o = std::get_if<CustomerOrder>(&out_.records[i].event);
+    if (o == nullptr || !draw(options_.invoiced_order_share)) continue;
+    CustomerInvoice inv;
+    inv.id = id("cinv");
+    inv.customer_id = o->customer_id;
+    inv.order_id = o->id;
+    inv.amount = o->amount;
+    inv.currency = "EUR";
+    inv.issue_day = floor_div(o->time_ms, kMsPerDay) + days(0, 2);
+    const int64_t net = draw(0.5) ? 15 : 30;
+    inv.terms_text = fmt::format("net {}", net);
+    double kind = std::uniform_real_distribution<double>(0, 1)(receivables_rng_);
+    std::optional<int64_t> paid;
+    if (kind < 0.80) {
+      paid = inv.issue_day + days(1, net);
+    } else if (kind < 0.95) {
+      paid = inv.issue_day + net + days(1, 60);
+    }
+    add(inv.issue_day, inv);
+    if (paid) {
+      add(*paid, CustomerPayment{id("cpay"), inv.id, inv.amount, *paid, "transfer"});
     }
   }
 }

@@ -59,6 +59,10 @@ struct FinanceGeneratorOptions {
   FinanceAnomalyRates rates;
   // Must match SplitInvoiceParams: split pieces are cut under it, within the window.
   Money approval_threshold = Money::from_units(10'000);
+  // Receivables: this share of customer orders is invoiced (net 15 or net 30); 80 % of those
+  // are paid within terms, 15 % late, 5 % never. Drawn from their own random stream, so the
+  // rest of the data set does not depend on it.
+  double invoiced_order_share = 0.6;
   int32_t split_window_days = 7;
 };
 
@@ -102,6 +106,7 @@ class FinanceGenerator {
   void plan_bank_change(SupplierPlan& s);
   void assign_accounts(SupplierPlan& s);
   void plan_customer(int index);
+  void plan_receivables();
   PurchaseKind purchase_kind();
   std::string next_id(const char* prefix);
   void add(int64_t day, FinanceEvent e);
@@ -117,6 +122,8 @@ class FinanceGenerator {
   FinanceDataset out_;
   std::vector<SupplierPlan> suppliers_;
   uint64_t next_id_ = 1;
+  std::mt19937_64 receivables_rng_;
+  uint64_t next_receivable_id_ = 1;
 };
 
 }  // namespace ledgerflow

@@ -151,7 +151,20 @@ void expect_finance(int port, const Workload& w) {
   EXPECT_EQ(get(port, "/api/v1/finance/cash"),
             nlohmann::json::parse(server::cash_json(w.finance, q)));
   EXPECT_EQ(get(port, "/api/v1/finance/aging"),
-            nlohmann::json::parse(server::payables_aging_json(w.finance, q)));
+            nlohmann::json::parse(server::aging_json(w.finance, q)));
+  server::FinanceQuery r = q;
+  r.side = "receivables";
+  EXPECT_EQ(get(port, "/api/v1/finance/aging?side=receivables"),
+            nlohmann::json::parse(server::aging_json(w.finance, r)));
+  // The finance side of working capital (COGS and inventory come from the sales side).
+  finance::WorkingCapitalInputs in = w.finance.working_capital_inputs(q.as_of_day, 30);
+  nlohmann::json wc = get(port, "/api/v1/finance/working-capital?window_days=30");
+  ASSERT_FALSE(wc.is_null());
+  EXPECT_EQ(Money::parse(wc["average_receivables"].dump()).value(), in.average_receivables);
+  EXPECT_EQ(Money::parse(wc["revenue"].dump()).value(), in.revenue);
+  EXPECT_EQ(Money::parse(wc["average_payables"].dump()).value(), in.average_payables);
+  EXPECT_EQ(Money::parse(wc["purchases"].dump()).value(), in.purchases);
+  EXPECT_GT(in.revenue, Money());
   EXPECT_EQ(get(port, "/api/v1/early-payments?budget=100000&hurdle=0.1&limit=500"),
             nlohmann::json::parse(server::early_payments_json(w.finance, q)));
 }

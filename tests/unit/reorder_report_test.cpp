@@ -54,7 +54,7 @@ TEST(ReorderReport, FiguresByHand) {
   EXPECT_DOUBLE_EQ(r->demand.mean, 10);
   EXPECT_DOUBLE_EQ(r->demand.stddev, 0);
   EXPECT_NEAR(r->z, 1.6449, 1e-4);
-  EXPECT_DOUBLE_EQ(r->reorder_point, 70);  // 10 x 7 + 0 safety stock
+  EXPECT_DOUBLE_EQ(r->reorder_point, 70);                        // 10 x 7 + 0 safety stock
   EXPECT_NEAR(*r->eoq, std::sqrt(2.0 * 3650 * 50 / 0.5), 1e-6);  // 854.4
   EXPECT_DOUBLE_EQ(*r->days_of_supply, 8);
   EXPECT_EQ(*r->stockout_day, D + 27 + 8);
@@ -108,7 +108,8 @@ TEST(ReorderReport, EngineKeepsDemandAcrossRestart) {
     live = rows[0].demand.window(D + 19, 28);
     ASSERT_EQ(live.size(), 20u);
     for (int d = 0; d < 20; ++d) EXPECT_EQ(live[size_t(d)], 3 * (d % 3 + 1)) << d;
-    std::filesystem::copy(tmp.sub("data"), tmp.sub("copy"), std::filesystem::copy_options::recursive);
+    std::filesystem::copy(tmp.sub("data"), tmp.sub("copy"),
+                          std::filesystem::copy_options::recursive);
     e.stop();
   }
   for (const char* dir : {"data", "copy"}) {
