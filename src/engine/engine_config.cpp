@@ -304,6 +304,19 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
        int_setter(&c->warehouse.gold_interval_ms, 10, 3'600'000, "warehouse.gold_interval_ms")},
   };
   add_finance_setters(&c->shard.finance, &c->finance_as_of, &setters);
+  DatacoFraudParams& df = c->dataco_fraud;
+  setters["finance.dataco.min_orders"] =
+      int_setter(&df.min_orders, 1, 1'000'000'000, "finance.dataco.min_orders");
+  setters["finance.dataco.concentration"] =
+      double_setter(&df.concentration, 1, 1000, "finance.dataco.concentration");
+  setters["finance.dataco.min_excess"] =
+      double_setter(&df.min_excess, 0, 1, "finance.dataco.min_excess");
+  setters["finance.dataco.min_customer_fraud_orders"] = int_setter(
+      &df.min_customer_fraud_orders, 1, 1'000'000, "finance.dataco.min_customer_fraud_orders");
+  setters["finance.dataco.critical_share"] =
+      double_setter(&df.critical_share, 0, 1, "finance.dataco.critical_share");
+  setters["finance.dataco.max_customer_alerts"] =
+      int_setter(&df.max_customer_alerts, 0, 1'000'000, "finance.dataco.max_customer_alerts");
   setters["reorder.window_days"] =
       int_setter(&c->reorder.window_days, 1, DailyDemand::kDays, "reorder.window_days");
   setters["reorder.service_level"] =

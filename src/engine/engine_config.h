@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/dataco_fraud_alerts.h"
 #include "analytics/reorder_report.h"
 #include "core/status.h"
 #include "engine/shard_state.h"
@@ -89,6 +90,8 @@ struct EngineConfig {
   std::string finance_as_of;
   // Reorder recommendations (/api/v1/reorder, the Kafka `alerts` topic): [reorder].
   ReorderConfig reorder;
+  // DataCo suspected-fraud patterns among the alerts: [finance.dataco].
+  DatacoFraudParams dataco_fraud;
 
   // HTTP
   std::string http_bind = "127.0.0.1";

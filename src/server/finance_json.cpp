@@ -233,8 +233,18 @@ std::string early_payments_json(const FinanceLedger& l, const FinanceQuery& q) {
   return w.take();
 }
 
-std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q) {
+std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q,
+                        const std::vector<LedgerAlert>& derived) {
   AlertPage page = l.alerts(q.alerts);
+  for (const LedgerAlert& a : derived) {
+    page.by_rule[a.alert.rule_id] += 1;
+    page.by_severity[severity_name(a.alert.severity)] += 1;
+    if (!q.alerts.rule.empty() && a.alert.rule_id != q.alerts.rule) continue;
+    if (!q.alerts.subject.empty() && a.subject != q.alerts.subject) continue;
+    if (q.alerts.severity && a.alert.severity != *q.alerts.severity) continue;
+    page.total += 1;
+    if (page.alerts.size() < q.alerts.limit) page.alerts.push_back(a);
+  }
   JsonWriter w;
   w.begin_object();
   write_day(w, "as_of", q.as_of_day);

@@ -31,7 +31,9 @@ std::string working_capital_json(const finance::WorkingCapitalInputs& in, int64_
 std::string payment_delays_json(const FinanceLedger& l);
 std::string cash_json(const FinanceLedger& l, const FinanceQuery& q);
 std::string early_payments_json(const FinanceLedger& l, const FinanceQuery& q);
-std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q);
+// The ledger's alerts, then `derived` standing alerts (DataCo patterns) under the same filter.
+std::string alerts_json(const FinanceLedger& l, const FinanceQuery& q,
+                        const std::vector<LedgerAlert>& derived = {});
 // Bad input "unknown_supplier" when the supplier has no counted amount.
 Result<std::string> benford_json(const FinanceLedger& l, const FinanceQuery& q);
 

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "analytics/dataco_fraud_alerts.h"
 #include "core/event_time.h"
 #include "core/json_writer.h"
 #include "finance/payment_terms.h"
@@ -458,7 +459,17 @@ void HttpServer::finance_routes() {
         });
   s.Get("/api/v1/finance/cash", read(cash_json));
   s.Get("/api/v1/early-payments", read(early_payments_json));
-  s.Get("/api/v1/alerts", read(alerts_json));
+  // Ledger alerts plus the DataCo suspected-fraud patterns, derived from the marts at read time
+  // (outside the finance shard's lock: the summary takes every shard's lock in turn).
+  s.Get("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
+    FinanceQuery q;
+    if (!finance_query(req, res, &q)) return;
+    std::vector<LedgerAlert> derived =
+        dataco_fraud_alerts(engine_->dataco_summary(), engine_->config().dataco_fraud);
+    res.set_content(
+        engine_->read_finance([&](const FinanceLedger& l) { return alerts_json(l, q, derived); }),
+        kJson);
+  });
   s.Get("/api/v1/finance/payment-delays",
         read([](const FinanceLedger& l, const FinanceQuery&) { return payment_delays_json(l); }));
   s.Get("/api/v1/finance/benford", [this](const httplib::Request& req, httplib::Response& res) {

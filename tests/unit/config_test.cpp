@@ -63,6 +63,13 @@ TEST(Config, ExampleFileStatesTheDefaults) {
   EXPECT_EQ(lf.outlier.threshold, df.outlier.threshold);
   EXPECT_EQ(lf.velocity.max_orders, df.velocity.max_orders);
   EXPECT_EQ(lf.velocity.window_ms, df.velocity.window_ms);
+  EXPECT_EQ(loaded.dataco_fraud.min_orders, defaults.dataco_fraud.min_orders);
+  EXPECT_EQ(loaded.dataco_fraud.concentration, defaults.dataco_fraud.concentration);
+  EXPECT_EQ(loaded.dataco_fraud.min_excess, defaults.dataco_fraud.min_excess);
+  EXPECT_EQ(loaded.dataco_fraud.min_customer_fraud_orders,
+            defaults.dataco_fraud.min_customer_fraud_orders);
+  EXPECT_EQ(loaded.dataco_fraud.critical_share, defaults.dataco_fraud.critical_share);
+  EXPECT_EQ(loaded.dataco_fraud.max_customer_alerts, defaults.dataco_fraud.max_customer_alerts);
   EXPECT_EQ(loaded.reorder.window_days, defaults.reorder.window_days);
   EXPECT_EQ(loaded.reorder.service_level, defaults.reorder.service_level);
   EXPECT_EQ(loaded.reorder.lead_time_days, defaults.reorder.lead_time_days);
