@@ -38,8 +38,8 @@ void group_alerts(const std::map<std::string, FraudAgg>& groups, const char* rul
     double share = double(g.fraud_orders) / double(g.orders);
     if (share < p.concentration * overall || share < overall + p.min_excess) continue;
     out->push_back(standing(
-        rule, finance::Severity::kWarning, overall > 0 ? share / (2 * p.concentration * overall) : 1,
-        name,
+        rule, finance::Severity::kWarning,
+        overall > 0 ? share / (2 * p.concentration * overall) : 1, name,
         fmt::format("{} of {} orders {} {} ({}) are marked SUSPECTED_FRAUD, against {} over all "
                     "orders.",
                     g.fraud_orders, g.orders, orders_of, name, percent(share), percent(overall)),
@@ -58,12 +58,10 @@ std::vector<LedgerAlert> dataco_fraud_alerts(const DatacoSummary& s, const Datac
   }
   if (orders == 0) return out;
   const double overall = double(fraud) / double(orders);
-  const int64_t day = s.lines.max_order_time_ms == INT64_MIN
-                          ? 0
-                          : floor_div(s.lines.max_order_time_ms, kMsPerDay);
+  const int64_t day =
+      s.lines.max_order_time_ms == INT64_MIN ? 0 : floor_div(s.lines.max_order_time_ms, kMsPerDay);
   group_alerts(s.fraud_by_type, "dataco_fraud_payment_type", "paid by", overall, p, day, &out);
-  group_alerts(s.fraud_by_market, "dataco_fraud_market", "in market", overall, p, day,
-               &out);
+  group_alerts(s.fraud_by_market, "dataco_fraud_market", "in market", overall, p, day, &out);
   std::vector<std::pair<int64_t, const CustomerAgg*>> flagged;
   for (const auto& [id, c] : s.customers) {
     if (c.fraud_orders >= p.min_customer_fraud_orders) flagged.emplace_back(id, &c);

@@ -6,6 +6,10 @@
 // Kafka path is in kafka_test.cpp (it owns the mock cluster helpers).
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include <nlohmann/json.hpp>
+
 #include <fstream>
 #include <thread>
 
@@ -99,6 +103,28 @@ TEST(Dataco, ShuffledLatin1OverHttpMatchesSql) {
   ASSERT_TRUE(again.start());
   EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(again.port()),
             ledgerflow::testing::dataco_expected_lines());
+  // DataCo suspected-fraud customers among the alerts: every customer the SQL finds with two or
+  // more SUSPECTED_FRAUD orders ('U' lines: customer, orders, total, average, fraud orders).
+  std::set<std::string> want_customers;
+  for (const std::string& line : ledgerflow::testing::dataco_expected_lines()) {
+    if (line.rfind("U|", 0) != 0) continue;
+    std::vector<std::string> f;
+    for (size_t pos = 0;;) {
+      size_t bar = line.find('|', pos);
+      f.push_back(line.substr(pos, bar == std::string::npos ? std::string::npos : bar - pos));
+      if (bar == std::string::npos) break;
+      pos = bar + 1;
+    }
+    if (std::stoll(f.back()) >= 2) want_customers.insert(f[1]);
+  }
+  auto alerts = again.client().Get("/api/v1/alerts?rule=dataco_fraud_customer&limit=10000");
+  ASSERT_TRUE(alerts);
+  std::set<std::string> got_customers;
+  const nlohmann::json page = nlohmann::json::parse(alerts->body);
+  for (const auto& a : page["alerts"]) {
+    got_customers.insert(a["subject"].get<std::string>());
+  }
+  EXPECT_EQ(got_customers, want_customers) << alerts->status << " " << alerts->body.substr(0, 300);
   // The warehouse the engine kept (SQLite in the data dir): its gold tables hold the same
   // figures, and `verify` finds them equal to their SQL over silver.
   ASSERT_EQ(again.stop(), 0);

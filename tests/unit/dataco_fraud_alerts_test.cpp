@@ -13,9 +13,9 @@ TEST(DatacoFraudAlerts, ConcentrationsAndCustomersByHand) {
   s.fraud_by_type["CASH"] = {50, 10};       // 20 % but under 100 orders: not judged
   s.fraud_by_market["Europe"] = {300, 45};  // 15 %: under 18.18 %
   s.fraud_by_market["LATAM"] = {250, 5};
-  s.customers[7] = {4, 3, Money::from_units(100)};   // 75 %: critical
-  s.customers[8] = {10, 2, Money::from_units(500)};  // 20 %: warning
-  s.customers[9] = {1, 1, Money::from_units(10)};    // one order only: below 2
+  s.customers[7] = {4, 3, Money::from_units(100)};     // 75 %: critical
+  s.customers[8] = {10, 2, Money::from_units(500)};    // 20 %: warning
+  s.customers[9] = {1, 1, Money::from_units(10)};      // one order only: below 2
   s.lines.max_order_time_ms = 17'532 * kMsPerDay + 5;  // 2018-01-01
   std::vector<LedgerAlert> alerts = dataco_fraud_alerts(s, DatacoFraudParams{});
   ASSERT_EQ(alerts.size(), 3u);
