@@ -155,8 +155,8 @@ test('workingCapitalTiles: days with one decimal, the formula parts, the basis',
   assert.equal(c[2].text, '14,952.2 days');
   assert.equal(c[3].text, '-14,715.6 days');
   assert.equal(c[3].tone, 'ok');
-  assert.equal(workingCapitalCaption(wc), 'Working capital over the last 30 days to 2026-11-29 · DPO on purchases');
-  assert.equal(workingCapitalCaption({ ...wc, dpo_basis: 'cogs' }), 'Working capital over the last 30 days to 2026-11-29 · DPO on COGS');
+  assert.equal(workingCapitalCaption(wc), 'Over the last 30 days to 2026-11-29 · DPO on purchases');
+  assert.equal(workingCapitalCaption({ ...wc, dpo_basis: 'cogs' }), 'Over the last 30 days to 2026-11-29 · DPO on COGS');
 });
 
 test('workingCapitalTiles: null figures show "—" with the reason as tooltip', () => {

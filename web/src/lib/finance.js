@@ -225,9 +225,9 @@ export function workingCapitalTiles(wc, { money = formatMoney } = {}) {
     },
     {
       key: 'ccc',
-      label: 'Cash conversion cycle',
+      label: 'CCC',
       name: 'Cash conversion cycle',
-      sub: 'DIO + DSO − DPO',
+      sub: 'Cash conversion cycle: DIO + DSO − DPO',
       formula: 'DIO + DSO − DPO',
       why: 'The cash conversion cycle is defined only when DSO, DIO and DPO all are.',
     },
@@ -250,5 +250,5 @@ export function workingCapitalTiles(wc, { money = formatMoney } = {}) {
 export function workingCapitalCaption(wc) {
   const days = numOrNull(wc?.window_days);
   const basis = DPO_BASES[wc?.dpo_basis] ?? '—';
-  return `Working capital over the last ${days === null ? '—' : formatNumber(days)} days to ${wc?.as_of ?? '—'} · DPO on ${basis.toLowerCase() === 'cogs' ? 'COGS' : basis.toLowerCase()}`;
+  return `Over the last ${days === null ? '—' : formatNumber(days)} days to ${wc?.as_of ?? '—'} · DPO on ${basis.toLowerCase() === 'cogs' ? 'COGS' : basis.toLowerCase()}`;
 }

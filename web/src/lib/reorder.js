@@ -20,6 +20,7 @@ export function reorderRows(answer) {
     demand_days: num(p.demand_days),
     demand_mean: num(p.demand_mean),
     demand_stddev: num(p.demand_stddev),
+    z: num(p.z),
     safety_stock: num(p.safety_stock),
     reorder_point: num(p.reorder_point),
     eoq: num(p.eoq),
