@@ -164,6 +164,8 @@ test('workingCapitalTiles: null figures show "—" with the reason as tooltip', 
   assert.deepEqual(t.map((x) => x.text), ['—', '—', '12.0 days', '—']);
   assert.deepEqual(t.map((x) => x.value), [null, null, 12, null]);
   assert.match(t[0].title, /No customer invoice was issued in the last 7 days/);
+  assert.equal(t[0].sub, t[0].title);
+  assert.equal(t[2].sub, '$4,236,052.37 avg payables / $3,852,153.33 purchases');
   assert.match(t[1].title, /COGS is 0/);
   assert.match(t[3].title, /defined only when DSO, DIO and DPO all are/);
   const d = workingCapitalTiles({ ...wc, dpo_basis: 'cogs', dpo: null });

@@ -239,7 +239,8 @@ export function workingCapitalTiles(wc, { money = formatMoney } = {}) {
       label: s.label,
       value,
       text: value === null ? '—' : `${formatDays(value)} days`,
-      sub: s.sub,
+      // An undefined figure says why on the tile too (not only on hover: keyboard and touch).
+      sub: value === null ? s.why : s.sub,
       title: value === null ? s.why : `${s.name}: ${s.formula} = ${formatDays(value)} days`,
       tone: value === null ? null : s.key === 'ccc' && value < 0 ? 'ok' : null,
     };

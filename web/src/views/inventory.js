@@ -168,7 +168,7 @@ export default {
       h('div', { class: 'grid grid-1' }, tablePanel.el),
     );
 
-    // ---- reorder recommendations: re-read while the store's inventory changes ------------
+    // ---- reorder recommendations: re-read while events arrive -----------------------------
     let serviceLevel = ''; // as sent (exact decimal text), '' = the engine's default
     const reorderLatest = createLatest();
     async function loadReorder() {
@@ -335,11 +335,16 @@ export default {
     // sorts every row); small stores redraw on every frame.
     let pending = false;
     let lastDraw = 0;
+    let lastSeen = -1;
 
     return {
       update(changes) {
-        if (changes.inventory.length > 0 || changes.reset) {
-          pending = true;
+        if (changes.inventory.length > 0 || changes.reset) pending = true;
+        // Reorder lines depend on the store's stock and on the day of the newest event (their
+        // demand window and stock-out days): re-read while events arrive, at most once a second.
+        const seen = ctx.state.pipeline?.events_accepted ?? -1;
+        if (changes.reset || seen !== lastSeen) {
+          lastSeen = seen;
           reorder.request(Boolean(changes.reset));
         }
         const now = performance.now();
