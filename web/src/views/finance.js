@@ -71,7 +71,7 @@ export default {
     const basisGroup = h('div', { class: 'wc-basis' }, h('span', { class: 'wc-basis-label', id: 'fin-wc-basis-label', text: 'DPO basis' }), h('div', { class: 'segmented', role: 'group', 'aria-labelledby': 'fin-wc-basis-label', id: 'fin-wc-basis' }, basisButtons));
     const wcPanel = panel({ title: 'Working capital', note: 'Days of working capital over a trailing window', actions: basisGroup, cls: 'wc-panel', id: 'fin-wc' });
     const wcError = h('p', { class: 'form-error', id: 'fin-wc-error', role: 'alert' });
-    const wcFoot = h('p', { class: 'chart-foot muted', id: 'fin-wc-foot', text: 'DSO = average receivables / revenue × days; DIO = inventory at cost / COGS × days (the engine keeps no inventory history, so today\'s value stands in for the average); DPO = average payables / purchases (or COGS) × days; CCC = DIO + DSO − DPO. "—": undefined (hover for why).' });
+    const wcFoot = h('p', { class: 'chart-foot muted', id: 'fin-wc-foot', text: 'DSO = average receivables / revenue × days; DIO = inventory at cost / COGS × days (the engine keeps no inventory history, so today\'s value stands in for the average); DPO = average payables / purchases (or COGS) × days; CCC = DIO + DSO − DPO. "—": undefined; the tile says why.' });
     wcPanel.body.append(h('div', { class: 'tiles tiles-5', id: 'fin-wc-tiles' }, Object.values(wcTiles).map((t) => t.el)), wcError, wcFoot);
 
     // Aging: payables by supplier, receivables by customer, side by side in the same style.
