@@ -180,11 +180,13 @@ function compareBars(bars, apiRows) {
 // ---- lifecycle ----------------------------------------------------------------------------------
 
 let expectedStore99;
+let reorderPlan;
 
 before(async () => {
   engine = await startEngine(0);
   await waitFor(async () => (await api('/readyz')).ready, { message: 'engine ready' });
   expectedStore99 = await seedTestStore();
+  reorderPlan = await seedReorderStore();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('console', (m) => {
@@ -329,6 +331,99 @@ test('inventory: the table sorts and searches', async () => {
   assert.equal(await page.getAttribute('#best-sellers', 'data-mode'), 'revenue');
 });
 
+// Reorder recommendations: a store only this test writes to (98), with known demand, so the
+// page's table can be compared with /api/v1/reorder exactly.
+const REORDER_STORE = 98;
+const DAY_MS = 86_400_000;
+
+function units(x) {
+  if (x === null || x === undefined) return '—';
+  const digits = Math.abs(x) >= 100 || Number.isInteger(x) ? 0 : 1;
+  return x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+async function reorderTableRows() {
+  return page.$$eval('#reorder-table tbody tr[data-key]', (trs) =>
+    trs.map((tr) => ({
+      key: tr.dataset.key,
+      name: tr.querySelector('[data-col="prod_name"]').firstChild.textContent.trim(),
+      rop: tr.querySelector('[data-col="reorder_point"]').textContent,
+      now: Boolean(tr.querySelector('[data-reorder-now="true"]')),
+      badge: tr.querySelector('[data-col="reorder_now"]').textContent,
+    })),
+  );
+}
+
+function expectedReorderRows(answer, n) {
+  return answer.products.slice(0, n).map((p) => ({ key: `${p.store_id}:${p.prod_id}`, name: p.prod_name, rop: units(p.reorder_point), now: p.reorder_now, badge: p.reorder_now ? 'Reorder now' : 'OK' }));
+}
+
+// Four products: two that must be reordered now (one runs out sooner), two with plenty of
+// stock. Two days of sales for two of them, so the demand has a spread and the service level
+// moves the reorder point. Posted before the page opens, so that the store selector lists it.
+async function seedReorderStore() {
+  const catalog = await api('/api/v1/catalog');
+  const plan = [
+    { p: catalog[10], received: 300, sold: [60, 20] }, // 240 on hand, mean 40/day: reorder now
+    { p: catalog[11], received: 100, sold: [50] }, // 50 on hand, 50/day: reorder now, out first
+    { p: catalog[12], received: 1000, sold: [10, 14] }, // plenty
+    { p: catalog[13], received: 2000, sold: [5] }, // plenty
+  ];
+  const lines = [];
+  for (const { p, received, sold } of plan) {
+    lines.push({ type: 'inventory_shipment', id: randomUUID(), prod_id: p.id, unit_received: received, dt: dt(-DAY_MS - 5000), store_id: REORDER_STORE });
+    sold.forEach((u, i) => {
+      lines.push({ type: 'sale_transaction', id: randomUUID(), prod_id: p.id, prod_name: p.item_name, unit_sold: u, reorder_point: p.reorder_point, regular_unit_price: p.price, dt: dt(i === 0 ? -1000 : -DAY_MS), store_id: REORDER_STORE });
+    });
+  }
+  const ack = await post(lines);
+  assert.equal(ack.accepted, lines.length, JSON.stringify(ack));
+  await waitFor(async () => (await api(`/api/v1/reorder?store=${REORDER_STORE}`)).products.length === plan.length, { message: 'store 98 reorder lines' });
+  return plan;
+}
+
+test('inventory: reorder recommendations equal /api/v1/reorder, reorder-now first', async () => {
+  const plan = reorderPlan;
+  await selectStore(REORDER_STORE);
+  await page.waitForFunction((s) => document.querySelector('#inv-reorder')?.dataset.store === s, String(REORDER_STORE), { timeout: 5000 });
+  const query = `?store=${REORDER_STORE}&limit=200`;
+  const answer = await api(`/api/v1/reorder${query}`);
+  assert.equal(answer.reorder_now, 2, JSON.stringify(answer));
+  assert.deepEqual(answer.products.map((p) => p.reorder_now), [true, true, false, false], 'the API lists reorder-now lines first');
+  await waitFor(async () => JSON.stringify(await reorderTableRows()) === JSON.stringify(expectedReorderRows(answer, plan.length)), { message: 'reorder table to equal /api/v1/reorder' }).catch(async (e) => {
+    throw new Error(`${e.message}\npage ${JSON.stringify(await reorderTableRows())}\napi ${JSON.stringify(expectedReorderRows(answer, plan.length))}`);
+  });
+  assert.equal(await page.getAttribute('#inv-reorder', 'data-query'), query);
+  assert.equal(await page.$$eval('#reorder-table tbody tr.row-reorder', (trs) => trs.length), 2, 'reorder-now rows marked');
+  assert.match(await page.textContent('#inv-reorder .panel-note'), /2 to reorder now/);
+  // The other columns of the first row, as the API gives them.
+  const first = answer.products[0];
+  const cells = await page.$eval('#reorder-table tbody tr[data-key]', (tr) => Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map((td) => [td.dataset.col, td.textContent])));
+  assert.equal(cells.on_hand, units(first.on_hand));
+  assert.equal(cells.safety_stock, units(first.safety_stock));
+  assert.equal(cells.eoq, units(first.eoq));
+  assert.equal(cells.stockout_day, first.stockout_day ?? '—');
+  assert.equal(cells.demand_mean, `${first.demand_mean.toFixed(1)} ± ${first.demand_stddev.toFixed(1)}`);
+  // A higher service level re-requests: a larger safety stock and reorder point, as the API says.
+  await page.fill('#reorder-sl', '0.99');
+  await page.press('#reorder-sl', 'Enter');
+  const q99 = `${query}&service_level=0.99`;
+  await page.waitForFunction((q) => document.querySelector('#inv-reorder').dataset.query === q, q99, { timeout: 5000 });
+  const answer99 = await api(`/api/v1/reorder${q99}`);
+  const spread = answer99.products.find((p) => p.demand_stddev > 0);
+  assert.ok(spread && spread.reorder_point > answer.products.find((p) => p.prod_id === spread.prod_id).reorder_point, 'the service level moves the reorder point');
+  assert.deepEqual(await reorderTableRows(), expectedReorderRows(answer99, plan.length));
+  await page.evaluate(() => window.scrollTo(0, document.querySelector('#inv-reorder').getBoundingClientRect().top + window.scrollY - 96));
+  await shot('inventory-reorder');
+  // Out of range: refused in the page.
+  await page.fill('#reorder-sl', '1.5');
+  await page.press('#reorder-sl', 'Enter');
+  assert.match(await page.textContent('#reorder-error'), /service level/i);
+  await page.fill('#reorder-sl', '');
+  await page.press('#reorder-sl', 'Enter');
+  await page.waitForFunction((q) => document.querySelector('#inv-reorder').dataset.query === q, query, { timeout: 5000 });
+});
+
 test('sales: units and revenue per minute update live', async () => {
   await gotoView('sales');
   await page.waitForFunction(() => Number(document.querySelector('#sales-chart')?.dataset.points) === 60);
@@ -403,7 +498,7 @@ async function loadFinanceData() {
   await waitFor(
     async () => {
       const s = await api('/api/v1/finance/summary');
-      return s.purchase_orders + s.goods_receipts + s.invoices + s.payments + s.customer_orders === records;
+      return s.purchase_orders + s.goods_receipts + s.invoices + s.payments + s.customer_orders + (s.customer_invoices ?? 0) + (s.customer_payments ?? 0) === records;
     },
     { timeout: 10_000, message: `all ${records} finance records applied` },
   );
@@ -428,6 +523,48 @@ async function pageMatchesApi(pageFn, apiFn, message, timeout = 15_000) {
     throw new Error(`${e.message}\n${JSON.stringify(last)}`);
   });
   return last.page;
+}
+
+// Working-capital figures as the page shows them: tile text from the API's figure.
+function wcText(x) {
+  return x === null || x === undefined ? '—' : `${x.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} days`;
+}
+function pickWc(w) {
+  return { as_of: w.as_of, window_days: w.window_days, dpo_basis: w.dpo_basis, dso: w.dso, dio: w.dio, dpo: w.dpo, ccc: w.ccc };
+}
+
+// DIO (and DPO on COGS, and so CCC) move with every sale of the demo's live stores, so the page
+// and an API read agree only when no sale fell between them. Right after the page receives an
+// answer, read the API with the same parameters; retry until the two agree (no sale between),
+// then the tiles must show exactly those figures.
+async function wcMatchesApi(basis) {
+  const url = `/api/v1/finance/working-capital?dpo_basis=${basis}`;
+  let last;
+  let attempts = 0;
+  const end = Date.now() + 15_000;
+  while (Date.now() < end) {
+    attempts++;
+    const resp = await page.waitForResponse((r) => r.url().endsWith(url), { timeout: 5000 });
+    const a = pickWc(await api(url));
+    const got = pickWc(await resp.json());
+    last = { page: got, api: a };
+    if (JSON.stringify(got) !== JSON.stringify(a)) continue; // a sale fell between: next answer
+    const drawn = await page
+      .waitForFunction((s) => document.querySelector('#fin-wc').dataset.wc === s, JSON.stringify(got), { timeout: 2000 })
+      .then(() => true, () => false);
+    if (!drawn) continue; // superseded by a newer answer before we looked
+    const tiles = await page.$$eval('[data-kpi="fin_dso"], [data-kpi="fin_dio"], [data-kpi="fin_dpo"], [data-kpi="fin_ccc"]', (els) => els.map((e) => e.textContent));
+    const data = JSON.parse(await page.getAttribute('#fin-wc', 'data-wc'));
+    if (JSON.stringify(data) !== JSON.stringify(got)) continue; // redrawn meanwhile
+    assert.deepEqual(tiles, [a.dso, a.dio, a.dpo, a.ccc].map(wcText), `working-capital tiles (${basis})`);
+    assert.equal(a.dpo_basis, basis);
+    assert.match(await page.textContent('#fin-wc .panel-note'), new RegExp(`last ${a.window_days} days to ${a.as_of} · DPO on ${basis === 'cogs' ? 'COGS' : 'purchases'}`));
+    const titles = await page.$$eval('#fin-wc .tile', (ts) => ts.slice(1).map((t) => t.title));
+    assert.ok(titles.every((t) => t.length > 10), 'every working-capital tile explains itself on hover');
+    console.log(`# working capital (${basis}) equal to the API on answer ${attempts}: ${tiles.join(' · ')}`);
+    return a;
+  }
+  throw new Error(`timed out waiting for the working-capital tiles (${basis}) to equal the API\n${JSON.stringify(last)}`);
 }
 
 test('finance: tiles, aging, cash and the early-payment plan equal the finance API', async () => {
@@ -474,7 +611,31 @@ test('finance: tiles, aging, cash and the early-payment plan equal the finance A
     'cash chart to equal /api/v1/finance/cash',
   );
   assert.ok(await page.$('#fin-delays-chart canvas'), 'payment delay chart drawn');
-  assert.match(await page.textContent('#fin-wc-note'), /not available yet/);
+  // Receivables: the open-receivables tile and the aging by customer equal the API.
+  await pageMatchesApi(
+    async () => {
+      const d = JSON.parse(await page.getAttribute('#fin-recv-aging-chart', 'data-series'));
+      return { tile: await page.textContent('[data-kpi="fin_open_receivables"]'), total: d.total.amount, sum: d.total.total, names: d.categories.slice(0, 10) };
+    },
+    async () => {
+      const [s, a] = await Promise.all([api('/api/v1/finance/summary'), api('/api/v1/finance/aging?side=receivables')]);
+      return { tile: usd.format(s.open_receivables), total: a.total.amount, sum: a.total.total, names: a.by_counterparty.slice(0, 10).map((r) => r.name || r.id) };
+    },
+    'receivables tile and aging to equal the API',
+  );
+  const recv = await api('/api/v1/finance/aging?side=receivables');
+  assert.ok(recv.total.total > 0 && recv.by_counterparty.length > 0, 'the data set has open receivables');
+  assert.match(await page.textContent('#fin-recv-aging .panel-note'), new RegExp(`${recv.by_counterparty.length} customers`));
+  // Working capital: the tiles equal the API for the page's parameters, on both DPO bases.
+  const wcPurchases = await wcMatchesApi('purchases');
+  await page.click('#fin-wc-basis button[data-basis="cogs"]');
+  const wcCogs = await wcMatchesApi('cogs');
+  assert.equal(await page.getAttribute('#fin-wc-basis button[data-basis="cogs"]', 'aria-pressed'), 'true');
+  assert.notEqual(wcCogs.dpo, wcPurchases.dpo, 'the basis changes DPO');
+  assert.equal(wcCogs.dso, wcPurchases.dso, 'the basis leaves DSO alone');
+  await page.click('#fin-wc-basis button[data-basis="purchases"]');
+  await page.waitForFunction(() => document.querySelector('#fin-wc').dataset.query === '?dpo_basis=purchases', null, { timeout: 5000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(400); // the charts' entry animation
   await shot('finance', page, { full: true });
 

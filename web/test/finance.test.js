@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agingChart, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, sumMicros, subMoney, AGING_BUCKETS } from '../src/lib/finance.js';
+import { agingChart, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, sumMicros, subMoney, AGING_BUCKETS, workingCapitalTiles, workingCapitalCaption, formatDays } from '../src/lib/finance.js';
 
 const aging = {
   side: 'payables',
@@ -128,4 +128,50 @@ test('earlyPaymentPlan: heuristic plan with its gap to the upper bound; disagree
   assert.deepEqual(empty.rows, []);
   assert.equal(empty.savings, 0);
   assert.equal(empty.budget, null);
+});
+
+test('agingChart: receivables name the rest "Other customers"', () => {
+  const c = agingChart({ ...aging, side: 'receivables' }, { top: 2, others: 'customers' });
+  assert.equal(c.categories[2], 'Other customers (2)');
+  assert.equal(c.suppliers, 4);
+});
+
+const wc = {
+  as_of: '2026-11-29', window_days: 30, dpo_basis: 'purchases', revenue: 76126.22, cogs: 8448.01, purchases: 3852153.33,
+  average_receivables: 121413.392333, average_inventory: 53531.09, average_payables: 4236052.366333,
+  dso: 47.8469, dio: 190.096, dpo: 32.9897, ccc: 204.953,
+};
+
+test('workingCapitalTiles: days with one decimal, the formula parts, the basis', () => {
+  const t = workingCapitalTiles(wc);
+  assert.deepEqual(t.map((x) => x.key), ['dso', 'dio', 'dpo', 'ccc']);
+  assert.deepEqual(t.map((x) => x.text), ['47.8 days', '190.1 days', '33.0 days', '205.0 days']);
+  assert.deepEqual(t.map((x) => x.value), [47.8469, 190.096, 32.9897, 204.953]);
+  assert.equal(t[0].sub, '$121,413.39 avg receivables / $76,126.22 revenue');
+  assert.equal(t[2].sub, '$4,236,052.37 avg payables / $3,852,153.33 purchases');
+  assert.match(t[2].title, /purchases × 30 = 33\.0 days/);
+  const c = workingCapitalTiles({ ...wc, dpo_basis: 'cogs', dpo: 14952.2, ccc: -14715.6 });
+  assert.equal(c[2].sub, '$4,236,052.37 avg payables / $8,448.01 COGS');
+  assert.equal(c[2].text, '14,952.2 days');
+  assert.equal(c[3].text, '-14,715.6 days');
+  assert.equal(c[3].tone, 'ok');
+  assert.equal(workingCapitalCaption(wc), 'Over the last 30 days to 2026-11-29 · DPO on purchases');
+  assert.equal(workingCapitalCaption({ ...wc, dpo_basis: 'cogs' }), 'Over the last 30 days to 2026-11-29 · DPO on COGS');
+});
+
+test('workingCapitalTiles: null figures show "—" with the reason as tooltip', () => {
+  const t = workingCapitalTiles({ ...wc, window_days: 7, revenue: 0, cogs: 0, dso: null, dio: null, dpo: 12, ccc: null });
+  assert.deepEqual(t.map((x) => x.text), ['—', '—', '12.0 days', '—']);
+  assert.deepEqual(t.map((x) => x.value), [null, null, 12, null]);
+  assert.match(t[0].title, /No customer invoice was issued in the last 7 days/);
+  assert.equal(t[0].sub, t[0].title);
+  assert.equal(t[2].sub, '$4,236,052.37 avg payables / $3,852,153.33 purchases');
+  assert.match(t[1].title, /COGS is 0/);
+  assert.match(t[3].title, /defined only when DSO, DIO and DPO all are/);
+  const d = workingCapitalTiles({ ...wc, dpo_basis: 'cogs', dpo: null });
+  assert.match(d[2].title, /COGS basis is undefined/);
+  const e = workingCapitalTiles({});
+  assert.deepEqual(e.map((x) => x.text), ['—', '—', '—', '—']);
+  assert.equal(formatDays(undefined), '—');
+  assert.equal(formatDays(0), '0.0');
 });

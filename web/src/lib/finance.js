@@ -1,5 +1,6 @@
 // The Finance view's data shaping: API answers (docs/FINANCE_API.md) -> chart series, table
 // rows and plan figures. Pure functions, no DOM.
+import { formatNumber, formatMoney } from './format.js';
 
 export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'];
 export const BUCKET_LABELS = { current: 'Current', '1-30': '1–30 days', '31-60': '31–60 days', '61-90': '61–90 days', '90+': '90+ days' };
@@ -30,9 +31,10 @@ function arr(x, n) {
   return Array.from({ length: n }, (_, i) => (typeof a[i] === 'number' ? a[i] : 0));
 }
 
-// Payables aging -> a stacked bar per supplier (largest total first, top `top`, the rest summed
-// in one "Other suppliers" bar) and the total bar. Series are per bucket, in the API's order.
-export function agingChart(aging, { top = 10 } = {}) {
+// Aging (payables by supplier, receivables by customer) -> a stacked bar per counterparty
+// (largest total first, top `top`, the rest summed in one "Other suppliers" / "Other customers"
+// bar: `others` names them) and the total bar. Series are per bucket, in the API's order.
+export function agingChart(aging, { top = 10, others = 'suppliers' } = {}) {
   const buckets = Array.isArray(aging?.buckets) && aging.buckets.length ? aging.buckets.map(String) : AGING_BUCKETS;
   const n = buckets.length;
   const rows = (Array.isArray(aging?.by_counterparty) ? aging.by_counterparty : []).map((r) => ({
@@ -48,7 +50,7 @@ export function agingChart(aging, { top = 10 } = {}) {
   if (rest.length) {
     shown.push({
       id: '',
-      name: `Other suppliers (${rest.length})`,
+      name: `Other ${others} (${rest.length})`,
       other: true,
       amount: buckets.map((_, i) => sumMicros(rest.map((r) => r.amount[i]))),
       count: buckets.map((_, i) => rest.reduce((a, r) => a + r.count[i], 0)),
@@ -169,4 +171,85 @@ export function planMethodText(p, money) {
   const c = `${p.candidates} candidate${p.candidates === 1 ? '' : 's'}`;
   if (p.exact) return `Exact: the best plan over ${c}`;
   return `Heuristic (greedy) over ${c}: at most ${money(p.gap)} below the best possible plan (upper bound ${money(p.upperBound)})`;
+}
+
+// ---- working capital (GET /api/v1/finance/working-capital) -------------------------------
+
+export const DPO_BASES = { purchases: 'Purchases', cogs: 'COGS' };
+
+function numOrNull(x) {
+  return typeof x === 'number' && Number.isFinite(x) ? x : null;
+}
+
+// Days as shown on a tile: one decimal ("47.8"); null (undefined figure) -> "—".
+export function formatDays(x) {
+  return numOrNull(x) === null ? '—' : formatNumber(x, { digits: 1 });
+}
+
+// The working-capital answer -> four tiles (DSO, DIO, DPO, CCC) with the figure, a line of
+// context (numerator / denominator of the formula) and a tooltip that says why a figure is
+// undefined when the API gives null. `money` formats amounts (default: full money format).
+export function workingCapitalTiles(wc, { money = formatMoney } = {}) {
+  const days = numOrNull(wc?.window_days);
+  const w = days === null ? 'the window' : `the last ${formatNumber(days)} day${days === 1 ? '' : 's'}`;
+  const basis = wc?.dpo_basis === 'cogs' ? 'cogs' : 'purchases';
+  const basisLabel = basis === 'cogs' ? 'COGS' : 'purchases';
+  const dpoDenominator = basis === 'cogs' ? wc?.cogs : wc?.purchases;
+  const specs = [
+    {
+      key: 'dso',
+      label: 'DSO',
+      name: 'Days sales outstanding',
+      sub: `${money(wc?.average_receivables)} avg receivables / ${money(wc?.revenue)} revenue`,
+      formula: `average receivables / revenue (customer invoices issued) × ${days ?? 'days'}`,
+      why: `No customer invoice was issued in ${w} (revenue is 0), so DSO is undefined.`,
+    },
+    {
+      key: 'dio',
+      label: 'DIO',
+      name: 'Days inventory outstanding',
+      sub: `${money(wc?.average_inventory)} inventory / ${money(wc?.cogs)} COGS`,
+      formula: `inventory at cost (today's value) / COGS × ${days ?? 'days'}`,
+      why: `Nothing was sold in ${w} (COGS is 0), so DIO is undefined.`,
+    },
+    {
+      key: 'dpo',
+      label: 'DPO',
+      name: 'Days payables outstanding',
+      sub: `${money(wc?.average_payables)} avg payables / ${money(dpoDenominator)} ${basisLabel}`,
+      formula: `average payables / ${basisLabel} × ${days ?? 'days'}`,
+      why:
+        basis === 'cogs'
+          ? `Nothing was sold in ${w} (COGS is 0), so DPO on a COGS basis is undefined.`
+          : `No supplier invoice was received in ${w} (purchases are 0), so DPO is undefined.`,
+    },
+    {
+      key: 'ccc',
+      label: 'CCC',
+      name: 'Cash conversion cycle',
+      sub: 'Cash conversion cycle: DIO + DSO − DPO',
+      formula: 'DIO + DSO − DPO',
+      why: 'The cash conversion cycle is defined only when DSO, DIO and DPO all are.',
+    },
+  ];
+  return specs.map((s) => {
+    const value = numOrNull(wc?.[s.key]);
+    return {
+      key: s.key,
+      label: s.label,
+      value,
+      text: value === null ? '—' : `${formatDays(value)} days`,
+      // An undefined figure says why on the tile too (not only on hover: keyboard and touch).
+      sub: value === null ? s.why : s.sub,
+      title: value === null ? s.why : `${s.name}: ${s.formula} = ${formatDays(value)} days`,
+      tone: value === null ? null : s.key === 'ccc' && value < 0 ? 'ok' : null,
+    };
+  });
+}
+
+// "Over the last 30 days to 2026-11-29 · DPO on purchases"
+export function workingCapitalCaption(wc) {
+  const days = numOrNull(wc?.window_days);
+  const basis = DPO_BASES[wc?.dpo_basis] ?? '—';
+  return `Over the last ${days === null ? '—' : formatNumber(days)} days to ${wc?.as_of ?? '—'} · DPO on ${basis.toLowerCase() === 'cogs' ? 'COGS' : basis.toLowerCase()}`;
 }

@@ -1,8 +1,9 @@
-// Finance: supplier payables from the finance ledger (docs/FINANCE_API.md) — open and overdue
-// payables, aging by bucket per supplier, cash required by due date, open commitments, payment
-// delay per supplier, and the early-payment plan under a cash budget the user can change.
-// Read from /api/v1/finance/* and /api/v1/early-payments (not in the live stream) at most once
-// a second while the pipeline reports new events, like the Deliveries view.
+// Finance: payables and receivables from the finance ledger (docs/FINANCE_API.md) — open and
+// overdue payables, working-capital days (DSO, DIO, DPO on a chosen basis, CCC), open
+// receivables, aging by bucket per supplier and per customer, cash required by due date, open
+// commitments, payment delay per supplier, and the early-payment plan under a cash budget the
+// user can change. Read from /api/v1/finance/* and /api/v1/early-payments (not in the live
+// stream) at most once a second while the pipeline reports new events, like the Deliveries view.
 import { h, panel, tile, setText, esc } from '../ui/dom.js';
 import { createChart, baseOption, axisName, valueAxisStyle, categoryAxisStyle, COLORS } from '../ui/charts.js';
 import { createDataTable } from '../ui/datatable.js';
@@ -10,7 +11,7 @@ import { formatMoney, formatCompactMoney, formatNumber, formatPercent } from '..
 import { getJson } from '../lib/api.js';
 import { createRefresher, createLatest } from '../lib/refresh.js';
 import { buildQuery, parseMoneyInput, parsePercentInput, ratioToPercentText } from '../lib/query.js';
-import { agingChart, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText } from '../lib/finance.js';
+import { agingChart, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, workingCapitalTiles, workingCapitalCaption, DPO_BASES } from '../lib/finance.js';
 
 const BUCKET_COLORS = [COLORS.ok, '#f2c14e', COLORS.warn, '#ea580c', COLORS.danger];
 const TOP = 10;
@@ -31,7 +32,7 @@ function sizeTo(el, chart, rows) {
 export default {
   id: 'finance',
   title: 'Finance',
-  description: 'Supplier payables: aging, cash required, open commitments, payment delays and early-payment discounts.',
+  description: 'Payables and receivables: working capital, aging, cash required, open commitments, payment delays and early-payment discounts.',
   usesStore: false,
   icon: '<path d="M11.8 10.9c-2.27-.59-3-1.2-3-2.15 0-1.09 1.01-1.85 2.7-1.85 1.78 0 2.44.85 2.5 2.1h2.21c-.07-1.72-1.12-3.3-3.21-3.81V3h-3v2.16c-1.94.42-3.5 1.68-3.5 3.61 0 2.31 1.91 3.46 4.7 4.13 2.5.6 3 1.48 3 2.41 0 .69-.49 1.79-2.7 1.79-2.06 0-2.87-.92-2.98-2.1h-2.2c.12 2.19 1.76 3.42 3.68 3.83V21h3v-2.15c1.95-.37 3.5-1.5 3.5-3.55 0-2.84-2.43-3.81-4.7-4.4z"/>',
 
@@ -45,15 +46,45 @@ export default {
       savings: tile({ id: 'fin_ep_savings', label: 'Early-payment savings' }),
     };
     const asOf = h('p', { class: 'muted as-of', id: 'fin-as-of' });
-    const wcNote = h('p', { class: 'muted note', id: 'fin-wc-note', text: 'Working capital (DPO, DSO, DIO, cash conversion cycle): not available yet — the engine does not serve these figures.' });
     const notice = h('p', { class: 'empty', id: 'fin-empty', hidden: true });
 
-    // Aging.
-    const agingPanel = panel({ title: 'Payables aging', note: 'Open supplier invoices by days past due', cls: 'span-2', id: 'fin-aging' });
-    const agingLegend = h('ul', { class: 'legend', id: 'fin-aging-legend', 'aria-label': 'Aging buckets, all suppliers' });
-    const totalEl = h('div', { class: 'chart chart-xs', id: 'fin-aging-total-chart', role: 'img', 'aria-label': 'All open payables by aging bucket' });
-    const agingEl = h('div', { class: 'chart', id: 'fin-aging-chart', role: 'img', 'aria-label': 'Open payables per supplier by aging bucket' });
-    agingPanel.body.append(agingLegend, totalEl, agingEl);
+    // Working capital: open receivables and the days (DSO, DIO, DPO, CCC), DPO on a basis the
+    // user picks (purchases, the default, or COGS), re-requested on a change.
+    const wcTiles = {
+      receivables: tile({ id: 'fin_open_receivables', label: 'Open receivables' }),
+      dso: tile({ id: 'fin_dso', label: 'DSO' }),
+      dio: tile({ id: 'fin_dio', label: 'DIO' }),
+      dpo: tile({ id: 'fin_dpo', label: 'DPO' }),
+      ccc: tile({ id: 'fin_ccc', label: 'CCC' }),
+    };
+    let dpoBasis = 'purchases';
+    const basisButtons = Object.entries(DPO_BASES).map(([b, text]) => {
+      const btn = h('button', { type: 'button', class: 'seg', 'aria-pressed': String(b === dpoBasis), dataset: { basis: b }, text });
+      btn.addEventListener('click', () => {
+        if (dpoBasis === b) return;
+        dpoBasis = b;
+        for (const x of basisButtons) x.setAttribute('aria-pressed', String(x.dataset.basis === dpoBasis));
+        wcRefresh.request(true);
+      });
+      return btn;
+    });
+    const basisGroup = h('div', { class: 'wc-basis' }, h('span', { class: 'wc-basis-label', id: 'fin-wc-basis-label', text: 'DPO basis' }), h('div', { class: 'segmented', role: 'group', 'aria-labelledby': 'fin-wc-basis-label', id: 'fin-wc-basis' }, basisButtons));
+    const wcPanel = panel({ title: 'Working capital', note: 'Days of working capital over a trailing window', actions: basisGroup, cls: 'wc-panel', id: 'fin-wc' });
+    const wcError = h('p', { class: 'form-error', id: 'fin-wc-error', role: 'alert' });
+    const wcFoot = h('p', { class: 'chart-foot muted', id: 'fin-wc-foot', text: 'DSO = average receivables / revenue × days; DIO = inventory at cost / COGS × days (the engine keeps no inventory history, so today\'s value stands in for the average); DPO = average payables / purchases (or COGS) × days; CCC = DIO + DSO − DPO. "—": undefined; the tile says why.' });
+    wcPanel.body.append(h('div', { class: 'tiles tiles-5', id: 'fin-wc-tiles' }, Object.values(wcTiles).map((t) => t.el)), wcError, wcFoot);
+
+    // Aging: payables by supplier, receivables by customer, side by side in the same style.
+    function agingBlock({ id, title, note, who, others, what }) {
+      const p = panel({ title, note, id });
+      const legend = h('ul', { class: 'legend', id: `${id}-legend`, 'aria-label': `Aging buckets, all ${others}` });
+      const totalEl = h('div', { class: 'chart chart-xs', id: `${id}-total-chart`, role: 'img', 'aria-label': `All open ${what} by aging bucket` });
+      const chartEl = h('div', { class: 'chart', id: `${id}-chart`, role: 'img', 'aria-label': `Open ${what} per ${who} by aging bucket` });
+      p.body.append(legend, totalEl, chartEl);
+      return { panel: p, legend, totalEl, chartEl, who, others, what };
+    }
+    const payAging = agingBlock({ id: 'fin-aging', title: 'Payables aging', note: 'Open supplier invoices by days past due', who: 'supplier', others: 'suppliers', what: 'payables' });
+    const recvAging = agingBlock({ id: 'fin-recv-aging', title: 'Receivables aging', note: 'Open customer invoices by days past due', who: 'customer', others: 'customers', what: 'receivables' });
 
     // Cash and commitments.
     const cashPanel = panel({ title: 'Cash required by due date', note: 'Open invoice amounts already overdue and due within 7, 30 and 90 days (cumulative)', id: 'fin-cash' });
@@ -134,12 +165,23 @@ export default {
 
     root.append(
       h('div', { class: 'tiles tiles-6' }, Object.values(tiles).map((t) => t.el)),
-      h('div', { class: 'subline' }, asOf, wcNote),
+      h('div', { class: 'subline' }, asOf),
       notice,
-      h('div', { class: 'grid grid-2' }, agingPanel.el, cashPanel.el, comPanel.el, delayPanel.el, epPanel.el),
+      h('div', { class: 'grid grid-1' }, wcPanel.el),
+      h('div', { class: 'grid grid-2' }, payAging.panel.el, recvAging.panel.el, cashPanel.el, comPanel.el, delayPanel.el, epPanel.el),
     );
 
-    const charts = { total: createChart(totalEl), aging: createChart(agingEl), cash: createChart(cashEl), commitments: createChart(comEl), delays: createChart(delayEl) };
+    const charts = {
+      total: createChart(payAging.totalEl),
+      aging: createChart(payAging.chartEl),
+      recvTotal: createChart(recvAging.totalEl),
+      recvAging: createChart(recvAging.chartEl),
+      cash: createChart(cashEl),
+      commitments: createChart(comEl),
+      delays: createChart(delayEl),
+    };
+    payAging.charts = [charts.total, charts.aging];
+    recvAging.charts = [charts.recvTotal, charts.recvAging];
 
     // ---- summary, aging, cash, delays ----------------------------------------------------
     function showNotice(text) {
@@ -148,7 +190,9 @@ export default {
     }
 
     async function loadBooks() {
-      const [summary, aging, cash, delays] = await Promise.all(['/api/v1/finance/summary', '/api/v1/finance/aging', '/api/v1/finance/cash', '/api/v1/finance/payment-delays'].map((u) => getJson(u)));
+      const [summary, aging, cash, delays, recv] = await Promise.all(
+        ['/api/v1/finance/summary', '/api/v1/finance/aging', '/api/v1/finance/cash', '/api/v1/finance/payment-delays', '/api/v1/finance/aging?side=receivables'].map((u) => getJson(u)),
+      );
       if (!summary.ok) {
         if (summary.status === 404) showNotice('This engine does not serve the finance API (/api/v1/finance/*).');
         else if (summary.status) showNotice(`The finance summary could not be read: ${summary.error}`);
@@ -157,7 +201,8 @@ export default {
       const s = summary.data;
       showNotice(s.suppliers || s.invoices ? '' : 'No finance events yet: post suppliers, purchase orders, receipts, invoices and payments to /api/v1/events (docs/FINANCE_EVENTS.md), or run `ledgerflow demo`.');
       renderSummary(s, cash.ok ? cash.data : null);
-      if (aging.ok) renderAging(aging.data);
+      if (aging.ok) renderAging(payAging, aging.data);
+      if (recv.ok) renderAging(recvAging, recv.data);
       if (cash.ok) renderCash(cash.data);
       if (delays.ok) renderDelays(delays.data);
       root.dataset.asOf = s.as_of ?? '';
@@ -177,38 +222,78 @@ export default {
         const c = cash.total ?? {};
         tiles.commitments.set(money(c.open_commitments), `${formatCompactMoney(c.ordered_not_invoiced)} ordered · ${formatCompactMoney(c.invoiced_not_paid)} invoiced`);
       }
+      if (typeof s.open_receivables === 'number') {
+        wcTiles.receivables.set(money(s.open_receivables), `${formatNumber(s.customer_invoices)} customer invoices, ${formatNumber(s.customer_payments)} payments`);
+      } else {
+        wcTiles.receivables.set('—', 'not served by this engine');
+      }
     }
 
-    function renderAging(aging) {
-      const c = agingChart(aging, { top: TOP });
-      agingLegend.innerHTML = c.labels
+    function renderAging(block, aging) {
+      const c = agingChart(aging, { top: TOP, others: block.others });
+      const [totalChart, chart] = block.charts;
+      block.legend.innerHTML = c.labels
         .map((l, i) => `<li data-bucket="${esc(c.buckets[i])}"><span class="swatch" style="background:${BUCKET_COLORS[i % BUCKET_COLORS.length]}"></span>${esc(l)}: <strong>${esc(money(c.total.amount[i]))}</strong> <small>(${esc(formatNumber(c.total.count[i]))})</small></li>`)
         .join('');
-      setText(agingPanel.el.querySelector('.panel-note'), `Open supplier invoices by days past due on ${aging.as_of ?? '—'}: ${money(c.total.total)} in all; the ${Math.min(TOP, c.suppliers)} largest of ${formatNumber(c.suppliers)} suppliers`);
+      setText(
+        block.panel.el.querySelector('.panel-note'),
+        c.suppliers
+          ? `Open ${block.who} invoices by days past due on ${aging.as_of ?? '—'}: ${money(c.total.total)} in all; the ${Math.min(TOP, c.suppliers)} largest of ${formatNumber(c.suppliers)} ${block.others}`
+          : `No open ${block.who} invoice on ${aging.as_of ?? '—'}.`,
+      );
       const data = JSON.stringify({ categories: c.categories, series: c.series, total: c.total });
-      if (data === agingEl.dataset.series) return;
-      agingEl.dataset.series = data;
+      if (data === block.chartEl.dataset.series) return;
+      block.chartEl.dataset.series = data;
       const tooltip = { ...baseOption.tooltip, valueFormatter: (v) => money(v) };
-      charts.total.set({
+      totalChart.set({
         ...baseOption,
         tooltip,
         grid: { left: 8, right: 16, top: 4, bottom: 4, containLabel: true },
         xAxis: { type: 'value', show: false, max: 'dataMax' },
-        yAxis: { type: 'category', data: ['All suppliers'], ...categoryAxisStyle },
+        yAxis: { type: 'category', data: [`All ${block.others}`], ...categoryAxisStyle },
         series: c.labels.map((l, i) => ({ name: l, type: 'bar', stack: 'a', data: [c.total.amount[i]], itemStyle: { color: BUCKET_COLORS[i % BUCKET_COLORS.length] }, barMaxWidth: 26 })),
       });
-      sizeTo(agingEl, charts.aging, c.categories.length);
-      charts.aging.set(
+      sizeTo(block.chartEl, chart, c.categories.length);
+      chart.set(
         {
           ...baseOption,
           tooltip,
           grid: { left: 8, right: 24, top: 8, bottom: 28, containLabel: true },
           xAxis: { type: 'value', ...moneyAxis },
-          yAxis: { type: 'category', data: c.categories, inverse: true, ...categoryAxisStyle, axisLabel: { ...categoryAxisStyle.axisLabel, width: 150, overflow: 'truncate' } },
+          yAxis: { type: 'category', data: c.categories, inverse: true, ...categoryAxisStyle, axisLabel: { ...categoryAxisStyle.axisLabel, width: 130, overflow: 'truncate' } },
           series: c.series.map((s, i) => ({ name: c.labels[i], type: 'bar', stack: 'a', data: s.data, itemStyle: { color: BUCKET_COLORS[i % BUCKET_COLORS.length] }, barMaxWidth: 20 })),
         },
         { replaceMerge: ['series', 'yAxis'] },
       );
+    }
+
+    // ---- working capital -----------------------------------------------------------------
+    const wcLatest = createLatest();
+    async function loadWc() {
+      const query = buildQuery({ dpo_basis: dpoBasis });
+      const t = wcLatest.next();
+      const r = await getJson(`/api/v1/finance/working-capital${query}`);
+      if (!wcLatest.isCurrent(t)) return;
+      if (!r.ok) {
+        if (r.status === 404) setText(wcError, 'This engine does not serve /api/v1/finance/working-capital.');
+        else if (r.status) setText(wcError, `Working capital could not be read: ${r.error}`);
+        return;
+      }
+      setText(wcError, '');
+      renderWc(r.data, query);
+    }
+
+    function renderWc(wc, query) {
+      setText(wcPanel.el.querySelector('.panel-note'), workingCapitalCaption(wc));
+      for (const t of workingCapitalTiles(wc, { money: formatCompactMoney })) {
+        const el = wcTiles[t.key];
+        el.set(t.text, t.sub, t.tone);
+        el.el.title = t.title;
+        el.el.dataset.null = String(t.value === null);
+      }
+      // The figures as the API gave them, for tests and anyone inspecting the page.
+      wcPanel.el.dataset.query = query;
+      wcPanel.el.dataset.wc = JSON.stringify({ as_of: wc.as_of, window_days: wc.window_days, dpo_basis: wc.dpo_basis, dso: wc.dso, dio: wc.dio, dpo: wc.dpo, ccc: wc.ccc });
     }
 
     function renderCash(cash) {
@@ -339,6 +424,7 @@ export default {
     // ---- refresh while events flow -------------------------------------------------------
     const books = createRefresher(loadBooks);
     const plan = createRefresher(loadPlan);
+    const wcRefresh = createRefresher(loadWc);
     let lastSeen = -1;
 
     return {
@@ -348,12 +434,15 @@ export default {
           lastSeen = seen;
           books.request(Boolean(changes?.reset));
           plan.request(Boolean(changes?.reset));
+          wcRefresh.request(Boolean(changes?.reset));
         }
       },
       destroy() {
         books.stop();
         plan.stop();
+        wcRefresh.stop();
         latest.next(); // drop any answer still on its way
+        wcLatest.next();
         Object.values(charts).forEach((c) => c.dispose());
       },
     };

@@ -1,13 +1,20 @@
 // Inventory of one store: stock on hand against reorder points, best sellers, incoming
-// shipments, and every product in a searchable, sortable table.
+// shipments, reorder recommendations (/api/v1/reorder: safety stock, reorder point, EOQ and
+// projected stock-out from the product's own daily demand, at a service level the user can
+// change) and every product in a searchable, sortable table.
 import { h, panel, setText, esc } from '../ui/dom.js';
 import { createChart, baseOption, axisName, valueAxisStyle, categoryAxisStyle, COLORS } from '../ui/charts.js';
 import { createDataTable } from '../ui/datatable.js';
 import { formatMoney, formatNumber, formatClock, formatDateTime, formatAgo, formatCompact } from '../lib/format.js';
 import { storeRows } from '../lib/state.js';
 import { chartRows, bestSellers, CHART_ORDERS } from '../lib/rank.js';
+import { getJson } from '../lib/api.js';
+import { createRefresher, createLatest } from '../lib/refresh.js';
+import { buildQuery } from '../lib/query.js';
+import { reorderRows, reorderSummary, formatUnits, formatDemand, formatSupplyDays, parseServiceLevel } from '../lib/reorder.js';
 
 const ROW_PX = 24;
+const REORDER_LIMIT = 200; // the most urgent lines of the store; the API counts all reorder-now lines
 
 function timed(name, fn) {
   const t0 = performance.now();
@@ -115,10 +122,90 @@ export default {
     const tablePanel = panel({ title: 'All products', note: '', id: 'inv-table' });
     tablePanel.body.append(table.el);
 
+    // Reorder recommendations for the selected store, most urgent first (the API's order).
+    const slIn = h('input', { id: 'reorder-sl', class: 'input input-sl', type: 'text', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'reorder-error' });
+    const slForm = h(
+      'form',
+      { class: 'form-row reorder-form', id: 'reorder-form', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: 'reorder-sl', text: 'Service level (0.5–0.999)' }), slIn),
+      h('button', { type: 'submit', class: 'btn btn-primary', id: 'reorder-apply', text: 'Apply' }),
+    );
+    const slError = h('p', { class: 'form-error', id: 'reorder-error', role: 'alert' });
+    const reorderTable = createDataTable({
+      id: 'reorder-table',
+      caption: 'Reorder recommendations',
+      rowKey: (r) => r.key,
+      searchFields: ['prod_name', 'prod_id'],
+      searchLabel: 'Search reorder recommendations',
+      searchPlaceholder: 'Search product name or id…',
+      pageSize: 10,
+      sort: { key: 'rank', dir: 'asc' },
+      tieKey: 'rank',
+      rowClass: (r) => (r.reorder_now ? 'row-reorder' : ''),
+      filters: [{ id: 'now', label: 'Reorder now only', test: (r) => r.reorder_now }],
+      columns: [
+        { key: 'rank', label: '#', num: true, defaultDir: 'asc' },
+        { key: 'reorder_now', label: 'Action', defaultDir: 'desc', html: (r) => (r.reorder_now ? '<span class="badge badge-danger" data-reorder-now="true">Reorder now</span>' : '<span class="badge badge-ok">OK</span>') },
+        { key: 'prod_name', label: 'Product', html: (r) => `${esc(r.prod_name)} <small>#${esc(r.prod_id)}</small>` },
+        { key: 'store_id', label: 'Store', num: true, html: (r) => esc(formatNumber(r.store_id)) },
+        { key: 'on_hand', label: 'On hand', num: true, defaultDir: 'asc', html: (r) => esc(formatUnits(r.on_hand)) },
+        { key: 'demand_mean', label: 'Demand/day ± sd', num: true, html: (r) => `<span title="${esc(`${formatNumber(r.demand_days)} days of demand`)}">${esc(formatDemand(r.demand_mean, r.demand_stddev))}</span>` },
+        { key: 'safety_stock', label: 'Safety stock', num: true, html: (r) => esc(formatUnits(r.safety_stock)) },
+        { key: 'reorder_point', label: 'Reorder point', num: true, html: (r) => esc(formatUnits(r.reorder_point)) },
+        { key: 'eoq', label: 'EOQ', num: true, html: (r) => esc(formatUnits(r.eoq)) },
+        { key: 'days_of_supply', label: 'Days of supply', num: true, defaultDir: 'asc', html: (r) => esc(formatSupplyDays(r.days_of_supply)) },
+        { key: 'stockout_day', label: 'Stock-out', defaultDir: 'asc', html: (r) => (r.stockout_day ? `<time datetime="${esc(r.stockout_day)}">${esc(r.stockout_day)}</time>` : '—') },
+      ],
+      emptyText: 'No product of this store has sold yet: no demand to plan from.',
+    });
+    const reorderPanel = panel({ title: 'Reorder recommendations', note: '', id: 'inv-reorder' });
+    const reorderFoot = h('p', { class: 'chart-foot muted', id: 'reorder-foot' });
+    reorderPanel.body.append(slForm, slError, reorderTable.el, reorderFoot);
+
     root.append(
       h('div', { class: 'grid grid-3' }, chartPanel.el, h('div', { class: 'stack' }, bsPanel.el, shipPanel.el)),
+      h('div', { class: 'grid grid-1' }, reorderPanel.el),
       h('div', { class: 'grid grid-1' }, tablePanel.el),
     );
+
+    // ---- reorder recommendations: re-read while events arrive -----------------------------
+    let serviceLevel = ''; // as sent (exact decimal text), '' = the engine's default
+    const reorderLatest = createLatest();
+    async function loadReorder() {
+      const store = ctx.store;
+      const query = buildQuery({ store, limit: REORDER_LIMIT, service_level: serviceLevel });
+      const t = reorderLatest.next();
+      const r = await getJson(`/api/v1/reorder${query}`);
+      if (!reorderLatest.isCurrent(t) || store !== ctx.store) return;
+      if (!r.ok) {
+        if (r.status === 404) setText(slError, 'This engine does not serve /api/v1/reorder.');
+        else if (r.status) setText(slError, `The reorder recommendations could not be read: ${r.error}`);
+        return;
+      }
+      setText(slError, '');
+      const rows = reorderRows(r.data);
+      setText(reorderPanel.el.querySelector('.panel-note'), `Store ${store} · ${reorderSummary(r.data, rows.length)} · most urgent first`);
+      setText(
+        reorderFoot,
+        `As of ${r.data.as_of ?? '—'}. Safety stock = z × sd × √lead time (z ${formatNumber(rows[0]?.z, { digits: 3 })}); reorder point = mean × lead time + safety stock; EOQ = √(2 × demand × order cost / holding cost); "Reorder now": on hand at or below the reorder point.${rows.length >= REORDER_LIMIT ? ` Showing the ${REORDER_LIMIT} most urgent products.` : ''}`,
+      );
+      if (!slIn.value && typeof r.data.service_level === 'number') slIn.placeholder = `${r.data.service_level} (default)`;
+      Object.assign(reorderPanel.el.dataset, { query, store: String(store), asOf: r.data.as_of ?? '', reorderNow: String(r.data.reorder_now ?? ''), serviceLevel: String(r.data.service_level ?? '') });
+      reorderTable.setRows(rows);
+    }
+    const reorder = createRefresher(loadReorder);
+    slForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const v = parseServiceLevel(slIn.value);
+      slIn.toggleAttribute('aria-invalid', Boolean(v.error));
+      if (v.error) {
+        setText(slError, v.error);
+        return;
+      }
+      setText(slError, '');
+      serviceLevel = v.value ?? '';
+      reorder.request(true);
+    });
 
     let rows = [];
 
@@ -248,10 +335,18 @@ export default {
     // sorts every row); small stores redraw on every frame.
     let pending = false;
     let lastDraw = 0;
+    let lastSeen = -1;
 
     return {
       update(changes) {
         if (changes.inventory.length > 0 || changes.reset) pending = true;
+        // Reorder lines depend on the store's stock and on the day of the newest event (their
+        // demand window and stock-out days): re-read while events arrive, at most once a second.
+        const seen = ctx.state.pipeline?.events_accepted ?? -1;
+        if (changes.reset || seen !== lastSeen) {
+          lastSeen = seen;
+          reorder.request(Boolean(changes.reset));
+        }
         const now = performance.now();
         const heavy = (ctx.state.byStore.get(ctx.store)?.size || 0) > 3000;
         if (pending && (changes.reset || !heavy || now - lastDraw >= 1000)) {
@@ -265,6 +360,8 @@ export default {
         if (changes.shipments || changes.reset || changes.pipeline) renderShipments();
       },
       destroy() {
+        reorder.stop();
+        reorderLatest.next(); // drop any answer still on its way
         chart.dispose();
       },
     };
