@@ -1,0 +1,302 @@
+// Finance events in the warehouse, on both backends (SQLite, and a real PostgreSQL 15 started for
+// the suite): the silver facts hold each document once (replays, a replay with other content,
+// two writer sessions) with the counts, sums, terms and due days a model computes from the
+// records themselves.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analytics/finance_ledger.h"
+#include "engine/engine.h"
+#include "finance/payment_terms.h"
+#include "ingest/finance_event_parser.h"
+#include "ingest/finance_event_writer.h"
+#include "ingest/ndjson_batch.h"
+#include "sinks/warehouse_writer.h"
+#include "sources/finance_feed.h"
+#include "support/generated_events.h"
+#include "support/warehouse_fixture.h"
+
+using namespace ledgerflow;
+using namespace ledgerflow::sinks;
+
+namespace {
+
+using Kind = ledgerflow::testing::BackendKind;
+using finance::PaymentTerms;
+__extension__ using Int128 = __int128;  // amount x ppm, computed here independently of SQL
+
+constexpr int64_t kEndDay = 20'600;  // 2026-05-26
+
+std::string join(std::initializer_list<int64_t> values) {
+  std::string out;
+  for (int64_t v : values) out += (out.empty() ? "" : "|") + std::to_string(v);
+  return out;
+}
+
+// What silver must hold, from the parsed events in log order: the first document per id (the
+// first version per supplier content), terms as the ledger resolves them, money in micros.
+struct FinanceModel {
+  std::set<std::string> supplier_versions, supplier_ids, po_ids, receipt_ids, invoice_ids,
+      payment_ids, order_ids;
+  std::map<std::string, std::string> supplier_terms;  // current terms text, by supplier
+  int64_t po_lines = 0, po_value = 0, receipt_lines = 0, receipt_quantity = 0;
+  int64_t invoice_lines = 0, invoice_amount = 0, due_day_sum = 0, discount_sum = 0,
+          net_days_sum = 0, supplier_terms_invoices = 0;
+  int64_t payment_amount = 0, order_amount = 0;
+
+  static PaymentTerms terms(const std::string& text) {
+    if (text.empty()) return PaymentTerms{};
+    Result<PaymentTerms> t = PaymentTerms::parse(text);
+    return t ? t.value() : PaymentTerms{};
+  }
+
+  void add(const FinanceEvent& event) {
+    std::visit([&](const auto& e) { on(e, event); }, event);
+  }
+  void on(const finance::Supplier& s, const FinanceEvent& event) {
+    if (!supplier_versions.insert(finance_event_json(event)).second) return;  // exact replay
+    supplier_ids.insert(s.id);
+    supplier_terms[s.id] = s.terms_text;
+  }
+  void on(const finance::PurchaseOrder& po, const FinanceEvent&) {
+    if (!po_ids.insert(po.id).second) return;
+    for (const auto& l : po.lines) {
+      ++po_lines;
+      po_value += l.quantity * l.unit_cost.micros();
+    }
+  }
+  void on(const finance::GoodsReceipt& r, const FinanceEvent&) {
+    if (!receipt_ids.insert(r.id).second) return;
+    for (const auto& l : r.lines) {
+      ++receipt_lines;
+      receipt_quantity += l.quantity;
+    }
+  }
+  void on(const finance::Invoice& inv, const FinanceEvent&) {
+    if (!invoice_ids.insert(inv.id).second) return;
+    invoice_lines += int64_t(inv.lines.size());
+    invoice_amount += inv.amount.micros();
+    std::string text = inv.terms_text;
+    if (text.empty()) {
+      ++supplier_terms_invoices;
+      auto s = supplier_terms.find(inv.supplier_id);
+      if (s != supplier_terms.end()) text = s->second;
+    }
+    const PaymentTerms t = terms(text);
+    due_day_sum += inv.due_day.value_or(inv.issue_day + t.net_days);
+    net_days_sum += t.net_days;
+    const Int128 product = Int128(inv.amount.micros()) * t.discount_ppm;
+    discount_sum += int64_t((product + 500'000) / 1'000'000);
+  }
+  void on(const finance::Payment& p, const FinanceEvent&) {
+    if (payment_ids.insert(p.id).second) payment_amount += p.amount.micros();
+  }
+  void on(const finance::CustomerOrder& o, const FinanceEvent&) {
+    if (order_ids.insert(o.id).second) order_amount += o.amount.micros();
+  }
+};
+
+// A generated finance book (12 suppliers over 150 days, every anomaly on) as JSON lines, with
+// the printed due date taken off every third invoice (due on issue + net days) and, a third of
+// the way in, a new version of one supplier with other terms and no "changed" day (its
+// business day is the ingest day).
+std::vector<std::string> finance_book(uint64_t seed) {
+  FinanceGeneratorOptions o;
+  o.seed = seed;
+  o.days = 150;
+  o.suppliers = 12;
+  o.customers = 20;
+  o.rates.payment_before_invoice = 0.05;
+  o.rates.payment_already_paid = 0.05;
+  o.rates.duplicate_invoice = 0.03;
+  std::vector<std::string> lines;
+  FinanceEventParser parser;
+  int invoices = 0;
+  std::string first_supplier;
+  const std::vector<FinanceRecord> records = finance_records_until(o, kEndDay);
+  for (size_t i = 0; i < records.size(); ++i) {
+    FinanceEvent e = records[i].event;
+    if (auto* s = std::get_if<finance::Supplier>(&e); s && first_supplier.empty()) {
+      first_supplier = s->id;
+    }
+    if (auto* inv = std::get_if<finance::Invoice>(&e); inv && ++invoices % 3 == 0) {
+      inv->due_day.reset();
+      lines.push_back(finance_event_json(e));
+      continue;
+    }
+    if (i == records.size() / 3) {
+      finance::Supplier changed;
+      changed.id = first_supplier;
+      changed.name = "Renamed Supplier";
+      changed.bank_account_fingerprint = "sha256:feedbeef";
+      changed.terms_text = "1/15 net 45";
+      changed.lead_time_days = 9;
+      lines.push_back(finance_event_json(FinanceEvent(changed)));
+    }
+    lines.push_back(finance_record_line(records[i]));
+  }
+  // A payment logged before its invoice (the ledger holds it until the invoice comes), and one
+  // whose invoice never comes.
+  std::map<std::string, size_t> invoice_at;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    FinanceEvent e;
+    if (!parser.parse(lines[i], std::nullopt, &e)) continue;
+    if (auto* inv = std::get_if<finance::Invoice>(&e)) invoice_at.emplace(inv->id, i);
+    auto* p = std::get_if<finance::Payment>(&e);
+    if (p == nullptr || !invoice_at.count(p->invoice_id) || i < lines.size() / 2) continue;
+    std::string line = lines[i];
+    lines.erase(lines.begin() + ptrdiff_t(i));
+    lines.insert(lines.begin() + ptrdiff_t(invoice_at[p->invoice_id]), line);
+    finance::Payment orphan = *p;
+    orphan.id = "PAY-ORPHAN";
+    orphan.invoice_id = "INV-NEVER";
+    lines.push_back(finance_event_json(FinanceEvent(orphan)));
+    break;
+  }
+  return lines;
+}
+
+class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
+ protected:
+  // Submits lines [from, to) as one HTTP-like batch; the model sees them in log order.
+  void submit(Engine& e, const std::vector<std::string>& lines, size_t from, size_t to) {
+    NdjsonBatch b = ledgerflow::testing::http_batch(lines, from, to);
+    FinanceEventParser parser;
+    for (size_t i = from; i < to; ++i) {
+      FinanceEvent event;
+      if (parser.parse(lines[i], std::nullopt, &event)) model_.add(event);
+    }
+    IngestAck ack = e.submit(std::move(b.batch)).get();
+    ASSERT_TRUE(ack.status) << ack.status.to_string();
+  }
+
+  // The first row of a query, its cells joined with '|'.
+  std::string row(WarehouseBackend& db, const std::string& sql) const {
+    Result<QueryResult> r = db.query(sql, QueryLimits{});
+    EXPECT_TRUE(r) << sql << ": " << r.status().to_string();
+    if (!r || r->rows.empty()) return "no row";
+    std::string out;
+    for (const auto& cell : r->rows[0]) out += (out.empty() ? "" : "|") + cell.value_or("NULL");
+    return out;
+  }
+
+  // Loads the book with replays through two writer sessions; the engine stays for the caller.
+  void load_book(Engine& engine, const std::vector<std::string>& lines) {
+    const size_t half = lines.size() / 2;
+    {
+      WarehouseWriter writer(&engine, writer_options());
+      writer.start();
+      for (size_t i = 0; i < half; i += 250) submit(engine, lines, i, std::min(half, i + 250));
+      writer.stop();
+    }
+    writer_ = std::make_unique<WarehouseWriter>(&engine, writer_options());
+    writer_->start();
+    // Sales lines among the finance ones: they go to their own facts.
+    const std::vector<std::string> sales = ledgerflow::testing::generated_lines(300, 5);
+    submit(engine, sales, 0, sales.size());
+    for (size_t i = half; i < lines.size(); i += 250)
+      submit(engine, lines, i, std::min(lines.size(), i + 250));
+    submit(engine, lines, 0, 600);  // a retried prefix: logged again, loaded once
+    // The first purchase order again under its id with one more line: the engine drops it as
+    // a duplicate (same identity), so silver keeps the first one and none of its lines.
+    FinanceEventParser parser;
+    for (const std::string& l : lines) {
+      FinanceEvent e;
+      ASSERT_TRUE(parser.parse(l, std::nullopt, &e));
+      if (auto* po = std::get_if<finance::PurchaseOrder>(&e)) {
+        po->lines.push_back(po->lines.front());
+        po->lines.back().product_id = "EXTRA";
+        submit(engine, {finance_event_json(e)}, 0, 1);
+        break;
+      }
+    }
+  }
+
+  void expect_silver_matches_model(WarehouseBackend& db) {
+    const FinanceModel& m = model_;
+    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_versions"),
+              std::to_string(m.supplier_versions.size()));
+    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM v_suppliers"), std::to_string(m.supplier_ids.size()));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(lines), SUM(order_value_micros) FROM "
+                      "fact_purchase_orders"),
+              join({int64_t(m.po_ids.size()), m.po_lines, m.po_value}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(line_value_micros) FROM fact_purchase_order_lines"),
+              join({m.po_lines, m.po_value}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_purchase_order_lines WHERE product_id = 'EXTRA'"),
+              "0");
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(lines), SUM(quantity) FROM fact_goods_receipts"),
+              join({int64_t(m.receipt_ids.size()), m.receipt_lines, m.receipt_quantity}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(quantity) FROM fact_goods_receipt_lines"),
+              join({m.receipt_lines, m.receipt_quantity}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(lines), SUM(amount_micros) FROM "
+                      "fact_supplier_invoices"),
+              join({int64_t(m.invoice_ids.size()), m.invoice_lines, m.invoice_amount}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_invoice_lines"),
+              std::to_string(m.invoice_lines));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(due_day), SUM(net_days), SUM(discount_micros) FROM "
+                      "v_supplier_invoices"),
+              join({int64_t(m.invoice_ids.size()), m.due_day_sum, m.net_days_sum, m.discount_sum}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_invoices WHERE terms_text = ''"),
+              std::to_string(m.supplier_terms_invoices));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(amount_micros) FROM fact_payments"),
+              join({int64_t(m.payment_ids.size()), m.payment_amount}));
+    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(amount_micros) FROM fact_customer_orders"),
+              join({int64_t(m.order_ids.size()), m.order_amount}));
+    // Every business day is in dim_date.
+    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_payments p LEFT JOIN dim_date d ON d.date_key = "
+                      "p.date_key WHERE d.date_key IS NULL OR d.day_start_ms <> p.paid_day * "
+                      "86400000"),
+              "0");
+  }
+
+  FinanceModel model_;
+  std::unique_ptr<WarehouseWriter> writer_;
+};
+
+TEST_P(WarehouseFinanceTest, SilverHoldsEachFinanceDocumentOnce) {
+  const std::vector<std::string> lines = finance_book(17);
+  ASSERT_GT(lines.size(), 1500u);
+  Engine engine(engine_config());
+  ASSERT_TRUE(engine.start());
+  load_book(engine, lines);
+  engine.stop();
+  writer_->stop();
+  auto db = reader();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(one(*db, "SELECT next_offset FROM load_state"),
+            std::to_string(engine.log_end_offset()));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dead_letters"), "0")
+      << row(*db, "SELECT reason_code, message FROM dead_letters ORDER BY log_offset");
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM fact_sales") != "0", true);
+  expect_silver_matches_model(*db);
+  // The ledger's clock is the latest business day of any event (here the ingest day of the
+  // undated supplier version).
+  const int64_t clock =
+      engine.read_finance([](const FinanceLedger& l) { return l.latest_day().value_or(-1); });
+  EXPECT_EQ(one(*db, "SELECT as_of_day FROM v_finance_clock"), std::to_string(clock));
+  // The ledger counts the same documents.
+  const FinanceCounts counts =
+      engine.read_finance([&](const FinanceLedger& l) { return l.counts(clock); });
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM fact_supplier_invoices"),
+            std::to_string(counts.invoices));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM fact_payments"), std::to_string(counts.payments));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM fact_purchase_orders"),
+            std::to_string(counts.purchase_orders));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM fact_goods_receipts"),
+            std::to_string(counts.goods_receipts));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM fact_customer_orders"),
+            std::to_string(counts.customer_orders));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM v_suppliers"), std::to_string(counts.suppliers));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WarehouseFinanceTest,
+                         ::testing::Values(Kind::kSqlite, Kind::kPostgres),
+                         [](const auto& info) {
+                           return ledgerflow::testing::backend_name(info.param);
+                         });
+
+}  // namespace
