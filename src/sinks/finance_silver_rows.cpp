@@ -30,15 +30,15 @@ const TableSpec kPurchaseOrderLines{"fact_purchase_order_lines",
                                      "unit_cost_micros", "line_value_micros", "expected_day"},
                                     2,
                                     OnConflict::kIgnore};
-const TableSpec kGoodsReceipts{
-    "fact_goods_receipts",
-    SilverRows::with_source(
-        {"receipt_id", "po_id", "received_day", "date_key", "lines", "quantity"}),
-    1, OnConflict::kIgnore};
-const TableSpec kGoodsReceiptLines{"fact_goods_receipt_lines",
-                                   {"log_offset", "line_no", "receipt_id", "product_id", "quantity"},
-                                   2,
-                                   OnConflict::kIgnore};
+const TableSpec kGoodsReceipts{"fact_goods_receipts",
+                               SilverRows::with_source({"receipt_id", "po_id", "received_day",
+                                                        "date_key", "lines", "quantity"}),
+                               1, OnConflict::kIgnore};
+const TableSpec kGoodsReceiptLines{
+    "fact_goods_receipt_lines",
+    {"log_offset", "line_no", "receipt_id", "product_id", "quantity"},
+    2,
+    OnConflict::kIgnore};
 const TableSpec kInvoices{
     "fact_supplier_invoices",
     SilverRows::with_source({"invoice_id", "supplier_id", "supplier_name", "invoice_number",
@@ -56,11 +56,10 @@ const TableSpec kPayments{
     SilverRows::with_source({"payment_id", "invoice_id", "amount_micros", "paid_day", "date_key",
                              "bank_account_fingerprint", "method"}),
     1, OnConflict::kIgnore};
-const TableSpec kCustomerOrders{
-    "fact_customer_orders",
-    SilverRows::with_source(
-        {"order_id", "customer_id", "amount_micros", "order_time_ms", "order_day", "date_key"}),
-    1, OnConflict::kIgnore};
+const TableSpec kCustomerOrders{"fact_customer_orders",
+                                SilverRows::with_source({"order_id", "customer_id", "amount_micros",
+                                                         "order_time_ms", "order_day", "date_key"}),
+                                1, OnConflict::kIgnore};
 
 // Terms as the ledger reads them: parsed, or none (0/0/0: due on the issue day, no discount)
 // when the text is empty or does not parse (the parser refuses bad terms, so only old logs).
@@ -102,9 +101,9 @@ Status FinanceSilverRows::add(const LogRecord& rec, FinanceEventParser& parser,
                               const DateKey& date_key) {
   FinanceEvent event;
   if (Status s = parser.parse(rec.raw, finance_type_of(rec.event.type), &event); !s) {
-    return Status::fatal("log_unreadable",
-                         fmt::format("finance record at offset {} no longer parses: {}",
-                                     rec.offset, s.to_string()));
+    return Status::fatal(
+        "log_unreadable",
+        fmt::format("finance record at offset {} no longer parses: {}", rec.offset, s.to_string()));
   }
   add_event(rec, event, date_key);
   return Status::ok();
@@ -119,10 +118,10 @@ void FinanceSilverRows::add_event(const LogRecord& rec, const FinanceEvent& even
         if constexpr (std::is_same_v<T, Supplier>) {
           const int64_t day = e.changed_day.value_or(floor_div(rec.ingest_time_ms, kMsPerDay));
           const PaymentTerms t = parsed_terms(e.terms_text);
-          suppliers_.add(e.id, rec.event.prod_id, e.name, e.bank_account_fingerprint,
-                         e.terms_text, t.discount_ppm, int64_t(t.discount_days),
-                         int64_t(t.net_days), int64_t(e.lead_time_days),
-                         int64_t(e.changed_day ? 1 : 0), day, date_key(day));
+          suppliers_.add(e.id, rec.event.prod_id, e.name, e.bank_account_fingerprint, e.terms_text,
+                         t.discount_ppm, int64_t(t.discount_days), int64_t(t.net_days),
+                         int64_t(e.lead_time_days), int64_t(e.changed_day ? 1 : 0), day,
+                         date_key(day));
           SilverRows::add_source(rec, &suppliers_);
         } else if constexpr (std::is_same_v<T, PurchaseOrder>) {
           orders_.add(e.id, e.supplier_id, e.order_day, date_key(e.order_day),
@@ -145,11 +144,10 @@ void FinanceSilverRows::add_event(const LogRecord& rec, const FinanceEvent& even
           }
         } else if constexpr (std::is_same_v<T, Invoice>) {
           const PaymentTerms t = parsed_terms(e.terms_text);
-          invoices_.add(e.id, e.supplier_id, e.supplier_name, e.number, e.po_id,
-                        e.amount.micros(), e.issue_day, date_key(e.issue_day), e.currency,
-                        e.terms_text, t.discount_ppm, int64_t(t.discount_days),
-                        int64_t(t.net_days), int64_t(e.due_day ? 1 : 0), e.due_day.value_or(0),
-                        int64_t(e.lines.size()));
+          invoices_.add(e.id, e.supplier_id, e.supplier_name, e.number, e.po_id, e.amount.micros(),
+                        e.issue_day, date_key(e.issue_day), e.currency, e.terms_text,
+                        t.discount_ppm, int64_t(t.discount_days), int64_t(t.net_days),
+                        int64_t(e.due_day ? 1 : 0), e.due_day.value_or(0), int64_t(e.lines.size()));
           SilverRows::add_source(rec, &invoices_);
           int64_t n = 0;
           for (const InvoiceLine& l : e.lines) {

@@ -37,8 +37,8 @@ class FinanceSilverRows {
  private:
   void add_event(const LogRecord& rec, const FinanceEvent& event, const DateKey& date_key);
 
-  TableRows suppliers_, orders_, order_lines_, receipts_, receipt_lines_, invoices_,
-      invoice_lines_, payments_, customer_orders_;
+  TableRows suppliers_, orders_, order_lines_, receipts_, receipt_lines_, invoices_, invoice_lines_,
+      payments_, customer_orders_;
 };
 
 }  // namespace ledgerflow::sinks

@@ -1,13 +1,18 @@
 // Finance events in the warehouse, on both backends (SQLite, and a real PostgreSQL 15 started for
 // the suite): the silver facts hold each document once (replays, a replay with other content,
 // two writer sessions) with the counts, sums, terms and due days a model computes from the
-// records themselves.
+// records themselves; the alerts table equals the ledger's alerts.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "analytics/finance_ledger.h"
 #include "engine/engine.h"
@@ -113,6 +118,7 @@ std::vector<std::string> finance_book(uint64_t seed) {
   o.rates.payment_before_invoice = 0.05;
   o.rates.payment_already_paid = 0.05;
   o.rates.duplicate_invoice = 0.03;
+  o.rates.round_amount_supplier = 0.5;  // standing alerts, re-judged as invoices come
   std::vector<std::string> lines;
   FinanceEventParser parser;
   int invoices = 0;
@@ -193,6 +199,14 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
       for (size_t i = 0; i < half; i += 250) submit(engine, lines, i, std::min(half, i + 250));
       writer.stop();
     }
+    // A standing alert the ledger no longer has (as if it went while no writer ran): the next
+    // session's first upsert must drop it.
+    auto db = open_warehouse(target_, BackendMode::kWriter);
+    ASSERT_TRUE(db) << db.status().to_string();
+    ASSERT_TRUE((*db)->exec(
+        "INSERT INTO finance_alerts (seq, rule_id, severity, score_ppm, subject, day, date_key, "
+        "log_offset, evidence_ids, message, standing) VALUES (999999999, 'benford_deviation', "
+        "'warning', 500000, 'S-GONE', 20000, 20240526, 0, '[]', 'gone', 1)"));
     writer_ = std::make_unique<WarehouseWriter>(&engine, writer_options());
     writer_->start();
     // Sales lines among the finance ones: they go to their own facts.
@@ -221,8 +235,9 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
     EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_versions"),
               std::to_string(m.supplier_versions.size()));
     EXPECT_EQ(row(db, "SELECT COUNT(*) FROM v_suppliers"), std::to_string(m.supplier_ids.size()));
-    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(lines), SUM(order_value_micros) FROM "
-                      "fact_purchase_orders"),
+    EXPECT_EQ(row(db,
+                  "SELECT COUNT(*), SUM(lines), SUM(order_value_micros) FROM "
+                  "fact_purchase_orders"),
               join({int64_t(m.po_ids.size()), m.po_lines, m.po_value}));
     EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(line_value_micros) FROM fact_purchase_order_lines"),
               join({m.po_lines, m.po_value}));
@@ -232,13 +247,15 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
               join({int64_t(m.receipt_ids.size()), m.receipt_lines, m.receipt_quantity}));
     EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(quantity) FROM fact_goods_receipt_lines"),
               join({m.receipt_lines, m.receipt_quantity}));
-    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(lines), SUM(amount_micros) FROM "
-                      "fact_supplier_invoices"),
+    EXPECT_EQ(row(db,
+                  "SELECT COUNT(*), SUM(lines), SUM(amount_micros) FROM "
+                  "fact_supplier_invoices"),
               join({int64_t(m.invoice_ids.size()), m.invoice_lines, m.invoice_amount}));
     EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_invoice_lines"),
               std::to_string(m.invoice_lines));
-    EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(due_day), SUM(net_days), SUM(discount_micros) FROM "
-                      "v_supplier_invoices"),
+    EXPECT_EQ(row(db,
+                  "SELECT COUNT(*), SUM(due_day), SUM(net_days), SUM(discount_micros) FROM "
+                  "v_supplier_invoices"),
               join({int64_t(m.invoice_ids.size()), m.due_day_sum, m.net_days_sum, m.discount_sum}));
     EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_invoices WHERE terms_text = ''"),
               std::to_string(m.supplier_terms_invoices));
@@ -247,9 +264,10 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
     EXPECT_EQ(row(db, "SELECT COUNT(*), SUM(amount_micros) FROM fact_customer_orders"),
               join({int64_t(m.order_ids.size()), m.order_amount}));
     // Every business day is in dim_date.
-    EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_payments p LEFT JOIN dim_date d ON d.date_key = "
-                      "p.date_key WHERE d.date_key IS NULL OR d.day_start_ms <> p.paid_day * "
-                      "86400000"),
+    EXPECT_EQ(row(db,
+                  "SELECT COUNT(*) FROM fact_payments p LEFT JOIN dim_date d ON d.date_key = "
+                  "p.date_key WHERE d.date_key IS NULL OR d.day_start_ms <> p.paid_day * "
+                  "86400000"),
               "0");
   }
 
@@ -293,9 +311,56 @@ TEST_P(WarehouseFinanceTest, SilverHoldsEachFinanceDocumentOnce) {
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM v_suppliers"), std::to_string(counts.suppliers));
 }
 
+// The finance_alerts table equals the ledger's alerts (what /api/v1/alerts serves): every
+// event and standing alert with its figures, the standing ones as they are now, and none that
+// the ledger no longer holds.
+TEST_P(WarehouseFinanceTest, AlertsTableEqualsTheLedgersAlerts) {
+  const std::vector<std::string> lines = finance_book(23);
+  Engine engine(engine_config());
+  ASSERT_TRUE(engine.start());
+  load_book(engine, lines);
+  engine.stop();
+  writer_->stop();
+  AlertFilter all;
+  all.limit = std::numeric_limits<size_t>::max();
+  const AlertPage page = engine.read_finance([&](const FinanceLedger& l) { return l.alerts(all); });
+  ASSERT_GT(page.alerts.size(), 20u);
+  size_t standing = 0;
+  std::vector<std::string> expected;
+  for (auto it = page.alerts.rbegin(); it != page.alerts.rend(); ++it) {  // oldest first
+    const LedgerAlert& a = *it;
+    standing += a.standing ? 1 : 0;
+    expected.push_back(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", a.seq, a.alert.rule_id,
+                                   finance::severity_name(a.alert.severity),
+                                   std::llround(a.alert.score * 1e6), a.subject, a.day, a.offset,
+                                   nlohmann::json(a.alert.evidence_ids).dump(), a.alert.message,
+                                   a.standing ? 1 : 0));
+  }
+  EXPECT_GT(standing, 0u);
+  auto db = reader();
+  ASSERT_TRUE(db);
+  Result<QueryResult> r = db->query(
+      "SELECT seq, rule_id, severity, score_ppm, subject, day, log_offset, evidence_ids, message, "
+      "standing FROM finance_alerts ORDER BY seq",
+      QueryLimits{});
+  ASSERT_TRUE(r) << r.status().to_string();
+  std::vector<std::string> actual;
+  for (const auto& cells : r->rows) {
+    std::string line;
+    for (size_t c = 0; c < cells.size(); ++c) {
+      std::string v = cells[c].value_or("NULL");
+      if (c == 7) v = nlohmann::json::parse(v).dump();  // the same array, however spaced
+      line += (c == 0 ? "" : "|") + v;
+    }
+    actual.push_back(line);
+  }
+  ASSERT_EQ(actual.size(), expected.size());
+  for (size_t i = 0; i < actual.size(); ++i) EXPECT_EQ(actual[i], expected[i]) << i;
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM finance_alerts WHERE subject = 'S-GONE'"), "0");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseFinanceTest,
-                         ::testing::Values(Kind::kSqlite, Kind::kPostgres),
-                         [](const auto& info) {
+                         ::testing::Values(Kind::kSqlite, Kind::kPostgres), [](const auto& info) {
                            return ledgerflow::testing::backend_name(info.param);
                          });
 
