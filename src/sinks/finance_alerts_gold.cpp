@@ -41,7 +41,8 @@ bool FinanceAlertsGold::build(const FinanceLedger& ledger, WarehouseTxn* txn) {
   pending_events_ = ledger.applied_events();
   pending_seq_ = committed_seq_;
   // Nothing applied since the last commit, and no backlog of event alerts left to insert.
-  if (!fresh_ && pending_events_ == committed_events_ && ledger.last_alert_seq() <= committed_seq_) {
+  if (!fresh_ && pending_events_ == committed_events_ &&
+      ledger.last_alert_seq() <= committed_seq_) {
     return false;
   }
   const size_t steps_before = txn->steps.size();
@@ -54,7 +55,8 @@ bool FinanceAlertsGold::build(const FinanceLedger& ledger, WarehouseTxn* txn) {
   if (fresh_) txn->steps.emplace_back(std::string("DELETE FROM finance_alerts WHERE standing = 1"));
   TableRows standing{&kFinanceAlerts, {}};
   for (const LedgerAlert& a : ledger.standing_alerts()) add_row(a, &standing);
-  TableRows changed = standing_.changed_rows(std::move(standing), txn, GoldRowCache::Missing::kDelete);
+  TableRows changed =
+      standing_.changed_rows(std::move(standing), txn, GoldRowCache::Missing::kDelete);
   // One step for the table: a backend stages one step's rows per table (postgres_backend.cpp).
   rows.cells.insert(rows.cells.end(), std::make_move_iterator(changed.cells.begin()),
                     std::make_move_iterator(changed.cells.end()));

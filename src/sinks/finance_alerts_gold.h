@@ -38,7 +38,7 @@ class FinanceAlertsGold {
   uint64_t pending_seq_ = 0;
   uint64_t committed_events_ = 0;  // ledger events behind the committed rows (alerts only
   uint64_t pending_events_ = 0;    // arise or change when events are applied)
-  bool fresh_ = true;  // nothing committed since construction or reset()
+  bool fresh_ = true;              // nothing committed since construction or reset()
 };
 
 }  // namespace ledgerflow::sinks

@@ -40,8 +40,10 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
       dataco_.stale(engine_->dataco_line_count()) && dataco_.build(engine_->dataco_summary(), txn);
   // The ledger is read under its shard's lock once per upsert; the builders keep only what the
   // database already holds, so an idle ledger costs a walk of its standing alerts.
-  const bool finance = engine_->read_finance(
-      [&](const FinanceLedger& ledger) { return alerts_.build(ledger, txn); });
+  const bool finance = engine_->read_finance([&](const FinanceLedger& ledger) {
+    const bool alerts = alerts_.build(ledger, txn);
+    return finance_.build(ledger, txn) || alerts;
+  });
   if (changes.inventory.empty() && changes.window_starts.empty()) return dataco || finance;
   add_inventory(changes.inventory, txn);
   add_windows(changes.window_starts, txn);

@@ -1,7 +1,8 @@
 // Finance events in the warehouse, on both backends (SQLite, and a real PostgreSQL 15 started for
 // the suite): the silver facts hold each document once (replays, a replay with other content,
 // two writer sessions) with the counts, sums, terms and due days a model computes from the
-// records themselves; the alerts table equals the ledger's alerts.
+// records themselves; the alerts table equals the ledger's alerts; finance gold (aging, payment
+// delay, cash required) equals its SQL over silver (`verify`) and the ledger's own figures.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -15,11 +16,13 @@
 #include <nlohmann/json.hpp>
 
 #include "analytics/finance_ledger.h"
+#include "core/event_time.h"
 #include "engine/engine.h"
 #include "finance/payment_terms.h"
 #include "ingest/finance_event_parser.h"
 #include "ingest/finance_event_writer.h"
 #include "ingest/ndjson_batch.h"
+#include "sinks/warehouse_verify.h"
 #include "sinks/warehouse_writer.h"
 #include "sources/finance_feed.h"
 #include "support/generated_events.h"
@@ -34,7 +37,11 @@ using Kind = ledgerflow::testing::BackendKind;
 using finance::PaymentTerms;
 __extension__ using Int128 = __int128;  // amount x ppm, computed here independently of SQL
 
-constexpr int64_t kEndDay = 20'600;  // 2026-05-26
+// The book ends today, as the demo's does: the undated supplier version's business day (the
+// ingest day) is then the book's last day and the aging buckets all get something.
+int64_t end_day() {
+  return floor_div(now_ms(), kMsPerDay);
+}
 
 std::string join(std::initializer_list<int64_t> values) {
   std::string out;
@@ -123,7 +130,7 @@ std::vector<std::string> finance_book(uint64_t seed) {
   FinanceEventParser parser;
   int invoices = 0;
   std::string first_supplier;
-  const std::vector<FinanceRecord> records = finance_records_until(o, kEndDay);
+  const std::vector<FinanceRecord> records = finance_records_until(o, end_day());
   for (size_t i = 0; i < records.size(); ++i) {
     FinanceEvent e = records[i].event;
     if (auto* s = std::get_if<finance::Supplier>(&e); s && first_supplier.empty()) {
@@ -230,6 +237,17 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
     }
   }
 
+  // Starts the engine, loads the book of `seed` through it and stops both: the warehouse then
+  // holds the whole log and gold its final upsert.
+  void run_book(Engine& engine, uint64_t seed) {
+    const std::vector<std::string> lines = finance_book(seed);
+    ASSERT_GT(lines.size(), 1500u);
+    ASSERT_TRUE(engine.start());
+    load_book(engine, lines);
+    engine.stop();
+    writer_->stop();
+  }
+
   void expect_silver_matches_model(WarehouseBackend& db) {
     const FinanceModel& m = model_;
     EXPECT_EQ(row(db, "SELECT COUNT(*) FROM fact_supplier_versions"),
@@ -276,13 +294,8 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
 };
 
 TEST_P(WarehouseFinanceTest, SilverHoldsEachFinanceDocumentOnce) {
-  const std::vector<std::string> lines = finance_book(17);
-  ASSERT_GT(lines.size(), 1500u);
   Engine engine(engine_config());
-  ASSERT_TRUE(engine.start());
-  load_book(engine, lines);
-  engine.stop();
-  writer_->stop();
+  ASSERT_NO_FATAL_FAILURE(run_book(engine, 17));
   auto db = reader();
   ASSERT_TRUE(db);
   EXPECT_EQ(one(*db, "SELECT next_offset FROM load_state"),
@@ -315,12 +328,8 @@ TEST_P(WarehouseFinanceTest, SilverHoldsEachFinanceDocumentOnce) {
 // event and standing alert with its figures, the standing ones as they are now, and none that
 // the ledger no longer holds.
 TEST_P(WarehouseFinanceTest, AlertsTableEqualsTheLedgersAlerts) {
-  const std::vector<std::string> lines = finance_book(23);
   Engine engine(engine_config());
-  ASSERT_TRUE(engine.start());
-  load_book(engine, lines);
-  engine.stop();
-  writer_->stop();
+  ASSERT_NO_FATAL_FAILURE(run_book(engine, 23));
   AlertFilter all;
   all.limit = std::numeric_limits<size_t>::max();
   const AlertPage page = engine.read_finance([&](const FinanceLedger& l) { return l.alerts(all); });
@@ -357,6 +366,100 @@ TEST_P(WarehouseFinanceTest, AlertsTableEqualsTheLedgersAlerts) {
   ASSERT_EQ(actual.size(), expected.size());
   for (size_t i = 0; i < actual.size(); ++i) EXPECT_EQ(actual[i], expected[i]) << i;
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM finance_alerts WHERE subject = 'S-GONE'"), "0");
+}
+
+// Lines "supplier|figure|figure..." of a query's rows, sorted by the query.
+std::vector<std::string> rows_of(WarehouseBackend& db, const std::string& sql) {
+  Result<QueryResult> r = db.query(sql, QueryLimits{});
+  EXPECT_TRUE(r) << sql << ": " << r.status().to_string();
+  std::vector<std::string> out;
+  if (!r) return out;
+  for (const auto& cells : r->rows) {
+    std::string line;
+    for (const auto& c : cells) line += (line.empty() ? "" : "|") + c.value_or("NULL");
+    out.push_back(line);
+  }
+  return out;
+}
+
+// Finance gold, as the engine upserted it, equals the sql/gold/finance_*.sql over silver
+// (verify) and the ledger's own reads as of its clock, with duplicate payments, payments dated
+// before their invoice, a payment logged before its invoice and one whose invoice never comes.
+TEST_P(WarehouseFinanceTest, FinanceGoldEqualsItsSqlOverSilverAndTheLedger) {
+  Engine engine(engine_config());
+  ASSERT_NO_FATAL_FAILURE(run_book(engine, 29));
+  auto db = reader();
+  ASSERT_TRUE(db);
+
+  Result<VerifyReport> report = verify_gold(*db);
+  ASSERT_TRUE(report) << report.status().to_string();
+  for (const MartCheck& m : report->marts) {
+    EXPECT_EQ(m.differences_total, 0u)
+        << m.mart << ": " << (m.differences.empty() ? "" : m.differences[0]);
+    if (m.mart.rfind("finance_", 0) == 0) {
+      EXPECT_GT(m.gold_rows, 0u) << m.mart;
+    }
+  }
+
+  // The ledger's figures, computed here from its reads.
+  std::vector<std::string> aging, delays, cash;
+  engine.read_finance([&](const FinanceLedger& l) {
+    const int64_t as_of = l.latest_day().value();
+    for (const auto& [id, b] : l.payables_aging(as_of).by_counterparty) {
+      std::string line = id + "|" + std::to_string(as_of);
+      int64_t open = 0;
+      for (int k = 0; k < finance::kAgingBuckets; ++k) {
+        line += fmt::format("|{}|{}", b.amount[size_t(k)].micros(), b.count[size_t(k)]);
+        open += b.count[size_t(k)];
+      }
+      aging.push_back(line + fmt::format("|{}|{}", b.total.micros(), open));
+    }
+    for (const auto& [id, d] : l.payment_delays()) {
+      delays.push_back(fmt::format("{}|{}|{}|{}", id, d.count,
+                                   std::llround(d.mean_days * double(d.count)), d.p90_days));
+    }
+    for (const auto& [id, f] : l.cash(as_of).by_supplier) {
+      cash.push_back(fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}", id, as_of, f.due[0].micros(),
+                                 f.due[1].micros(), f.due[2].micros(), f.overdue.micros(),
+                                 f.ordered_not_invoiced.micros(), f.invoiced_not_paid.micros(),
+                                 f.open_commitments().micros()));
+    }
+    return 0;
+  });
+  EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_payables_aging ORDER BY supplier_id"), aging);
+  EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_payment_delays ORDER BY supplier_id"), delays);
+  EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_cash_required ORDER BY supplier_id"), cash);
+  // Something is overdue and something is settled late: the buckets and delays are exercised.
+  EXPECT_NE(one(*db, "SELECT SUM(overdue_micros) FROM finance_cash_required"), "0");
+  EXPECT_EQ(one(*db, "SELECT MIN(as_of_day) FROM finance_payables_aging"),
+            std::to_string(end_day()));
+  EXPECT_NE(one(*db, "SELECT SUM(current_count) FROM finance_payables_aging"), "0");
+  EXPECT_NE(one(*db,
+                "SELECT SUM(past_due_1_30_count + past_due_31_60_count) FROM "
+                "finance_payables_aging"),
+            "0");
+  EXPECT_NE(one(*db, "SELECT SUM(ordered_not_invoiced_micros) FROM finance_cash_required"), "0");
+  EXPECT_NE(one(*db, "SELECT MAX(p90_delay_days) FROM finance_payment_delays"), "0");
+
+  // A corrupted gold row is caught, by mart, key and column.
+  auto writer_db = open_warehouse(target_, BackendMode::kWriter);
+  ASSERT_TRUE(writer_db);
+  const std::string first = one(*db, "SELECT MIN(supplier_id) FROM finance_cash_required");
+  ASSERT_TRUE((*writer_db)
+                  ->exec("UPDATE finance_cash_required SET overdue_micros = overdue_micros + 1 "
+                         "WHERE supplier_id = '" +
+                         first + "'"));
+  report = verify_gold(*db);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->equal());
+  for (const MartCheck& m : report->marts) {
+    if (m.mart != "finance_cash_required") continue;
+    ASSERT_EQ(m.differences_total, 1u);
+    EXPECT_EQ(m.differences[0].rfind(
+                  "finance_cash_required supplier_id=" + first + ": overdue_micros gold ", 0),
+              0u)
+        << m.differences[0];
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseFinanceTest,
