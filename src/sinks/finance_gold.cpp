@@ -8,24 +8,24 @@ namespace {
 
 using OnConflict = TableSpec::OnConflict;
 
-const TableSpec kAging{"finance_payables_aging",
-                       {"supplier_id", "as_of_day", "current_micros", "current_count",
-                        "past_due_1_30_micros", "past_due_1_30_count", "past_due_31_60_micros",
-                        "past_due_31_60_count", "past_due_61_90_micros", "past_due_61_90_count",
-                        "past_due_over_90_micros", "past_due_over_90_count", "total_micros",
-                        "open_invoices"},
-                       1,
-                       OnConflict::kUpdate};
+const TableSpec kAging{
+    "finance_payables_aging",
+    {"supplier_id", "as_of_day", "current_micros", "current_count", "past_due_1_30_micros",
+     "past_due_1_30_count", "past_due_31_60_micros", "past_due_31_60_count",
+     "past_due_61_90_micros", "past_due_61_90_count", "past_due_over_90_micros",
+     "past_due_over_90_count", "total_micros", "open_invoices"},
+    1,
+    OnConflict::kUpdate};
 const TableSpec kDelays{"finance_payment_delays",
                         {"supplier_id", "settled_invoices", "delay_days_sum", "p90_delay_days"},
                         1,
                         OnConflict::kUpdate};
-const TableSpec kCash{"finance_cash_required",
-                      {"supplier_id", "as_of_day", "due_7_micros", "due_30_micros",
-                       "due_90_micros", "overdue_micros", "ordered_not_invoiced_micros",
-                       "invoiced_not_paid_micros", "open_commitments_micros"},
-                      1,
-                      OnConflict::kUpdate};
+const TableSpec kCash{
+    "finance_cash_required",
+    {"supplier_id", "as_of_day", "due_7_micros", "due_30_micros", "due_90_micros", "overdue_micros",
+     "ordered_not_invoiced_micros", "invoiced_not_paid_micros", "open_commitments_micros"},
+    1,
+    OnConflict::kUpdate};
 
 }  // namespace
 
