@@ -51,12 +51,10 @@ bool FinanceAlertsGold::build(const FinanceLedger& ledger, WarehouseTxn* txn) {
     pending_seq_ = std::max(pending_seq_, a.seq);
     if (!a.standing) add_row(a, &rows);
   }
-  // Standing rows of an earlier session may be gone from the ledger: drop them all once.
-  if (fresh_) txn->steps.emplace_back(std::string("DELETE FROM finance_alerts WHERE standing = 1"));
   TableRows standing{&kFinanceAlerts, {}};
   for (const LedgerAlert& a : ledger.standing_alerts()) add_row(a, &standing);
-  TableRows changed =
-      standing_.changed_rows(std::move(standing), txn, GoldRowCache::Missing::kDelete);
+  TableRows changed = standing_.changed_rows(std::move(standing), txn,
+                                             GoldRowCache::Missing::kDelete, "standing = 1");
   // One step for the table: a backend stages one step's rows per table (postgres_backend.cpp).
   rows.cells.insert(rows.cells.end(), std::make_move_iterator(changed.cells.begin()),
                     std::make_move_iterator(changed.cells.end()));

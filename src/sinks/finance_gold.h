@@ -4,7 +4,7 @@
 // finance_payables_aging (FinanceLedger::payables_aging), finance_payment_delays
 // (payment_delays) and finance_cash_required (cash), one row per supplier. A supplier's row goes
 // away when it has nothing left in the table (all paid, say), so changed rows are upserted and
-// vanished keys deleted (GoldRowCache).
+// vanished keys deleted; the first upsert of a session empties the tables first (GoldRowCache).
 //
 // The tables are rebuilt in memory when events were applied since the last committed upsert
 // (FinanceLedger::applied_events; the reads walk every invoice under the shard's lock, so an

@@ -27,6 +27,7 @@ void GoldRowCache::begin() {
   for (auto& [name, cache] : tables_) {
     cache.pending.clear();
     cache.pending_deletes.clear();
+    cache.in_upsert = false;
   }
 }
 
@@ -35,11 +36,17 @@ void GoldRowCache::add_changed(TableRows full, WarehouseTxn* txn, Missing missin
   if (changed.rows() > 0) txn->steps.emplace_back(std::move(changed));
 }
 
-TableRows GoldRowCache::changed_rows(TableRows full, WarehouseTxn* txn, Missing missing) {
+TableRows GoldRowCache::changed_rows(TableRows full, WarehouseTxn* txn, Missing missing,
+                                     const std::string& scope) {
   const TableSpec& spec = *full.spec;
   const size_t width = spec.columns.size();
   const size_t key_width = spec.key_columns;
   TableCache& cache = tables_[spec.name];
+  cache.in_upsert = true;
+  if (missing == Missing::kDelete && !cache.known) {
+    txn->steps.emplace_back(
+        fmt::format("DELETE FROM {}{}", spec.name, scope.empty() ? "" : " WHERE " + scope));
+  }
   TableRows changed{full.spec, {}};
   std::set<Row> present;
   for (size_t at = 0; at < full.cells.size(); at += width) {
@@ -72,6 +79,8 @@ void GoldRowCache::commit() {
     for (const Row& key : cache.pending_deletes) cache.committed.erase(key);
     cache.pending.clear();
     cache.pending_deletes.clear();
+    cache.known = cache.known || cache.in_upsert;
+    cache.in_upsert = false;
   }
 }
 

@@ -22,10 +22,14 @@ class GoldRowCache {
   // Starts an upsert: forgets what an uncommitted one had pending (it failed; its rows come
   // again in this one).
   void begin();
-  // The rows of `full` (one whole table) that differ from what is committed, to upsert; with
-  // Missing::kDelete it appends to `txn` a DELETE per committed key absent from `full`.
-  // Remembers both as pending.
-  TableRows changed_rows(TableRows full, WarehouseTxn* txn, Missing missing = Missing::kKeep);
+  // The rows of `full` (one whole table) that differ from what is committed, to upsert.
+  // Missing::kDelete: `full` is all the table holds (or, with `scope`, a SQL condition, all
+  // the rows it selects): a DELETE per committed key absent from `full` is appended to `txn`;
+  // before this cache has committed the table (a new session, whose database may hold rows
+  // that have gone meanwhile) the whole table (or scope) is deleted first instead. Remembers
+  // both as pending.
+  TableRows changed_rows(TableRows full, WarehouseTxn* txn, Missing missing = Missing::kKeep,
+                         const std::string& scope = "");
   // changed_rows() appended to `txn` as one step (none when nothing changed).
   void add_changed(TableRows full, WarehouseTxn* txn, Missing missing = Missing::kKeep);
   // The transaction with the pending rows committed.
@@ -43,6 +47,8 @@ class GoldRowCache {
     std::map<Row, Row> committed;  // key cells -> the whole row, as last committed
     std::vector<std::pair<Row, Row>> pending;
     std::vector<Row> pending_deletes;
+    bool known = false;      // committed once: the database holds exactly `committed`
+    bool in_upsert = false;  // built in the upsert under way
   };
 
   std::map<std::string, TableCache> tables_;  // by table name
