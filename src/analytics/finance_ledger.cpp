@@ -15,9 +15,14 @@ using namespace finance;
 
 namespace {
 
-// The value a purchase order commits: sum of quantity x unit cost (saturating: the parser's
-// limits keep real orders far below int64 micro-units).
-Money order_value(const PurchaseOrder& po) {
+bool payment_before(const Payment& a, const Payment& b) {
+  return std::tie(a.paid_day, a.id) < std::tie(b.paid_day, b.id);
+}
+
+}  // namespace
+
+// Saturating: the parser's limits keep real orders far below int64 micro-units.
+Money purchase_order_value(const PurchaseOrder& po) {
   Money total;
   for (const PurchaseOrderLine& l : po.lines) {
     Money line;
@@ -29,9 +34,7 @@ Money order_value(const PurchaseOrder& po) {
   return total;
 }
 
-bool payment_before(const Payment& a, const Payment& b) {
-  return std::tie(a.paid_day, a.id) < std::tie(b.paid_day, b.id);
-}
+namespace {
 
 // Average over the window's days of the open balance at the end of each day, and the flow of
 // invoices issued in the window. Open balances only change on an issue, payment or settlement
@@ -383,7 +386,7 @@ CashReport FinanceLedger::cash(int64_t as_of_day) const {
   }
   for (const auto& [id, po] : orders_) {
     if (po.order_day > as_of_day) continue;
-    Money remaining = order_value(po);
+    Money remaining = purchase_order_value(po);
     auto invoiced = invoices_by_order_.find(id);
     if (invoiced != invoices_by_order_.end()) {
       for (const std::string& inv_id : invoiced->second) {
@@ -463,6 +466,12 @@ std::vector<LedgerAlert> FinanceLedger::alerts_after(uint64_t seq, size_t limit)
   std::sort(out.begin(), out.end(),
             [](const LedgerAlert& a, const LedgerAlert& b) { return a.seq < b.seq; });
   if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+std::vector<LedgerAlert> FinanceLedger::standing_alerts() const {
+  std::vector<LedgerAlert> out;
+  for (const auto& [key, a] : standing_) out.push_back(a);
   return out;
 }
 

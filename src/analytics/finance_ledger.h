@@ -112,6 +112,10 @@ struct CashFigures {
   Money open_commitments() const { return ordered_not_invoiced + invoiced_not_paid; }
 };
 
+// The value a purchase order commits: the sum of quantity x unit cost over its lines (what cash
+// and open commitments count; the warehouse stores it with each order, sinks/finance_silver_rows).
+Money purchase_order_value(const finance::PurchaseOrder& po);
+
 struct CashReport {
   std::map<std::string, CashFigures> by_supplier;
   CashFigures total;
@@ -156,6 +160,11 @@ class FinanceLedger {
   // Alerts raised after `seq` (for sinks that forward new alerts), oldest first.
   std::vector<LedgerAlert> alerts_after(uint64_t seq, size_t limit) const;
   uint64_t last_alert_seq() const { return next_seq_ - 1; }
+  // Events applied so far (each changes the ledger's figures or not): a cheap staleness test
+  // for readers that rebuild whole reports (the warehouse's finance gold).
+  uint64_t applied_events() const { return history_.size(); }
+  // The standing alerts that hold now, by (rule, subject): the warehouse mirrors this set.
+  std::vector<LedgerAlert> standing_alerts() const;
 
   // The checkpoint: the applied events (canonical JSON) with ingest time and offset.
   void serialize(ByteWriter& w) const;

@@ -76,7 +76,9 @@ Result<double> load(const std::vector<LogRecord>& records, size_t batch_rows, Lo
   for (size_t from = 0; from < records.size(); from += batch_rows) {
     sinks::SilverRows rows(&dimensions);
     size_t to = std::min(records.size(), from + batch_rows);
-    for (size_t i = from; i < to; ++i) rows.add(records[i]);
+    for (size_t i = from; i < to; ++i) {
+      if (Status s = rows.add(records[i]); !s) return s;
+    }
     sinks::WarehouseTxn txn;
     rows.append_steps(&txn);
     txn.steps.emplace_back(sinks::set_load_offset_sql(to, now_ms()));

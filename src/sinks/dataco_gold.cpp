@@ -69,30 +69,30 @@ int64_t month_key(int32_t month_index) {
 
 bool DatacoGold::build(const DatacoSummary& s, WarehouseTxn* txn) {
   pending_lines_ = s.lines.lines;
-  for (auto& [name, cache] : tables_) cache.pending.clear();
+  cache_.begin();
   const size_t steps_before = txn->steps.size();
 
   TableRows delays{&kPaymentDelays, {}};
   for (const auto& [status, a] : s.lines.delay_by_status)
     delays.add(status, a.lines, a.delay_days_sum);
-  add_changed(std::move(delays), txn);
-  add_changed(late_rows(kLateByMode, s.lines.late_by_mode), txn);
-  add_changed(late_rows(kLateByMarket, s.lines.late_by_market), txn);
+  cache_.add_changed(std::move(delays), txn);
+  cache_.add_changed(late_rows(kLateByMode, s.lines.late_by_mode), txn);
+  cache_.add_changed(late_rows(kLateByMarket, s.lines.late_by_market), txn);
 
   TableRows commitments{&kCommitments, {}};
   for (const auto& [k, a] : s.lines.commitments) {
     commitments.add(std::get<0>(k), std::get<1>(k), std::get<2>(k), a.committed.micros(), a.lines,
                     a.fulfilled);
   }
-  add_changed(std::move(commitments), txn);
+  cache_.add_changed(std::move(commitments), txn);
 
   TableRows customers{&kFraudByCustomer, {}};
   for (const auto& [id, c] : s.customers) {
     customers.add(id, c.orders, c.order_total.micros(), c.fraud_orders);
   }
-  add_changed(std::move(customers), txn);
-  add_changed(fraud_rows(kFraudByType, s.fraud_by_type), txn);
-  add_changed(fraud_rows(kFraudByMarket, s.fraud_by_market), txn);
+  cache_.add_changed(std::move(customers), txn);
+  cache_.add_changed(fraud_rows(kFraudByType, s.fraud_by_type), txn);
+  cache_.add_changed(fraud_rows(kFraudByMarket, s.fraud_by_market), txn);
 
   TableRows performance{&kPerformance, {}};
   TableRows value{&kValueByMonth, {}};
@@ -103,48 +103,28 @@ bool DatacoGold::build(const DatacoSummary& s, WarehouseTxn* txn) {
     value.add(month_key(month), m.order_value.micros(), m.lines,
               orders == s.orders_by_month.end() ? int64_t(0) : orders->second);
   }
-  add_changed(std::move(performance), txn);
-  add_changed(std::move(value), txn);
+  cache_.add_changed(std::move(performance), txn);
+  cache_.add_changed(std::move(value), txn);
 
   TableRows retention{&kRetention, {}};
   for (const auto& [month, r] : s.retention)
     retention.add(month_key(month), r.customers, r.returning);
-  add_changed(std::move(retention), txn);
+  cache_.add_changed(std::move(retention), txn);
 
   TableRows days{&kValueByDay, {}};
   for (const auto& [day, d] : s.lines.by_day)
     days.add(day * kMsPerDay, d.order_value.micros(), d.lines);
-  add_changed(std::move(days), txn);
+  cache_.add_changed(std::move(days), txn);
   return txn->steps.size() > steps_before;
 }
 
-void DatacoGold::add_changed(TableRows full, WarehouseTxn* txn) {
-  const size_t width = full.spec->columns.size();
-  const size_t key_width = full.spec->key_columns;
-  TableCache& cache = tables_[full.spec->name];
-  TableRows changed{full.spec, {}};
-  for (size_t at = 0; at < full.cells.size(); at += width) {
-    auto first = full.cells.begin() + ptrdiff_t(at);
-    Row key(first, first + ptrdiff_t(key_width));
-    Row row(first, first + ptrdiff_t(width));
-    auto it = cache.committed.find(key);
-    if (it != cache.committed.end() && it->second == row) continue;
-    changed.cells.insert(changed.cells.end(), row.begin(), row.end());
-    cache.pending.emplace_back(std::move(key), std::move(row));
-  }
-  if (changed.rows() > 0) txn->steps.emplace_back(std::move(changed));
-}
-
 void DatacoGold::commit() {
-  for (auto& [name, cache] : tables_) {
-    for (auto& [key, row] : cache.pending) cache.committed[std::move(key)] = std::move(row);
-    cache.pending.clear();
-  }
+  cache_.commit();
   committed_lines_ = pending_lines_;
 }
 
 void DatacoGold::reset() {
-  tables_.clear();
+  cache_.reset();
   committed_lines_ = -1;
 }
 

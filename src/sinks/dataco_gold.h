@@ -8,8 +8,8 @@
 // growing set of lines, so a key, once there, stays. Only sums and counts are stored (exact);
 // views derive averages and rates.
 //
-// Owned by GoldSnapshot (the WarehouseWriter thread). Like it, the cache only moves when the
-// caller says the transaction committed.
+// Owned by GoldSnapshot (the WarehouseWriter thread). Like it, the cache (GoldRowCache) only
+// moves when the caller says the transaction committed.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "analytics/dataco_marts.h"
+#include "sinks/gold_row_cache.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -37,16 +38,8 @@ class DatacoGold {
   void reset();
 
  private:
-  using Row = std::vector<SqlValue>;
-  struct TableCache {
-    std::map<Row, Row> committed;  // key cells -> the whole row, as last committed
-    std::vector<std::pair<Row, Row>> pending;
-  };
-  // Appends the rows of `full` that differ from the cache (and remembers them as pending).
-  void add_changed(TableRows full, WarehouseTxn* txn);
-
-  std::map<std::string, TableCache> tables_;  // by table name
-  int64_t committed_lines_ = -1;              // order lines behind the committed rows
+  GoldRowCache cache_;
+  int64_t committed_lines_ = -1;  // order lines behind the committed rows
   int64_t pending_lines_ = -1;
 };
 

@@ -38,7 +38,13 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
   // A summary walks every order under the shard locks: only when order lines were applied.
   const bool dataco =
       dataco_.stale(engine_->dataco_line_count()) && dataco_.build(engine_->dataco_summary(), txn);
-  if (changes.inventory.empty() && changes.window_starts.empty()) return dataco;
+  // The ledger is read under its shard's lock once per upsert; the builders keep only what the
+  // database already holds, so an idle ledger costs a walk of its standing alerts.
+  const bool finance = engine_->read_finance([&](const FinanceLedger& ledger) {
+    const bool alerts = alerts_.build(ledger, txn);
+    return finance_.build(ledger, txn) || alerts;
+  });
+  if (changes.inventory.empty() && changes.window_starts.empty()) return dataco || finance;
   add_inventory(changes.inventory, txn);
   add_windows(changes.window_starts, txn);
   if (!changes.inventory.empty()) add_best_sellers(txn);

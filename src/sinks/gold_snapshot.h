@@ -2,7 +2,9 @@
 // Gold rows from the engine's live state: inventory rows and minute windows that changed since
 // the last successful upsert (Engine::changes_since), best sellers whole (one row per product),
 // and the days of the changed minutes re-rolled from sales_by_minute inside the warehouse (the
-// engine drops minute windows past its retention, the warehouse keeps them all).
+// engine drops minute windows past its retention, the warehouse keeps them all); the DataCo
+// marts (DatacoGold), the finance ledger's alerts (FinanceAlertsGold) and its payables aging,
+// payment delay and cash required (FinanceGold).
 //
 // Owned by the WarehouseWriter thread. The cursor only moves when the caller says the
 // transaction committed, so a failed upsert is retried with everything it carried.
@@ -10,6 +12,8 @@
 
 #include "engine/engine.h"
 #include "sinks/dataco_gold.h"
+#include "sinks/finance_alerts_gold.h"
+#include "sinks/finance_gold.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -24,11 +28,15 @@ class GoldSnapshot {
   void commit() {
     committed_ = pending_;
     dataco_.commit();
+    alerts_.commit();
+    finance_.commit();
   }
   // Forget what was upserted (after a reconnect, the warehouse may have been replaced).
   void reset() {
     committed_ = ChangeCursor{};
     dataco_.reset();
+    alerts_.reset();
+    finance_.reset();
   }
 
  private:
@@ -40,6 +48,8 @@ class GoldSnapshot {
   ChangeCursor committed_;
   ChangeCursor pending_;
   DatacoGold dataco_;
+  FinanceAlertsGold alerts_;
+  FinanceGold finance_;
 };
 
 }  // namespace ledgerflow::sinks

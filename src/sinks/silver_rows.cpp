@@ -16,25 +16,16 @@ namespace {
 
 using OnConflict = TableSpec::OnConflict;
 
-const std::vector<std::string> kSourceColumns = {"source_kind",      "source_name",
-                                                 "source_partition", "source_position",
-                                                 "ingest_time_ms",   "log_offset"};
-
-std::vector<std::string> with_source(std::vector<std::string> cols) {
-  cols.insert(cols.end(), kSourceColumns.begin(), kSourceColumns.end());
-  return cols;
-}
-
 const TableSpec kFactSales{
     "fact_sales",
-    with_source({"event_time_ms", "identity_hi", "identity_lo", "store_id", "prod_id", "receipt_id",
-                 "date_key", "units", "unit_price_micros", "revenue_micros", "reorder_point",
-                 "prod_name"}),
+    SilverRows::with_source({"event_time_ms", "identity_hi", "identity_lo", "store_id", "prod_id",
+                             "receipt_id", "date_key", "units", "unit_price_micros",
+                             "revenue_micros", "reorder_point", "prod_name"}),
     3, OnConflict::kIgnore};
 const TableSpec kFactShipments{
     "fact_shipments",
-    with_source({"event_time_ms", "identity_hi", "identity_lo", "store_id", "prod_id",
-                 "shipment_id", "date_key", "units"}),
+    SilverRows::with_source({"event_time_ms", "identity_hi", "identity_lo", "store_id", "prod_id",
+                             "shipment_id", "date_key", "units"}),
     3, OnConflict::kIgnore};
 const TableSpec kDeadLetters{
     "dead_letters",
@@ -55,10 +46,11 @@ const TableSpec kDimProductSeen{
 const TableSpec kDimProductCatalog{"dim_product", kDimProductSeen.columns, 1, OnConflict::kUpdate};
 const TableSpec kFactOrderLines{
     "fact_order_lines",
-    with_source({"order_item_id", "order_id", "customer_id", "product_key", "location_key",
-                 "order_date_key", "order_time_ms", "payment_type", "order_status", "quantity",
-                 "product_price_micros", "discount_micros", "sales_micros", "item_total_micros",
-                 "profit_micros", "benefit_micros"}),
+    SilverRows::with_source({"order_item_id", "order_id", "customer_id", "product_key",
+                             "location_key", "order_date_key", "order_time_ms", "payment_type",
+                             "order_status", "quantity", "product_price_micros", "discount_micros",
+                             "sales_micros", "item_total_micros", "profit_micros",
+                             "benefit_micros"}),
     1, OnConflict::kIgnore};
 const TableSpec kFactDeliveries{
     "fact_deliveries",
@@ -76,12 +68,6 @@ const TableSpec kDimLocation{"dim_location",
                              1,
                              OnConflict::kIgnore};
 const TableSpec kDimShippingMode{"dim_shipping_mode", {"shipping_mode"}, 1, OnConflict::kIgnore};
-
-void add_source(const LogRecord& rec, TableRows* rows) {
-  rows->add(std::string(source_kind_name(rec.source.kind)), rec.source.name,
-            int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
-            int64_t(rec.offset));
-}
 
 CivilDay civil_day(int64_t ms) {
   using namespace std::chrono;
@@ -112,6 +98,22 @@ int64_t line_revenue(const Event& e) {
 
 }  // namespace
 
+// No global list of the names: other translation units build their TableSpecs with this during
+// static initialisation, when a global of this one may not exist yet.
+std::vector<std::string> SilverRows::with_source(std::vector<std::string> cols) {
+  for (const char* c : {"source_kind", "source_name", "source_partition", "source_position",
+                        "ingest_time_ms", "log_offset"}) {
+    cols.emplace_back(c);
+  }
+  return cols;
+}
+
+void SilverRows::add_source(const LogRecord& rec, TableRows* rows) {
+  rows->add(std::string(source_kind_name(rec.source.kind)), rec.source.name,
+            int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
+            int64_t(rec.offset));
+}
+
 void SeenDimensions::merge(const SeenDimensions& o) {
   days.insert(o.days.begin(), o.days.end());
   stores.insert(o.stores.begin(), o.stores.end());
@@ -122,7 +124,7 @@ void SeenDimensions::merge(const SeenDimensions& o) {
   shipping_modes.insert(o.shipping_modes.begin(), o.shipping_modes.end());
 }
 
-SilverRows::SilverRows(const SeenDimensions* committed)
+SilverRows::SilverRows(const SeenDimensions* committed, FinanceEventParser* finance_parser)
     : sales_{&kFactSales, {}},
       shipments_{&kFactShipments, {}},
       dead_letters_{&kDeadLetters, {}},
@@ -135,7 +137,8 @@ SilverRows::SilverRows(const SeenDimensions* committed)
       order_products_{&kDimOrderProduct, {}},
       locations_{&kDimLocation, {}},
       shipping_modes_{&kDimShippingMode, {}},
-      committed_(committed) {}
+      committed_(committed),
+      finance_parser_(finance_parser) {}
 
 // True the first time this batch sees a key of one dimension (a SeenDimensions member) that
 // the session has not committed yet.
@@ -164,22 +167,38 @@ void SilverRows::add_dimensions(const Event& e, const CivilDay& d) {
   }
 }
 
-void SilverRows::add(const LogRecord& rec) {
+int64_t SilverRows::finance_date_key(int64_t day) {
+  const CivilDay d = civil_day(day * kMsPerDay);
+  add_date(d);
+  return d.date_key();
+}
+
+Status SilverRows::add(const LogRecord& rec) {
   if (rec.kind == RecordKind::kDeadLetter) {
     dead_letters_.add(int64_t(rec.offset), rec.reason_code, rec.message,
                       std::string(source_kind_name(rec.source.kind)), rec.source.name,
                       int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
                       int64_t(rec.raw_size), base64(rec.raw));
     ++rows_;
-    return;
+    return Status::ok();
   }
-  if (rec.kind != RecordKind::kEvent) return;
+  if (rec.kind != RecordKind::kEvent) return Status::ok();
   const Event& e = rec.event;
   if (e.type == EventType::kOrderLine) {
     LF_ASSERT(e.order_line != nullptr);
     add_order_line(rec, *e.order_line);
     ++rows_;
-    return;
+    return Status::ok();
+  }
+  if (is_finance_event(e.type)) {
+    if (finance_parser_ == nullptr) {
+      own_parser_ = std::make_unique<FinanceEventParser>();
+      finance_parser_ = own_parser_.get();
+    }
+    Status s =
+        finance_.add(rec, *finance_parser_, [this](int64_t day) { return finance_date_key(day); });
+    if (s) ++rows_;
+    return s;
   }
   const CivilDay day = civil_day(e.event_time_ms);
   add_dimensions(e, day);
@@ -195,6 +214,7 @@ void SilverRows::add(const LogRecord& rec) {
     add_source(rec, &shipments_);
   }
   ++rows_;
+  return Status::ok();
 }
 
 int64_t SilverRows::order_product_key(const OrderLine& l) {
@@ -242,6 +262,7 @@ void SilverRows::append_steps(WarehouseTxn* txn) {
     if (t->rows() > 0) txn->steps.emplace_back(std::move(*t));
     t->cells.clear();
   }
+  finance_.append_steps(txn);
 }
 
 TableRows SilverRows::catalog_products(const Catalog& catalog) {

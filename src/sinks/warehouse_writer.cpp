@@ -8,13 +8,18 @@
 #include <spdlog/spdlog.h>
 
 #include "core/event_time.h"
+#include "ingest/event_parser.h"
 #include "sinks/silver_rows.h"
 #include "sinks/warehouse_schema.h"
 
 namespace ledgerflow::sinks {
 
 WarehouseWriter::WarehouseWriter(Engine* engine, WarehouseWriterOptions options)
-    : engine_(engine), options_(std::move(options)), reader_(options_.log_dir), gold_(engine) {
+    : engine_(engine),
+      options_(std::move(options)),
+      reader_(options_.log_dir),
+      gold_(engine),
+      finance_parser_(finance_limits(engine->config().limits)) {
   shared_->status.name = "warehouse";
   shared_->status.target = describe(options_.target);
   shared_->status.state = "starting";
@@ -133,7 +138,7 @@ Status WarehouseWriter::session() {
 }
 
 Result<bool> WarehouseWriter::load_batch(WarehouseBackend& db) {
-  SilverRows rows(&dimensions_);
+  SilverRows rows(&dimensions_, &finance_parser_);
   std::vector<LogRecord> records;
   const int64_t deadline_ns = monotonic_ns() + options_.batch_interval_ms * 1'000'000;
   for (;;) {
@@ -141,7 +146,9 @@ Result<bool> WarehouseWriter::load_batch(WarehouseBackend& db) {
     const uint64_t end = engine_->log_end_offset();
     size_t want = options_.batch_rows - std::min(options_.batch_rows - 1, rows.rows());
     if (Status s = reader_.read(end, want, &records); !s) return s;
-    for (const LogRecord& rec : records) rows.add(rec);
+    for (const LogRecord& rec : records) {
+      if (Status s = rows.add(rec); !s) return s;
+    }
     bool full = rows.rows() >= options_.batch_rows;
     bool caught_up = reader_.next_offset() >= end;
     // While live, a partial batch waits for more rows until the interval is over.

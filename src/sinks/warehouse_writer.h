@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "ingest/finance_event_parser.h"
 #include "log/log_tail_reader.h"
 #include "sinks/gold_snapshot.h"
 #include "sinks/silver_rows.h"
@@ -69,8 +70,9 @@ class WarehouseWriter {
   GoldSnapshot gold_;
   uint64_t applied_offset_ = 0;  // the warehouse's load_state (writer thread)
   int64_t next_gold_ns_ = 0;
-  bool progressed_ = false;    // this session committed a batch
-  SeenDimensions dimensions_;  // dimension keys committed in this session
+  bool progressed_ = false;            // this session committed a batch
+  SeenDimensions dimensions_;          // dimension keys committed in this session
+  FinanceEventParser finance_parser_;  // re-reads finance records (the engine's limits)
 
   std::thread thread_;
   std::atomic<bool> stopping_{false};

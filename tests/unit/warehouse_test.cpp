@@ -22,6 +22,7 @@
 #include "support/dataco_expected.h"
 #include "support/generated_events.h"
 #include "support/postgres_cluster.h"
+#include "support/warehouse_fixture.h"
 #include "support/warehouse_model.h"
 #include "test_util.h"
 
@@ -39,42 +40,8 @@ std::vector<std::string> generated(size_t n, uint64_t seed) {
   return ledgerflow::testing::generated_lines(n, seed);
 }
 
-class WarehouseTest : public ::testing::TestWithParam<Kind> {
+class WarehouseTest : public ledgerflow::testing::WarehouseFixture {
  protected:
-  static void TearDownTestSuite() { cluster_.reset(); }
-
-  void SetUp() override {
-    if (GetParam() == Kind::kSqlite) {
-      target_ = WarehouseTarget{WarehouseTarget::Kind::kSqlite, dir_.sub("warehouse.db")};
-      return;
-    }
-    if (std::string why = PostgresCluster::unavailable_reason(); !why.empty()) GTEST_SKIP() << why;
-    if (!cluster_) cluster_ = std::make_unique<PostgresCluster>();
-    ASSERT_TRUE(cluster_->ok()) << "see " << cluster_->log_path();
-    // A fresh database per test in the suite's cluster.
-    static int n = 0;
-    std::string db = "lf_test_" + std::to_string(++n);
-    auto admin = open_warehouse(WarehouseTarget{WarehouseTarget::Kind::kPostgres, cluster_->url()},
-                                BackendMode::kReadOnly);
-    ASSERT_TRUE(admin) << admin.status().to_string();
-    ASSERT_TRUE((*admin)->exec("CREATE DATABASE " + db));
-    std::string url = cluster_->url();
-    target_ =
-        WarehouseTarget{WarehouseTarget::Kind::kPostgres, url.substr(0, url.rfind('/') + 1) + db};
-  }
-
-  EngineConfig engine_config() const {
-    EngineConfig c;
-    c.data_dir = dir_.sub("data");
-    c.checkpoint_interval_ms = 3'600'000;
-    c.segment_bytes = 1 << 16;  // small segments: the writer's reader crosses many of them
-    return c;
-  }
-
-  WarehouseWriterOptions writer_options() const {
-    return WarehouseWriterOptions{target_, dir_.sub("data") + "/log", 500, 100, 100, 400};
-  }
-
   // Submits lines [from, to) (and counts them in the model) as one HTTP-like batch.
   void submit(Engine& e, const std::vector<std::string>& lines, size_t from, size_t to) {
     NdjsonBatch b = ledgerflow::testing::http_batch(lines, from, to);
@@ -105,19 +72,6 @@ class WarehouseTest : public ::testing::TestWithParam<Kind> {
     }
   }
 
-  std::unique_ptr<WarehouseBackend> reader() const {
-    auto db = open_warehouse(target_, BackendMode::kReadOnly);
-    EXPECT_TRUE(db) << db.status().to_string();
-    return db ? std::move(db.value()) : nullptr;
-  }
-
-  std::string one(WarehouseBackend& db, const std::string& sql) const {
-    Result<QueryResult> r = db.query(sql, QueryLimits{});
-    EXPECT_TRUE(r) << sql << ": " << r.status().to_string();
-    if (!r || r->rows.empty() || !r->rows[0][0]) return "NULL";
-    return *r->rows[0][0];
-  }
-
   void expect_matches_model(uint64_t log_end) {
     auto db = reader();
     ASSERT_TRUE(db);
@@ -131,13 +85,8 @@ class WarehouseTest : public ::testing::TestWithParam<Kind> {
     EXPECT_EQ(one(*db, "SELECT next_offset FROM load_state"), std::to_string(log_end));
   }
 
-  TempDir dir_;
-  WarehouseTarget target_;
   WarehouseModel model_;
-  static std::unique_ptr<PostgresCluster> cluster_;
 };
-
-std::unique_ptr<PostgresCluster> WarehouseTest::cluster_;
 
 TEST_P(WarehouseTest, LoadsEachEventOnceAndGoldEqualsItsSqlOverSilver) {
   const auto lines = generated(3000, 7);
@@ -162,7 +111,7 @@ TEST_P(WarehouseTest, LoadsEachEventOnceAndGoldEqualsItsSqlOverSilver) {
   auto db = reader();
   ASSERT_TRUE(db);
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dead_letters"), "1");
-  EXPECT_EQ(one(*db, "SELECT MAX(version) FROM schema_version"), "4");
+  EXPECT_EQ(one(*db, "SELECT MAX(version) FROM schema_version"), "7");
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dim_store"), "3");
 
   Result<VerifyReport> report = verify_gold(*db);
