@@ -36,6 +36,21 @@ Money purchase_order_value(const PurchaseOrder& po) {
 
 namespace {
 
+// Open documents (supplier or customer invoices) in aging buckets by their counterparty.
+template <typename Map, typename OpenFn, typename PartyFn>
+AgingReport age(const Map& docs, int64_t as_of_day, OpenFn open, PartyFn party) {
+  std::vector<OpenItem> items;
+  for (const auto& [id, s] : docs) {
+    Money amount = open(s, as_of_day);
+    if (amount > Money()) items.push_back(OpenItem{party(s), amount, s.due_day});
+  }
+  Result<AgingReport> report = age_open_items(items, as_of_day);
+  // Parser limits bound every amount (1e9 units) and the ledger bounds the count, so sums stay
+  // far inside int64 micro-units.
+  LF_ASSERT(report.is_ok());
+  return std::move(report.value());
+}
+
 // Average over the window's days of the open balance at the end of each day, and the flow of
 // invoices issued in the window. Open balances only change on an issue, payment or settlement
 // day, so each document contributes a step function evaluated at those days.
@@ -232,14 +247,10 @@ Money FinanceLedger::open_receivable(const ReceivableState& s, int64_t as_of_day
 }
 
 AgingReport FinanceLedger::receivables_aging(int64_t as_of_day) const {
-  std::vector<OpenItem> items;
-  for (const auto& [id, s] : receivables_) {
-    Money open = open_receivable(s, as_of_day);
-    if (open > Money()) items.push_back(OpenItem{s.invoice.customer_id, open, s.due_day});
-  }
-  Result<AgingReport> report = age_open_items(items, as_of_day);
-  LF_ASSERT(report.is_ok());  // bounded amounts and count, as for payables
-  return std::move(report.value());
+  return age(
+      receivables_, as_of_day,
+      [](const ReceivableState& s, int64_t d) { return open_receivable(s, d); },
+      [](const ReceivableState& s) -> const std::string& { return s.invoice.customer_id; });
 }
 
 WorkingCapitalInputs FinanceLedger::working_capital_inputs(int64_t as_of_day,
@@ -342,16 +353,9 @@ FinanceCounts FinanceLedger::counts(int64_t as_of_day) const {
 }
 
 AgingReport FinanceLedger::payables_aging(int64_t as_of_day) const {
-  std::vector<OpenItem> items;
-  for (const auto& [id, s] : invoices_) {
-    Money open = open_amount(s, as_of_day);
-    if (open > Money()) items.push_back(OpenItem{s.invoice.supplier_id, open, s.due_day});
-  }
-  Result<AgingReport> report = age_open_items(items, as_of_day);
-  // Parser limits bound every amount (1e9 units) and the ledger bounds the count, so sums stay
-  // far inside int64 micro-units.
-  LF_ASSERT(report.is_ok());
-  return std::move(report.value());
+  return age(
+      invoices_, as_of_day, [this](const InvoiceState& s, int64_t d) { return open_amount(s, d); },
+      [](const InvoiceState& s) -> const std::string& { return s.invoice.supplier_id; });
 }
 
 std::map<std::string, DelayStats> FinanceLedger::payment_delays() const {

@@ -107,6 +107,27 @@ int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
   return 0;
 }
 
+// NDJSON to stdout in 64 KB writes; flushed when waiting (flush()) and at the end.
+class StdoutLines {
+ public:
+  ~StdoutLines() { flush(); }
+  // False once stdout is gone (the reader closed the pipe).
+  bool add(std::string_view line) {
+    out_.append(line);
+    out_ += '\n';
+    return out_.size() <= (1 << 16) || flush();
+  }
+  bool flush() {
+    bool ok = std::fwrite(out_.data(), 1, out_.size(), stdout) == out_.size();
+    std::fflush(stdout);
+    out_.clear();
+    return ok;
+  }
+
+ private:
+  std::string out_;
+};
+
 // The finance data set, in arrival order, as typed JSON lines: to stdout, or to one Kafka topic
 // (the ledger is one per engine, so the topic should have one partition; every message has the
 // key "finance" so a topic with more keeps them in order in one partition, docs/KAFKA.md).
@@ -115,17 +136,10 @@ int generate_finance(const GenerateOptions& o) {
   fo.seed = o.generator.seed;
   std::vector<FinanceRecord> records = finance_records_until(fo, floor_div(now_ms(), kMsPerDay));
   if (o.to.empty()) {
-    std::string out;
+    StdoutLines out;
     for (const FinanceRecord& r : records) {
-      out += finance_record_line(r);
-      out += '\n';
-      if (out.size() > (1 << 16)) {
-        if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) return 0;  // reader gone
-        out.clear();
-      }
+      if (!out.add(finance_record_line(r))) return 0;  // reader gone
     }
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
     return 0;
   }
   Result<KafkaUrl> url = parse_kafka_url(o.to);
@@ -177,28 +191,21 @@ int generate(const GenerateOptions& o) {
   Generator gen(&catalog, o.generator);
   if (!o.to.empty()) return generate_to_kafka(o, gen);
   GeneratedLine line;
-  std::string out;
+  StdoutLines out;
+  std::string typed;
   while (gen.next(&line)) {
     int64_t due = gen.due_ms();
     if (due > now_ms()) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      std::fflush(stdout);
-      out.clear();
+      if (!out.flush()) return 0;  // reader gone
       std::this_thread::sleep_for(std::chrono::milliseconds(due - now_ms()));
     }
     // Insert the type after the opening brace.
-    out += "{\"type\":\"";
-    out += event_type_topic(line.type);
-    out += "\",";
-    out.append(line.json, 1);
-    out += '\n';
-    if (out.size() > (1 << 16)) {
-      if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) return 0;  // reader gone
-      out.clear();
-    }
+    typed = "{\"type\":\"";
+    typed += event_type_topic(line.type);
+    typed += "\",";
+    typed.append(line.json, 1);
+    if (!out.add(typed)) return 0;  // reader gone
   }
-  std::fwrite(out.data(), 1, out.size(), stdout);
-  std::fflush(stdout);
   return 0;
 }
 

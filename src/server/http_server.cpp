@@ -438,6 +438,18 @@ void HttpServer::handle_working_capital(const httplib::Request& req, httplib::Re
   res.set_content(working_capital_json(in, q.as_of_day), kJson);
 }
 
+// The DataCo patterns change only when order lines are applied: the summary (every order,
+// under each shard's lock in turn) is recomputed then, not on every poll of the Fraud view.
+std::vector<LedgerAlert> HttpServer::dataco_alerts() const {
+  const int64_t lines = engine_->dataco_line_count();
+  std::lock_guard lock(dataco_alerts_mu_);
+  if (lines != dataco_alerts_lines_) {
+    dataco_alerts_ = dataco_fraud_alerts(engine_->dataco_summary(), engine_->config().dataco_fraud);
+    dataco_alerts_lines_ = lines;
+  }
+  return dataco_alerts_;
+}
+
 void HttpServer::finance_routes() {
   using Render = std::string (*)(const FinanceLedger&, const FinanceQuery&);
   auto read = [this](Render render) {
@@ -464,8 +476,7 @@ void HttpServer::finance_routes() {
   s.Get("/api/v1/alerts", [this](const httplib::Request& req, httplib::Response& res) {
     FinanceQuery q;
     if (!finance_query(req, res, &q)) return;
-    std::vector<LedgerAlert> derived =
-        dataco_fraud_alerts(engine_->dataco_summary(), engine_->config().dataco_fraud);
+    std::vector<LedgerAlert> derived = dataco_alerts();
     res.set_content(
         engine_->read_finance([&](const FinanceLedger& l) { return alerts_json(l, q, derived); }),
         kJson);

@@ -7,8 +7,10 @@
 // only reads the Engine or submits to it, both thread-safe.
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/status.h"
 #include "engine/engine.h"
@@ -38,6 +40,7 @@ class HttpServer {
  private:
   void routes();
   void finance_routes();
+  std::vector<LedgerAlert> dataco_alerts() const;
   void handle_working_capital(const httplib::Request& req, httplib::Response& res) const;
   void handle_reorder(const httplib::Request& req, httplib::Response& res) const;
   bool finance_query(const httplib::Request& req, httplib::Response& res,
@@ -54,6 +57,9 @@ class HttpServer {
   bool require_token_ = false;
   std::optional<sinks::WarehouseTarget> sql_target_;
   std::atomic<bool> stopping_{false};
+  mutable std::mutex dataco_alerts_mu_;  // guards the two below (HTTP worker threads)
+  mutable int64_t dataco_alerts_lines_ = -1;
+  mutable std::vector<LedgerAlert> dataco_alerts_;
 };
 
 }  // namespace ledgerflow::server
