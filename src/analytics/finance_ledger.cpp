@@ -159,16 +159,23 @@ void FinanceLedger::on(const Invoice& inv) {
   raise_all(duplicates_.observe(inv), inv.supplier_id);
   raise_all(splits_.observe(inv), inv.supplier_id);
   // Earlier invoices on the order by (issue day, id), whatever their arrival (three_way_match.h).
+  // Invoices without an order are not grouped: they share no order to be matched against.
+  static const std::vector<GoodsReceipt> kNoReceipts;
   std::vector<Invoice> earlier;
-  for (const std::string& id : invoices_by_order_[inv.po_id]) {
-    const Invoice& other = invoices_.at(id).invoice;
-    if (std::tie(other.issue_day, other.id) < std::tie(inv.issue_day, inv.id)) {
-      earlier.push_back(other);
+  auto billed = invoices_by_order_.find(inv.po_id);
+  if (!inv.po_id.empty() && billed != invoices_by_order_.end()) {
+    for (const std::string& id : billed->second) {
+      const Invoice& other = invoices_.at(id).invoice;
+      if (std::tie(other.issue_day, other.id) < std::tie(inv.issue_day, inv.id)) {
+        earlier.push_back(other);
+      }
     }
   }
   auto po = orders_.find(inv.po_id);
-  raise_all(match_invoice(inv, po == orders_.end() ? nullptr : &po->second, receipts_[inv.po_id],
-                          earlier, config_.match),
+  auto received = receipts_.find(inv.po_id);
+  raise_all(match_invoice(inv, po == orders_.end() ? nullptr : &po->second,
+                          received == receipts_.end() ? kNoReceipts : received->second, earlier,
+                          config_.match),
             inv.supplier_id);
   round_.observe(inv);
   benford_.observe(inv);
@@ -183,7 +190,7 @@ void FinanceLedger::on(const Invoice& inv) {
     state.payments = std::move(orphans->second);
     orphan_payments_.erase(orphans);
   }
-  invoices_by_order_[inv.po_id].push_back(inv.id);
+  if (!inv.po_id.empty()) invoices_by_order_[inv.po_id].push_back(inv.id);
   invoices_.emplace(inv.id, std::move(state));
 }
 
