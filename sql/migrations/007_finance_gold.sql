@@ -60,6 +60,41 @@ CREATE TABLE finance_payables_aging (
   open_invoices BIGINT NOT NULL
 );
 
+-- Open customer invoices as of the ledger's clock: amount less the customer's payments dated up
+-- to it (never below zero; no discounts on receivables), issued by then.
+CREATE VIEW v_open_receivables AS
+WITH clock AS (SELECT as_of_day FROM v_finance_clock), items AS (
+  SELECT i.invoice_id, i.customer_id, i.due_day, c.as_of_day,
+         i.amount_micros - COALESCE((SELECT SUM(p.amount_micros) FROM fact_customer_payments p
+                                     WHERE p.invoice_id = i.invoice_id
+                                       AND p.paid_day <= c.as_of_day), 0) AS open_micros
+  FROM fact_customer_invoices i
+  CROSS JOIN clock c
+  WHERE i.issue_day <= c.as_of_day
+)
+SELECT invoice_id, customer_id, due_day, as_of_day, open_micros,
+       as_of_day - due_day AS days_past_due
+FROM items
+WHERE open_micros > 0;
+
+-- Per customer with an open invoice: the same buckets as finance_payables_aging.
+CREATE TABLE finance_receivables_aging (
+  customer_id TEXT PRIMARY KEY,
+  as_of_day BIGINT NOT NULL,
+  current_micros BIGINT NOT NULL,
+  current_count BIGINT NOT NULL,
+  past_due_1_30_micros BIGINT NOT NULL,
+  past_due_1_30_count BIGINT NOT NULL,
+  past_due_31_60_micros BIGINT NOT NULL,
+  past_due_31_60_count BIGINT NOT NULL,
+  past_due_61_90_micros BIGINT NOT NULL,
+  past_due_61_90_count BIGINT NOT NULL,
+  past_due_over_90_micros BIGINT NOT NULL,
+  past_due_over_90_count BIGINT NOT NULL,
+  total_micros BIGINT NOT NULL,
+  open_invoices BIGINT NOT NULL
+);
+
 -- Per supplier with a settled invoice: delay = settled day - due day (negative: early).
 CREATE TABLE finance_payment_delays (
   supplier_id TEXT PRIMARY KEY,

@@ -58,6 +58,7 @@ const std::vector<GoldMart>& gold_marts() {
                                                {"order_value_by_month", 1},
                                                {"order_value_by_day", 1},
                                                {"finance_payables_aging", 1},
+                                               {"finance_receivables_aging", 1},
                                                {"finance_payment_delays", 1},
                                                {"finance_cash_required", 1}};
   return kMarts;

@@ -496,18 +496,22 @@ TEST_P(WarehouseFinanceTest, FinanceGoldEqualsItsSqlOverSilverAndTheLedger) {
   }
 
   // The ledger's figures, computed here from its reads.
-  std::vector<std::string> aging, delays, cash;
+  std::vector<std::string> aging, receivables, delays, cash;
   engine.read_finance([&](const FinanceLedger& l) {
     const int64_t as_of = l.latest_day().value();
-    for (const auto& [id, b] : l.payables_aging(as_of).by_counterparty) {
-      std::string line = id + "|" + std::to_string(as_of);
-      int64_t open = 0;
-      for (int k = 0; k < finance::kAgingBuckets; ++k) {
-        line += fmt::format("|{}|{}", b.amount[size_t(k)].micros(), b.count[size_t(k)]);
-        open += b.count[size_t(k)];
+    auto lines = [&](const finance::AgingReport& report, std::vector<std::string>* out) {
+      for (const auto& [id, b] : report.by_counterparty) {
+        std::string line = id + "|" + std::to_string(as_of);
+        int64_t open = 0;
+        for (int k = 0; k < finance::kAgingBuckets; ++k) {
+          line += fmt::format("|{}|{}", b.amount[size_t(k)].micros(), b.count[size_t(k)]);
+          open += b.count[size_t(k)];
+        }
+        out->push_back(line + fmt::format("|{}|{}", b.total.micros(), open));
       }
-      aging.push_back(line + fmt::format("|{}|{}", b.total.micros(), open));
-    }
+    };
+    lines(l.payables_aging(as_of), &aging);
+    lines(l.receivables_aging(as_of), &receivables);
     for (const auto& [id, d] : l.payment_delays()) {
       delays.push_back(fmt::format("{}|{}|{}|{}", id, d.count,
                                    std::llround(d.mean_days * double(d.count)), d.p90_days));
@@ -521,6 +525,9 @@ TEST_P(WarehouseFinanceTest, FinanceGoldEqualsItsSqlOverSilverAndTheLedger) {
     return 0;
   });
   EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_payables_aging ORDER BY supplier_id"), aging);
+  EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_receivables_aging ORDER BY customer_id"),
+            receivables);
+  EXPECT_FALSE(receivables.empty());
   EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_payment_delays ORDER BY supplier_id"), delays);
   EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_cash_required ORDER BY supplier_id"), cash);
   // Something is overdue and something is settled late: the buckets and delays are exercised.
