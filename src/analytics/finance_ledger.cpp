@@ -104,22 +104,12 @@ void FinanceLedger::apply(const FinanceEvent& event, int64_t ingest_time_ms, uin
   history_.push_back(History{ingest_time_ms, offset, finance_event_json(event)});
   current_offset_ = offset;
   const int64_t ingest_day = floor_div(ingest_time_ms, kMsPerDay);
+  current_day_ = finance_business_day(event).value_or(ingest_day);
   std::visit(
       [&](const auto& e) {
-        using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, Supplier>) {
-          current_day_ = e.changed_day.value_or(ingest_day);
+        if constexpr (std::is_same_v<std::decay_t<decltype(e)>, Supplier>) {
           on(e, ingest_day);
         } else {
-          if constexpr (std::is_same_v<T, PurchaseOrder>) current_day_ = e.order_day;
-          if constexpr (std::is_same_v<T, GoodsReceipt>) current_day_ = e.received_day;
-          if constexpr (std::is_same_v<T, Invoice>) current_day_ = e.issue_day;
-          if constexpr (std::is_same_v<T, Payment>) current_day_ = e.paid_day;
-          if constexpr (std::is_same_v<T, CustomerInvoice>) current_day_ = e.issue_day;
-          if constexpr (std::is_same_v<T, CustomerPayment>) current_day_ = e.paid_day;
-          if constexpr (std::is_same_v<T, CustomerOrder>) {
-            current_day_ = floor_div(e.time_ms, kMsPerDay);
-          }
           on(e);
         }
       },

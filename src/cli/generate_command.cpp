@@ -29,6 +29,13 @@ std::string key_of(const std::string& json) {
          number_after("\"prod_id\":");
 }
 
+// The tool's producer for --to, with the -X properties.
+Status start_producer(const GenerateOptions& o, const KafkaUrl& url, KafkaToolProducer* producer) {
+  std::map<std::string, std::string> props;
+  if (Status s = parse_properties(o.properties, &props); !s) return s;
+  return producer->start(url.brokers, props);
+}
+
 int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
   Result<KafkaUrl> url = parse_kafka_url(o.to);
   if (!url) {
@@ -51,13 +58,8 @@ int generate_to_kafka(const GenerateOptions& o, Generator& gen) {
     spdlog::error("--to {}: at most two topics (sales, shipments)", o.to);
     return 2;
   }
-  std::map<std::string, std::string> props;
-  if (Status s = parse_properties(o.properties, &props); !s) {
-    spdlog::error("{}", s.to_string());
-    return 2;
-  }
   KafkaToolProducer producer;
-  if (Status s = producer.start(url->brokers, props); !s) {
+  if (Status s = start_producer(o, *url, &producer); !s) {
     spdlog::error("{}", s.to_string());
     return 2;
   }
@@ -150,13 +152,8 @@ int generate_finance(const GenerateOptions& o) {
   std::string topic = !url->topic.empty()    ? url->topic
                       : !url->topics.empty() ? url->topics[0]
                                              : std::string("finance_events");
-  std::map<std::string, std::string> props;
-  if (Status s = parse_properties(o.properties, &props); !s) {
-    spdlog::error("{}", s.to_string());
-    return 2;
-  }
   KafkaToolProducer producer;
-  if (Status s = producer.start(url->brokers, props); !s) {
+  if (Status s = start_producer(o, *url, &producer); !s) {
     spdlog::error("{}", s.to_string());
     return 2;
   }

@@ -1,5 +1,7 @@
 #include "finance/finance_types.h"
 
+#include <type_traits>
+
 #include "core/event_time.h"
 
 namespace ledgerflow::finance {
@@ -80,6 +82,28 @@ bool finance_event_type_from_name(std::string_view name, FinanceEventType* out) 
 
 FinanceEventType finance_event_type(const FinanceEvent& e) {
   return FinanceEventType(e.index());
+}
+
+std::optional<int64_t> finance_business_day(const FinanceEvent& event) {
+  return std::visit(
+      [](const auto& e) -> std::optional<int64_t> {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, finance::Supplier>) return e.changed_day;
+        if constexpr (std::is_same_v<T, finance::PurchaseOrder>) return e.order_day;
+        if constexpr (std::is_same_v<T, finance::GoodsReceipt>) return e.received_day;
+        if constexpr (std::is_same_v<T, finance::Invoice> ||
+                      std::is_same_v<T, finance::CustomerInvoice>) {
+          return e.issue_day;
+        }
+        if constexpr (std::is_same_v<T, finance::Payment> ||
+                      std::is_same_v<T, finance::CustomerPayment>) {
+          return e.paid_day;
+        }
+        if constexpr (std::is_same_v<T, finance::CustomerOrder>) {
+          return floor_div(e.time_ms, kMsPerDay);
+        }
+      },
+      event);
 }
 
 }  // namespace ledgerflow

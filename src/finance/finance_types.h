@@ -188,4 +188,9 @@ using FinanceEvent = std::variant<finance::Supplier, finance::PurchaseOrder, fin
 // The variant index matches FinanceEventType's order.
 FinanceEventType finance_event_type(const FinanceEvent& e);
 
+// The business day an event states (days since 1970-01-01): order, receipt, issue or payment
+// day, the UTC day of a customer order's time, a supplier record's `changed` day; nothing for a
+// supplier record that states none (its day is then the ingest day, decided by the caller).
+std::optional<int64_t> finance_business_day(const FinanceEvent& e);
+
 }  // namespace ledgerflow

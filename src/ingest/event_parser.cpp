@@ -152,30 +152,15 @@ void fill_finance_event(FinanceEvent fe, Event* out) {
   Event& e = *out;
   e = Event{};
   e.type = event_type_of(finance_event_type(fe));
-  std::visit(
-      [&](const auto& x) {
-        using T = std::decay_t<decltype(x)>;
-        e.id = x.id;
-        if constexpr (std::is_same_v<T, finance::Supplier>) {
-          e.prod_id = int64_t(hash64(finance_event_json(fe)) >> 1);
-          if (x.changed_day) e.event_time_ms = *x.changed_day * kMsPerDay;
-        } else if constexpr (std::is_same_v<T, finance::PurchaseOrder>) {
-          e.event_time_ms = x.order_day * kMsPerDay;
-        } else if constexpr (std::is_same_v<T, finance::GoodsReceipt>) {
-          e.event_time_ms = x.received_day * kMsPerDay;
-        } else if constexpr (std::is_same_v<T, finance::Invoice>) {
-          e.event_time_ms = x.issue_day * kMsPerDay;
-        } else if constexpr (std::is_same_v<T, finance::Payment> ||
-                             std::is_same_v<T, finance::CustomerPayment>) {
-          e.event_time_ms = x.paid_day * kMsPerDay;
-        } else if constexpr (std::is_same_v<T, finance::CustomerInvoice>) {
-          e.event_time_ms = x.issue_day * kMsPerDay;
-        } else {
-          static_assert(std::is_same_v<T, finance::CustomerOrder>);
-          e.event_time_ms = x.time_ms;
-        }
-      },
-      fe);
+  std::visit([&](const auto& x) { e.id = x.id; }, fe);
+  if (const auto* order = std::get_if<finance::CustomerOrder>(&fe)) {
+    e.event_time_ms = order->time_ms;
+  } else {
+    e.event_time_ms = finance_business_day(fe).value_or(0) * kMsPerDay;
+  }
+  if (std::holds_alternative<finance::Supplier>(fe)) {
+    e.prod_id = int64_t(hash64(finance_event_json(fe)) >> 1);
+  }
   e.finance = std::make_shared<const FinanceEvent>(std::move(fe));
   e.id_key = event_identity(e);
 }
