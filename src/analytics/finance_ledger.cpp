@@ -124,7 +124,16 @@ void FinanceLedger::on(const Supplier& s, int64_t ingest_day) {
 }
 
 void FinanceLedger::on(const PurchaseOrder& po) {
-  orders_.try_emplace(po.id, po);
+  if (!orders_.try_emplace(po.id, po).second) return;
+  for (const PurchaseOrderLine& line : po.lines) {
+    LatestOrders& latest = latest_orders_[line.product_id];
+    if (latest.suppliers.empty() || po.order_day > latest.day) {
+      latest.day = po.order_day;
+      latest.suppliers = {po.supplier_id};
+    } else if (po.order_day == latest.day) {
+      latest.suppliers.insert(po.supplier_id);
+    }
+  }
 }
 
 void FinanceLedger::on(const GoodsReceipt& r) {
@@ -502,6 +511,22 @@ std::string FinanceLedger::supplier_name(const std::string& id) const {
   auto it = suppliers_.find(id);
   if (it == suppliers_.end() || it->second.name.empty()) return id;
   return it->second.name;
+}
+
+std::map<std::string, ProductLeadTime> FinanceLedger::product_lead_times() const {
+  std::map<std::string, ProductLeadTime> out;
+  for (const auto& [product, latest] : latest_orders_) {
+    for (const std::string& supplier_id : latest.suppliers) {  // ascending: ties keep the first
+      auto supplier = suppliers_.find(supplier_id);
+      if (supplier == suppliers_.end()) continue;
+      const int32_t days = supplier->second.lead_time_days;
+      auto [it, inserted] =
+          out.try_emplace(product, ProductLeadTime{supplier_id, days, latest.day});
+      if (!inserted && days > it->second.lead_time_days)
+        it->second = {supplier_id, days, latest.day};
+    }
+  }
+  return out;
 }
 
 std::string FinanceLedger::invoice_number(const std::string& invoice_id) const {

@@ -21,6 +21,7 @@
 #include <deque>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,17 @@ struct CashReport {
   CashFigures total;
 };
 
+// The lead time a product's supplier agreed (issue 7: reorder uses the supplier's lead time).
+// The supplier is that of the product's most recent purchase order (largest order day); when
+// several orders of that day name the product, the supplier with the longest lead time (the safer
+// assumption), then the smallest id. Suppliers without a record are passed over; the lead time
+// is the record's current value. A product none of whose latest suppliers is known has none.
+struct ProductLeadTime {
+  std::string supplier_id;
+  int32_t lead_time_days = 0;
+  int64_t order_day = 0;  // of the purchase order that names the supplier
+};
+
 struct EarlyPaymentReport {
   std::vector<finance::EarlyPaymentOpportunity> opportunities;  // best first
   finance::EarlyPaymentPlan plan;
@@ -152,6 +164,8 @@ class FinanceLedger {
   std::vector<std::string> benford_suppliers() const;  // suppliers with counted amounts
   bool benford_flagged(const std::string& supplier_id) const;
   std::string supplier_name(const std::string& id) const;  // the id when the name is unknown
+  // By product id as purchase orders name it.
+  std::map<std::string, ProductLeadTime> product_lead_times() const;
   // An alert subject's display name: the supplier's name, else the id (customers have no name).
   std::string subject_name(const std::string& id) const { return supplier_name(id); }
   std::string invoice_number(const std::string& invoice_id) const;  // empty when unknown
@@ -181,6 +195,10 @@ class FinanceLedger {
     finance::CustomerInvoice invoice;
     int64_t due_day = 0;
     std::vector<finance::CustomerPayment> payments;
+  };
+  struct LatestOrders {  // of one product: its latest order day and who was ordered from then
+    int64_t day = 0;
+    std::set<std::string> suppliers;
   };
   struct History {
     int64_t ingest_time_ms;
@@ -216,6 +234,7 @@ class FinanceLedger {
 
   std::map<std::string, finance::Supplier> suppliers_;
   std::map<std::string, finance::PurchaseOrder> orders_;
+  std::map<std::string, LatestOrders> latest_orders_;                   // by product id
   std::map<std::string, std::vector<finance::GoodsReceipt>> receipts_;  // by purchase order
   std::map<std::string, std::vector<std::string>> invoices_by_order_;   // po -> invoice ids
   std::map<std::string, InvoiceState> invoices_;

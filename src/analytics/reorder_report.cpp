@@ -1,6 +1,8 @@
 #include "analytics/reorder_report.h"
 
 #include <algorithm>
+#include <charconv>
+#include <string>
 #include <tuple>
 
 namespace ledgerflow {
@@ -22,14 +24,34 @@ Status reorder_config_status(const ReorderConfig& c) {
   return Status::ok();
 }
 
-std::optional<finance::ReorderRecommendation> recommend_for(const InventoryRow& row,
-                                                            const ReorderConfig& c,
-                                                            int64_t as_of_day) {
+ProductLeadTimes catalog_lead_times(const std::map<std::string, ProductLeadTime>& by_product) {
+  ProductLeadTimes out;
+  for (const auto& [id, lead] : by_product) {
+    int64_t prod_id = 0;
+    const char* end = id.data() + id.size();
+    auto [ptr, ec] = std::from_chars(id.data(), end, prod_id);
+    // Only the canonical decimal: "017" or "+17" would name a product the catalog spells "17".
+    if (ec != std::errc() || ptr != end || std::to_string(prod_id) != id) continue;
+    out.emplace(prod_id, lead);
+  }
+  return out;
+}
+
+std::optional<ReorderLine> recommend_for(const InventoryRow& row, const ReorderConfig& c,
+                                         int64_t as_of_day, const ProductLeadTimes* lead_times) {
   std::vector<double> demand = row.demand.window(as_of_day, c.window_days);
   if (demand.empty()) return std::nullopt;
+  ReorderLine line{row.store_id, row.prod_id, row.prod_name, row.unit_left(), c.lead_time_days,
+                   "",           {}};
+  if (lead_times != nullptr) {
+    if (auto it = lead_times->find(row.prod_id); it != lead_times->end()) {
+      line.lead_time_days = it->second.lead_time_days;
+      line.lead_time_supplier = it->second.supplier_id;
+    }
+  }
   finance::ReorderParams p;
   p.service_level = c.service_level;
-  p.lead_time_days = c.lead_time_days;
+  p.lead_time_days = line.lead_time_days;
   p.order_cost = c.order_cost;
   // H in micro-units: cost x rate, rounded to the micro (only the S/H ratio is a double).
   p.holding_cost_per_unit_year =
@@ -39,16 +61,18 @@ std::optional<finance::ReorderRecommendation> recommend_for(const InventoryRow& 
   pos.as_of_day = as_of_day;
   Result<finance::ReorderRecommendation> r = finance::recommend_reorder(demand, p, pos);
   if (!r) return std::nullopt;
-  return std::move(r.value());
+  line.rec = std::move(r.value());
+  return line;
 }
 
 std::vector<ReorderLine> reorder_report(const std::vector<InventoryRow>& rows,
-                                        const ReorderConfig& c, int64_t as_of_day) {
+                                        const ReorderConfig& c, int64_t as_of_day,
+                                        const ProductLeadTimes* lead_times) {
   std::vector<ReorderLine> out;
   for (const InventoryRow& row : rows) {
-    std::optional<finance::ReorderRecommendation> rec = recommend_for(row, c, as_of_day);
-    if (!rec) continue;
-    out.push_back(ReorderLine{row.store_id, row.prod_id, row.prod_name, row.unit_left(), *rec});
+    if (std::optional<ReorderLine> line = recommend_for(row, c, as_of_day, lead_times)) {
+      out.push_back(std::move(*line));
+    }
   }
   auto urgency = [](const ReorderLine& l) {
     return std::make_tuple(!l.rec.reorder_now, l.rec.stockout_day.value_or(INT64_MAX), l.store_id,

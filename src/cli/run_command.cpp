@@ -113,6 +113,7 @@ int run_engine(RunOptions o) {
     if (o.finance_rate > 0) {
       FinanceGeneratorOptions fo;
       fo.seed = o.finance_seed;
+      for (const Product& p : engine.catalog().products()) fo.catalog_product_ids.push_back(p.id);
       finance = std::make_unique<FinanceFeed>(&engine, fo, floor_div(now_ms(), kMsPerDay),
                                               o.finance_rate);
       finance->start();

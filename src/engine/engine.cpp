@@ -681,6 +681,11 @@ uint64_t Engine::change_seq() const {
   return sum;
 }
 
+ProductLeadTimes Engine::product_lead_times() const {
+  return read_finance(
+      [](const FinanceLedger& l) { return catalog_lead_times(l.product_lead_times()); });
+}
+
 PipelineStats Engine::pipeline() const {
   PipelineStats p;
   {

@@ -166,6 +166,8 @@ class Engine {
     return shards_[kFinanceShard % shards_.size()]->read(
         [&](const ShardState& s) { return f(s.finance()); });
   }
+  // Supplier lead times of catalog products, for reorder recommendations (reorder_report.h).
+  ProductLeadTimes product_lead_times() const;
   std::vector<int32_t> stores() const;
   PipelineStats pipeline() const;
   KpiSnapshot kpis() const;

@@ -60,6 +60,8 @@ void write_reorder_line(JsonWriter& w, const ReorderLine& l) {
       .field("prod_id", l.prod_id)
       .field("prod_name", l.prod_name)
       .field("on_hand", l.on_hand)
+      .field("lead_time_days", l.lead_time_days)
+      .field("lead_time_supplier", l.lead_time_supplier)
       .field("demand_days", uint64_t(r.demand.days))
       .field("demand_mean", r.demand.mean)
       .field("demand_stddev", r.demand.stddev)

@@ -393,7 +393,11 @@ void HttpServer::handle_reorder(const httplib::Request& req, httplib::Response& 
     as_of = floor_div(
         p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms, kMsPerDay);
   }
-  std::vector<ReorderLine> lines = reorder_report(engine_->inventory(store, false), c, as_of);
+  // An explicit lead time is a what-if for every product; otherwise each product's supplier's.
+  const bool what_if = req.has_param("lead_time_days");
+  const ProductLeadTimes lead_times = what_if ? ProductLeadTimes{} : engine_->product_lead_times();
+  std::vector<ReorderLine> lines =
+      reorder_report(engine_->inventory(store, false), c, as_of, &lead_times);
   JsonWriter w;
   w.begin_object().field("as_of", finance::format_day(as_of));
   w.field("window_days", int64_t(c.window_days))

@@ -4,7 +4,8 @@
 // and the days of the changed minutes re-rolled from sales_by_minute inside the warehouse (the
 // engine drops minute windows past its retention, the warehouse keeps them all); the DataCo
 // marts (DatacoGold), the finance ledger's alerts (FinanceAlertsGold) and its payables aging,
-// payment delay and cash required (FinanceGold).
+// payment delay and cash required (FinanceGold); the reorder inputs per product x store
+// (ReorderGold).
 //
 // Owned by the WarehouseWriter thread. The cursor only moves when the caller says the
 // transaction committed, so a failed upsert is retried with everything it carried.
@@ -14,6 +15,7 @@
 #include "sinks/dataco_gold.h"
 #include "sinks/finance_alerts_gold.h"
 #include "sinks/finance_gold.h"
+#include "sinks/reorder_gold.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -30,6 +32,7 @@ class GoldSnapshot {
     dataco_.commit();
     alerts_.commit();
     finance_.commit();
+    reorder_.commit();
   }
   // Forget what was upserted (after a reconnect, the warehouse may have been replaced).
   void reset() {
@@ -37,6 +40,7 @@ class GoldSnapshot {
     dataco_.reset();
     alerts_.reset();
     finance_.reset();
+    reorder_.reset();
   }
 
  private:
@@ -50,6 +54,7 @@ class GoldSnapshot {
   DatacoGold dataco_;
   FinanceAlertsGold alerts_;
   FinanceGold finance_;
+  ReorderGold reorder_;
 };
 
 }  // namespace ledgerflow::sinks

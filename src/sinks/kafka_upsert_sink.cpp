@@ -48,7 +48,8 @@ std::string finance_alert_message(const LedgerAlert& a, const std::string& subje
   return R"({"kind":"finance",)" + body.substr(1);
 }
 
-std::string reorder_alert(const InventoryRow& r, const finance::ReorderRecommendation& rec) {
+std::string reorder_alert(const InventoryRow& r, const ReorderLine& line) {
+  const finance::ReorderRecommendation& rec = line.rec;
   JsonWriter w;
   w.begin_object()
       .field("kind", "reorder")
@@ -58,7 +59,9 @@ std::string reorder_alert(const InventoryRow& r, const finance::ReorderRecommend
       .field("unit_left", r.unit_left())
       .field("reorder_point", rec.reorder_point)
       .field("safety_stock", rec.safety_stock)
-      .field("demand_mean", rec.demand.mean);
+      .field("demand_mean", rec.demand.mean)
+      .field("lead_time_days", line.lead_time_days)
+      .field("lead_time_supplier", line.lead_time_supplier);
   if (rec.eoq) w.field("order_quantity", *rec.eoq);
   if (rec.stockout_day) w.field("stockout_day", finance::format_day(*rec.stockout_day));
   w.end_object();
@@ -212,13 +215,14 @@ int64_t KafkaUpsertSink::newest_event_day() const {
 // nothing on order has reached the reorder point from its own demand, before the projected
 // stock-out. Judged when the row changes.
 void KafkaUpsertSink::add_reorder_alert(const InventoryRow& row, uint64_t key, int64_t as_of_day,
+                                        const ProductLeadTimes& lead_times,
                                         std::vector<std::pair<std::string, std::string>>* alerts) {
-  std::optional<finance::ReorderRecommendation> rec =
-      recommend_for(row, engine_->config().reorder, as_of_day);
-  bool now = rec && rec->reorder_now;
+  std::optional<ReorderLine> line =
+      recommend_for(row, engine_->config().reorder, as_of_day, &lead_times);
+  bool now = line && line->rec.reorder_now;
   bool& was = reorder_now_[key];
   if (now && !was) {
-    alerts->emplace_back(sale_info_key(row, with_store(row)), reorder_alert(row, *rec));
+    alerts->emplace_back(sale_info_key(row, with_store(row)), reorder_alert(row, *line));
   }
   was = now;
 }
@@ -228,7 +232,9 @@ void KafkaUpsertSink::pass() {
   std::vector<std::pair<std::string, std::string>> alerts = std::move(alert_retry_);
   retried_.fetch_add(dirty_.size() + alerts.size(), std::memory_order_relaxed);
   alert_retry_.clear();
-  const int64_t as_of_day = changes.inventory.empty() ? 0 : newest_event_day();
+  const bool reorder = !config_.alerts_topic.empty() && !changes.inventory.empty();
+  const int64_t as_of_day = reorder ? newest_event_day() : 0;
+  const ProductLeadTimes lead_times = reorder ? engine_->product_lead_times() : ProductLeadTimes{};
   for (InventoryRow& row : changes.inventory) {
     uint64_t key = inventory_key(row.store_id, row.prod_id);
     bool below = row.below_reorder();
@@ -237,7 +243,7 @@ void KafkaUpsertSink::pass() {
       alerts.emplace_back(sale_info_key(row, with_store(row)), low_stock_alert(row));
     }
     was = below;
-    if (!config_.alerts_topic.empty()) add_reorder_alert(row, key, as_of_day, &alerts);
+    if (reorder) add_reorder_alert(row, key, as_of_day, lead_times, &alerts);
     dirty_.insert(key);
     latest_[key] = std::move(row);
   }

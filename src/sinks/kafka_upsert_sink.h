@@ -64,6 +64,7 @@ class KafkaUpsertSink {
   void pass();
   int64_t newest_event_day() const;
   void add_reorder_alert(const InventoryRow& row, uint64_t key, int64_t as_of_day,
+                         const ProductLeadTimes& lead_times,
                          std::vector<std::pair<std::string, std::string>>* alerts);
   void add_finance_alerts(std::vector<std::pair<std::string, std::string>>* alerts);
   void produce(const std::string& topic, const std::string& key, const std::string& value,

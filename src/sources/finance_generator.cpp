@@ -139,7 +139,10 @@ void FinanceGenerator::plan_supplier(int index) {
   // Unit costs log-uniform over three whole decades (1.00 to 1,000.00): amounts built from
   // them follow Benford's law, as real purchase amounts do.
   for (int p = 0; p < 40; ++p) {
-    s.products.emplace_back(fmt::format("P-{}-{:02d}", s.record.id, p + 1),
+    const size_t k = size_t(p) * size_t(options_.suppliers) + size_t(index);
+    const std::vector<int64_t>& catalog = options_.catalog_product_ids;
+    s.products.emplace_back(k < catalog.size() ? std::to_string(catalog[k])
+                                               : fmt::format("P-{}-{:02d}", s.record.id, p + 1),
                             cents(std::pow(10.0, uniform_real(0, 3))));
   }
   double profile = uniform_real(0, 1);

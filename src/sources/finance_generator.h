@@ -64,6 +64,11 @@ struct FinanceGeneratorOptions {
   // rest of the data set does not depend on it.
   double invoiced_order_share = 0.6;
   int32_t split_window_days = 7;
+  // Catalog product k is supplier (k mod suppliers)'s product (k div suppliers), named by its
+  // prod_id in decimal, so that reorder recommendations find each catalog product's supplier
+  // and lead time (the demo passes its catalog). Products beyond are named "P-<supplier>-NN".
+  // Only names change: the random draws, and so every figure and label, stay the same.
+  std::vector<int64_t> catalog_product_ids;
 };
 
 struct FinanceRecord {

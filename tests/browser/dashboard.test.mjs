@@ -403,6 +403,7 @@ test('inventory: reorder recommendations equal /api/v1/reorder, reorder-now firs
   assert.equal(cells.safety_stock, units(first.safety_stock));
   assert.equal(cells.eoq, units(first.eoq));
   assert.equal(cells.stockout_day, first.stockout_day ?? '—');
+  assert.equal(cells.lead_time_days, `${first.lead_time_days} d · ${first.lead_time_supplier || 'default'}`);
   assert.equal(cells.demand_mean, `${first.demand_mean.toFixed(1)} ± ${first.demand_stddev.toFixed(1)}`);
   // A higher service level re-requests: a larger safety stock and reorder point, as the API says.
   await page.fill('#reorder-sl', '0.99');

@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engine/engine.h"
 #include "sinks/warehouse_backend.h"
@@ -66,6 +67,20 @@ class WarehouseFixture : public ::testing::TestWithParam<BackendKind> {
     EXPECT_TRUE(r) << sql << ": " << r.status().to_string();
     if (!r || r->rows.empty() || !r->rows[0][0]) return "NULL";
     return *r->rows[0][0];
+  }
+
+  // Every row, its cells joined with '|' ("NULL" for a null).
+  std::vector<std::string> rows_of(sinks::WarehouseBackend& db, const std::string& sql) const {
+    Result<sinks::QueryResult> r = db.query(sql, sinks::QueryLimits{});
+    EXPECT_TRUE(r) << sql << ": " << r.status().to_string();
+    std::vector<std::string> out;
+    if (!r) return out;
+    for (const auto& cells : r->rows) {
+      std::string line;
+      for (const auto& c : cells) line += (line.empty() ? "" : "|") + c.value_or("NULL");
+      out.push_back(line);
+    }
+    return out;
   }
 
   TempDir dir_;

@@ -4,6 +4,8 @@
 // alert at all. The measured figures are printed and recorded in docs/FINANCE.md.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -164,3 +166,56 @@ TEST(FinanceGenerated, CleanDataRaisesNoAlert) {
 }
 
 }  // namespace
+
+// Catalog ids only rename products: catalog product k becomes supplier (k mod suppliers)'s
+// product (k div suppliers), every other record and label stays the same, and the ledger then
+// finds each catalog product's supplier and its lead time.
+TEST(FinanceGenerated, CatalogIdsOnlyRenameProducts) {
+  FinanceGeneratorOptions options;
+  options.days = 150;
+  options.suppliers = 5;
+  options.customers = 5;
+  const FinanceDataset plain = FinanceGenerator(options).generate();
+  for (int64_t id = 101; id <= 112; ++id) options.catalog_product_ids.push_back(id);
+  const FinanceDataset named = FinanceGenerator(options).generate();
+  ASSERT_EQ(plain.records.size(), named.records.size());
+  EXPECT_EQ(plain.labels.cases, named.labels.cases);
+  std::map<std::string, std::string> rename;  // "P-S002-03" -> its catalog id
+  for (size_t k = 0; k < 12; ++k) {
+    rename[fmt::format("\"P-S{:03d}-{:02d}\"", k % 5 + 1, k / 5 + 1)] =
+        fmt::format("\"{}\"", 101 + k);
+  }
+  FinanceLedger ledger;
+  for (size_t i = 0; i < plain.records.size(); ++i) {
+    std::string expected = finance_event_json(plain.records[i].event);
+    for (const auto& [from, to] : rename) {
+      for (size_t at = expected.find(from); at != std::string::npos; at = expected.find(from)) {
+        expected.replace(at, from.size(), to);
+      }
+    }
+    ASSERT_EQ(finance_event_json(named.records[i].event), expected) << i;
+    ledger.apply(named.records[i].event, named.records[i].arrival_ms, i);
+  }
+  std::map<std::string, ProductLeadTime> lead = ledger.product_lead_times();
+  std::map<std::string, int32_t> supplier_lead;
+  for (const FinanceRecord& r : named.records) {
+    if (auto* s = std::get_if<finance::Supplier>(&r.event))
+      supplier_lead[s->id] = s->lead_time_days;
+  }
+  std::set<std::string> ordered;  // catalog ids some purchase order names
+  for (const FinanceRecord& r : named.records) {
+    if (auto* po = std::get_if<finance::PurchaseOrder>(&r.event)) {
+      for (const auto& line : po->lines) ordered.insert(line.product_id);
+    }
+  }
+  size_t found = 0;
+  for (size_t k = 0; k < 12; ++k) {
+    const std::string id = std::to_string(101 + k);
+    ASSERT_EQ(lead.count(id), ordered.count(id)) << id;
+    if (!ordered.count(id)) continue;
+    found += 1;
+    EXPECT_EQ(lead.at(id).supplier_id, fmt::format("S{:03d}", k % 5 + 1)) << id;
+    EXPECT_EQ(lead.at(id).lead_time_days, supplier_lead.at(lead.at(id).supplier_id)) << id;
+  }
+  EXPECT_GE(found, 6u);
+}

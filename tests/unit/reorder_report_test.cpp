@@ -48,8 +48,11 @@ TEST(ReorderReport, FiguresByHand) {
   for (int64_t d = 0; d < 28; ++d) row.demand.add(D + d, 10);
   row.total_received = 80;
   ReorderConfig c;  // 28 days, 95 %, 7 days lead, S = 50, H = 0.25 x 2.00 = 0.50
-  std::optional<finance::ReorderRecommendation> r = recommend_for(row, c, D + 27);
-  ASSERT_TRUE(r);
+  std::optional<ReorderLine> line = recommend_for(row, c, D + 27);
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->lead_time_days, 7);
+  EXPECT_EQ(line->lead_time_supplier, "");
+  const finance::ReorderRecommendation* r = &line->rec;
   EXPECT_EQ(r->demand.days, 28u);
   EXPECT_DOUBLE_EQ(r->demand.mean, 10);
   EXPECT_DOUBLE_EQ(r->demand.stddev, 0);
@@ -60,12 +63,13 @@ TEST(ReorderReport, FiguresByHand) {
   EXPECT_EQ(*r->stockout_day, D + 27 + 8);
   EXPECT_FALSE(r->reorder_now);  // 80 on hand > 70
   row.total_sold = 10;           // 70 left: exactly a lead time of stock
-  EXPECT_TRUE(recommend_for(row, c, D + 27)->reorder_now);
+  EXPECT_TRUE(recommend_for(row, c, D + 27)->rec.reorder_now);
   // Varying demand: 5 and 15 alternating: sigma = sqrt(28/27 x 25), safety = z x sigma x sqrt(7).
   InventoryRow v = row;
   v.demand = DailyDemand();
   for (int64_t d = 0; d < 28; ++d) v.demand.add(D + d, d % 2 ? 15 : 5);
-  r = recommend_for(v, c, D + 27);
+  line = recommend_for(v, c, D + 27);
+  r = &line->rec;
   double sigma = std::sqrt(25.0 * 28 / 27);
   EXPECT_NEAR(r->safety_stock, 1.6448536 * sigma * std::sqrt(7.0), 1e-4);
   EXPECT_NEAR(r->reorder_point, 70 + r->safety_stock, 1e-9);
@@ -119,4 +123,63 @@ TEST(ReorderReport, EngineKeepsDemandAcrossRestart) {
     EXPECT_EQ(e.inventory(std::nullopt, false)[0].demand.window(D + 19, 28), live) << dir;
     e.stop();
   }
+}
+
+// Lead times from the supplier master: the supplier of the product's latest purchase order,
+// the longest lead time among that day's orders, suppliers without a record passed over; only
+// product ids that are a catalog prod_id in decimal reach the report.
+TEST(ReorderReport, SupplierLeadTimes) {
+  using finance::PurchaseOrder;
+  using finance::Supplier;
+  FinanceLedger ledger;
+  auto supplier = [&](const char* id, int32_t days) {
+    Supplier s;
+    s.id = id;
+    s.name = id;
+    s.lead_time_days = days;
+    ledger.apply(FinanceEvent(s), 0, 0);
+  };
+  auto order = [&](const char* id, const char* supplier_id, int64_t day,
+                   std::vector<std::string> products) {
+    PurchaseOrder po;
+    po.id = id;
+    po.supplier_id = supplier_id;
+    po.order_day = day;
+    for (auto& p : products) po.lines.push_back({p, 1, Money::from_units(1), std::nullopt});
+    ledger.apply(FinanceEvent(po), 0, 0);
+  };
+  supplier("A", 3);
+  supplier("B", 12);
+  supplier("C", 5);
+  order("PO1", "B", D, {"4", "5", "6"});
+  order("PO2", "A", D + 1, {"4"});       // later: product 4 now comes from A
+  order("PO3", "C", D + 1, {"4", "5"});  // same day as PO2: C's 5 days beat A's 3
+  order("PO4", "X", D + 2, {"5"});       // supplier X has no record: passed over, the day too
+  order("PO5", "A", D + 3, {"P-7", "08", "9"});
+  order("PO1", "A", D + 9, {"6"});  // a replayed order id: the first one stays
+  supplier("B", 20);                // the current record's lead time counts
+
+  std::map<std::string, ProductLeadTime> by_product = ledger.product_lead_times();
+  EXPECT_EQ(by_product.at("4").supplier_id, "C");
+  EXPECT_EQ(by_product.at("4").lead_time_days, 5);
+  EXPECT_EQ(by_product.count("5"), 0u);  // its latest day's only supplier is unknown
+  EXPECT_EQ(by_product.at("6").supplier_id, "B");
+  EXPECT_EQ(by_product.at("6").lead_time_days, 20);
+  EXPECT_EQ(by_product.at("P-7").lead_time_days, 3);
+  ProductLeadTimes catalog = catalog_lead_times(by_product);
+  EXPECT_EQ(catalog.size(), 3u);  // 4, 6, 9: not "P-7", not "08"
+  EXPECT_EQ(catalog.at(9).supplier_id, "A");
+
+  // Product 6 at 10 a day with no variation: reorder point 10 x 20 days, not 10 x 7.
+  InventoryRow row;
+  row.prod_id = 6;
+  row.cost_price = Money::from_units(2);
+  for (int64_t d = 0; d < 28; ++d) row.demand.add(D + d, 10);
+  row.total_received = 150;
+  std::optional<ReorderLine> line = recommend_for(row, ReorderConfig{}, D + 27, &catalog);
+  ASSERT_TRUE(line);
+  EXPECT_EQ(line->lead_time_supplier, "B");
+  EXPECT_DOUBLE_EQ(line->rec.reorder_point, 200);
+  EXPECT_TRUE(line->rec.reorder_now);  // 150 on hand: under a 20-day lead time of demand
+  EXPECT_FALSE(recommend_for(row, ReorderConfig{}, D + 27)->rec.reorder_now);  // 7 days: 70
 }

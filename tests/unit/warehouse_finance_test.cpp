@@ -432,20 +432,6 @@ TEST(GoldRowCache, UpsertsChangedRowsAndDeletesKeysThatWent) {
   EXPECT_EQ(GoldRowCache::literal(std::string("x\0y", 3)), "'x\xEF\xBF\xBDy'");
 }
 
-// Lines "supplier|figure|figure..." of a query's rows, sorted by the query.
-std::vector<std::string> rows_of(WarehouseBackend& db, const std::string& sql) {
-  Result<QueryResult> r = db.query(sql, QueryLimits{});
-  EXPECT_TRUE(r) << sql << ": " << r.status().to_string();
-  std::vector<std::string> out;
-  if (!r) return out;
-  for (const auto& cells : r->rows) {
-    std::string line;
-    for (const auto& c : cells) line += (line.empty() ? "" : "|") + c.value_or("NULL");
-    out.push_back(line);
-  }
-  return out;
-}
-
 // Finance gold, as the engine upserted it, equals the sql/gold/finance_*.sql over silver
 // (verify) and the ledger's own reads as of its clock, with duplicate payments, payments dated
 // before their invoice, a payment logged before its invoice and one whose invoice never comes.

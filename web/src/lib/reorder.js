@@ -18,6 +18,8 @@ export function reorderRows(answer) {
     prod_name: p.prod_name == null || p.prod_name === '' ? `#${p.prod_id}` : String(p.prod_name),
     on_hand: num(p.on_hand),
     demand_days: num(p.demand_days),
+    lead_time_days: num(p.lead_time_days),
+    lead_time_supplier: typeof p.lead_time_supplier === 'string' ? p.lead_time_supplier : '',
     demand_mean: num(p.demand_mean),
     demand_stddev: num(p.demand_stddev),
     z: num(p.z),
@@ -43,6 +45,13 @@ export function formatDemand(mean, sd) {
   return num(sd) === null ? m : `${m} ± ${formatNumber(sd, { digits: 1 })}`;
 }
 
+// Lead time and whose it is: "12 d · S002" (the supplier's), "7 d · default" (the config's).
+export function formatLeadTime(days, supplier) {
+  if (num(days) === null) return '—';
+  const d = `${formatNumber(days, { digits: Number.isInteger(days) ? 0 : 1 })} d`;
+  return `${d} · ${supplier ? supplier : 'default'}`;
+}
+
 // Days of supply: one decimal, "—" when undefined (no demand).
 export function formatSupplyDays(x) {
   return num(x) === null ? '—' : formatNumber(x, { digits: 1 });
@@ -57,7 +66,7 @@ export function reorderSummary(answer, listed) {
   const parts = [`${formatNumber(n)} to reorder now${listed !== undefined ? ` (${formatNumber(listed)} listed)` : ''}`];
   if (wd !== null) parts.push(`demand over up to ${formatNumber(wd)} days`);
   if (sl !== null) parts.push(`${formatServiceLevel(sl)} service level`);
-  if (lt !== null) parts.push(`${formatNumber(lt, { digits: Number.isInteger(lt) ? 0 : 1 })}-day lead time`);
+  if (lt !== null) parts.push(`${formatNumber(lt, { digits: Number.isInteger(lt) ? 0 : 1 })}-day lead time where no supplier is known`);
   return parts.join(' · ');
 }
 

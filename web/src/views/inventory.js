@@ -11,7 +11,7 @@ import { chartRows, bestSellers, CHART_ORDERS } from '../lib/rank.js';
 import { getJson } from '../lib/api.js';
 import { createRefresher, createLatest } from '../lib/refresh.js';
 import { buildQuery } from '../lib/query.js';
-import { reorderRows, reorderSummary, formatUnits, formatDemand, formatSupplyDays, parseServiceLevel } from '../lib/reorder.js';
+import { reorderRows, reorderSummary, formatUnits, formatDemand, formatSupplyDays, formatLeadTime, parseServiceLevel } from '../lib/reorder.js';
 
 const ROW_PX = 24;
 const REORDER_LIMIT = 200; // the most urgent lines of the store; the API counts all reorder-now lines
@@ -150,6 +150,7 @@ export default {
         { key: 'store_id', label: 'Store', num: true, html: (r) => esc(formatNumber(r.store_id)) },
         { key: 'on_hand', label: 'On hand', num: true, defaultDir: 'asc', html: (r) => esc(formatUnits(r.on_hand)) },
         { key: 'demand_mean', label: 'Demand/day ± sd', num: true, html: (r) => `<span title="${esc(`${formatNumber(r.demand_days)} days of demand`)}">${esc(formatDemand(r.demand_mean, r.demand_stddev))}</span>` },
+        { key: 'lead_time_days', label: 'Lead time', num: true, html: (r) => `<span title="${esc(r.lead_time_supplier ? `supplier ${r.lead_time_supplier}'s lead time` : 'no supplier known: the configured lead time')}">${esc(formatLeadTime(r.lead_time_days, r.lead_time_supplier))}</span>` },
         { key: 'safety_stock', label: 'Safety stock', num: true, html: (r) => esc(formatUnits(r.safety_stock)) },
         { key: 'reorder_point', label: 'Reorder point', num: true, html: (r) => esc(formatUnits(r.reorder_point)) },
         { key: 'eoq', label: 'EOQ', num: true, html: (r) => esc(formatUnits(r.eoq)) },
