@@ -60,7 +60,8 @@ const std::vector<GoldMart>& gold_marts() {
                                                {"finance_payables_aging", 1},
                                                {"finance_receivables_aging", 1},
                                                {"finance_payment_delays", 1},
-                                               {"finance_cash_required", 1}};
+                                               {"finance_cash_required", 1},
+                                               {"finance_early_payments", 1}};
   return kMarts;
 }
 

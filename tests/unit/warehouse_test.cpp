@@ -111,7 +111,7 @@ TEST_P(WarehouseTest, LoadsEachEventOnceAndGoldEqualsItsSqlOverSilver) {
   auto db = reader();
   ASSERT_TRUE(db);
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dead_letters"), "1");
-  EXPECT_EQ(one(*db, "SELECT MAX(version) FROM schema_version"), "7");
+  EXPECT_EQ(one(*db, "SELECT MAX(version) FROM schema_version"), "8");
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dim_store"), "3");
 
   Result<VerifyReport> report = verify_gold(*db);
