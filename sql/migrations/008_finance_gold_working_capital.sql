@@ -1,7 +1,8 @@
--- Finance gold, part 2 (docs/WAREHOUSE.md "Finance gold"): early-payment opportunities,
--- upserted from the engine's finance ledger (sinks/finance_gold.cpp) and computed from silver by
--- sql/gold/finance_early_payments.sql; `ledgerflow verify` compares them. As of the ledger's
--- clock (v_finance_clock), as the API's default as-of day.
+-- Finance gold, part 2 (docs/WAREHOUSE.md "Finance gold"): working capital and early-payment
+-- opportunities, upserted from the engine (sinks/working_capital_gold.cpp, finance_gold.cpp) and
+-- computed from silver by sql/gold/finance_working_capital.sql and finance_early_payments.sql;
+-- `ledgerflow verify` compares them. As of the ledger's clock (v_finance_clock), as the API's
+-- default as-of day.
 --
 -- verify compares cells as text, so every column is an integer: returns are stored as the exact
 -- fraction behind them (numerator, denominator) and in parts per million, the compounded one
@@ -42,3 +43,44 @@ SELECT e.*,
        e.compound_return_ppm / 1000000.0 AS compound_annual_return
 FROM finance_early_payments e;
 
+-- The inputs of /api/v1/finance/working-capital over the 30 days ending on the clock (the API's
+-- default window; one row, keyed by the window): revenue (customer invoices issued in the
+-- window), COGS (units sold per day by event time x catalog cost price, as the engine's daily
+-- demand holds them: the 56 days up to each product x store's newest sale day), purchases
+-- (supplier invoices issued in the window), the open receivables and payables at the end of
+-- each day of the window averaged (rounded down), and the inventory at cost now (the engine
+-- keeps no history of inventory: today's value stands in for the average).
+CREATE TABLE finance_working_capital (
+  window_days BIGINT PRIMARY KEY,
+  as_of_day BIGINT NOT NULL,
+  revenue_micros BIGINT NOT NULL,
+  cogs_micros BIGINT NOT NULL,
+  purchases_micros BIGINT NOT NULL,
+  average_receivables_micros BIGINT NOT NULL,
+  average_inventory_micros BIGINT NOT NULL,
+  average_payables_micros BIGINT NOT NULL
+);
+
+-- The days, as the API computes them from those integers, in doubles and in the same order
+-- (finance/working_capital.cpp), NULL where the flow is not positive:
+-- DSO = receivables / revenue x days, DIO = inventory / COGS x days, DPO on purchases (the API's
+-- default basis) or on COGS, CCC = DIO + DSO - DPO on either basis.
+CREATE VIEW v_finance_working_capital AS
+WITH d AS (
+  SELECT w.*,
+         CASE WHEN revenue_micros > 0
+              THEN CAST(average_receivables_micros AS DOUBLE PRECISION) / revenue_micros
+                   * window_days END AS dso,
+         CASE WHEN cogs_micros > 0
+              THEN CAST(average_inventory_micros AS DOUBLE PRECISION) / cogs_micros
+                   * window_days END AS dio,
+         CASE WHEN purchases_micros > 0
+              THEN CAST(average_payables_micros AS DOUBLE PRECISION) / purchases_micros
+                   * window_days END AS dpo_purchases,
+         CASE WHEN cogs_micros > 0
+              THEN CAST(average_payables_micros AS DOUBLE PRECISION) / cogs_micros
+                   * window_days END AS dpo_cogs
+  FROM finance_working_capital w
+)
+SELECT d.*, dio + dso - dpo_purchases AS ccc_purchases, dio + dso - dpo_cogs AS ccc_cogs
+FROM d;

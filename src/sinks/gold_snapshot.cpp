@@ -44,7 +44,10 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
     const bool alerts = alerts_.build(ledger, txn);
     return finance_.build(ledger, txn) || alerts;
   });
-  if (changes.inventory.empty() && changes.window_starts.empty()) return dataco || finance;
+  const bool working_capital = working_capital_.build(*engine_, !changes.inventory.empty(), txn);
+  if (changes.inventory.empty() && changes.window_starts.empty()) {
+    return dataco || finance || working_capital;
+  }
   add_inventory(changes.inventory, txn);
   add_windows(changes.window_starts, txn);
   if (!changes.inventory.empty()) add_best_sellers(txn);

@@ -15,6 +15,7 @@
 #include "sinks/finance_alerts_gold.h"
 #include "sinks/finance_gold.h"
 #include "sinks/warehouse_backend.h"
+#include "sinks/working_capital_gold.h"
 
 namespace ledgerflow::sinks {
 
@@ -30,6 +31,7 @@ class GoldSnapshot {
     dataco_.commit();
     alerts_.commit();
     finance_.commit();
+    working_capital_.commit();
   }
   // Forget what was upserted (after a reconnect, the warehouse may have been replaced).
   void reset() {
@@ -37,6 +39,7 @@ class GoldSnapshot {
     dataco_.reset();
     alerts_.reset();
     finance_.reset();
+    working_capital_.reset();
   }
 
  private:
@@ -50,6 +53,7 @@ class GoldSnapshot {
   DatacoGold dataco_;
   FinanceAlertsGold alerts_;
   FinanceGold finance_;
+  WorkingCapitalGold working_capital_;
 };
 
 }  // namespace ledgerflow::sinks

@@ -696,6 +696,82 @@ TEST_P(WarehouseFinanceTest, EarlyPaymentGoldByHand) {
                           "compound_return_ppm");
 }
 
+// Working-capital gold on a book worked out by hand, window D-24 .. D+5 (30 days, clock D+5),
+// with the generated sales (all on D, 2024-05-01, catalog products):
+//   receivables: C0 600.00 (D-40) open all 30 days; C1 3,000.00 (D-10) paid on D: open 10 days;
+//     C2 900.00 (D+5) open 1 day. Revenue 3,900.00 (C1 + C2); average (600 x 30 + 3,000 x 10 +
+//     900) / 30 = 1,630.00.
+//   payables: I1 1,000.00 "net 30" (D-20), 400.00 paid on D-5: 1,000.00 for 15 days, 600.00 for
+//     11; I2 2,000.00 "2/10 net 30" (D-2), 1,960.00 paid on D+3 (settled by the discount): open
+//     5 days. Purchases 3,000.00; average (15,000 + 6,600 + 10,000) / 30 = 1,053.333333.
+//   COGS: every sale's units x its cost price; inventory: received - sold, when above 0, at cost.
+TEST_P(WarehouseFinanceTest, WorkingCapitalGoldByHand) {
+  constexpr int64_t D = 19'844;  // 2024-05-01, the generated sales' day
+  auto receivable = [&](const char* id, const char* amount, int64_t day) {
+    return finance::CustomerInvoice{.id = id,
+                                    .customer_id = "C",
+                                    .amount = money(amount),
+                                    .currency = "EUR",
+                                    .issue_day = day,
+                                    .terms_text = "net 30"};
+  };
+  std::vector<std::string> lines = ledgerflow::testing::generated_lines(300, 5);
+  for (const FinanceEvent& e : std::vector<FinanceEvent>{
+           receivable("C0", "600.00", D - 40), receivable("C1", "3000.00", D - 10),
+           receivable("C2", "900.00", D + 5),
+           finance::CustomerPayment{.id = "CP1",
+           .invoice_id = "C1",
+           .amount = money("3000.00"),
+           .paid_day = D,
+           .method = "transfer"},
+           hand_invoice("I1", "1000.00", D - 20, "net 30"),
+           hand_invoice("I2", "2000.00", D - 2, "2/10 net 30"),
+           hand_payment("Y1", "I1", "400.00", D - 5), hand_payment("Y2", "I2", "1960.00", D + 3)}) {
+    lines.push_back(finance_event_json(e));
+  }
+  Engine engine(engine_config());
+  ASSERT_NO_FATAL_FAILURE(load_all(engine, lines));
+  auto db = reader();
+  ASSERT_TRUE(db);
+
+  int64_t cogs = 0, inventory = 0;
+  for (const InventoryRow& r : engine.inventory(std::nullopt, false)) {
+    cogs += r.cost_price.micros() * r.total_sold;
+    inventory += r.cost_price.micros() * std::max<int64_t>(r.unit_left(), 0);
+  }
+  EXPECT_GT(cogs, 0);
+  EXPECT_EQ(row(*db, "SELECT * FROM finance_working_capital"),
+            join({30, D + 5, 3'900'000'000, cogs, 3'000'000'000, 1'630'000'000, inventory,
+                  1'053'333'333}));
+  // The view's days are the API's (the same inputs, the same formulas).
+  finance::WorkingCapitalInputs in = engine.read_finance(
+      [](const FinanceLedger& l) { return l.working_capital_inputs(l.latest_day().value(), 30); });
+  in.cogs = Money::from_micros(cogs);
+  in.average_inventory = Money::from_micros(inventory);
+  in.dpo_basis = finance::DpoBasis::kPurchases;  // the API's default
+  const finance::WorkingCapitalDays api = finance::working_capital_days(in);
+  in.dpo_basis = finance::DpoBasis::kCogs;
+  const finance::WorkingCapitalDays api_cogs = finance::working_capital_days(in);
+  Result<QueryResult> days = db->query(
+      "SELECT dso, dio, dpo_purchases, ccc_purchases, dpo_cogs, ccc_cogs FROM "
+      "v_finance_working_capital",
+      QueryLimits{});
+  ASSERT_TRUE(days && days->rows.size() == 1);
+  const std::vector<double> expected = {*api.dso, *api.dio,      *api.dpo,
+                                        *api.ccc, *api_cogs.dpo, *api_cogs.ccc};
+  for (size_t c = 0; c < expected.size(); ++c) {
+    EXPECT_NEAR(std::stod(days->rows[0][c].value()), expected[c], 1e-9 * std::abs(expected[c]))
+        << days->columns[c];
+  }
+  EXPECT_NEAR(*api.dso, 1630.0 / 3900.0 * 30, 1e-12);
+  EXPECT_NEAR(*api.dpo, 1053.333333 / 3000.0 * 30, 1e-12);
+  Result<VerifyReport> report = verify_gold(*db);
+  ASSERT_TRUE(report) << report.status().to_string();
+  EXPECT_TRUE(report->equal());
+  expect_corruption_named(*db, target_, "finance_working_capital", "window_days", "30",
+                          "average_payables_micros");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseFinanceTest,
                          ::testing::Values(Kind::kSqlite, Kind::kPostgres), [](const auto& info) {
                            return ledgerflow::testing::backend_name(info.param);
