@@ -7,12 +7,14 @@
 // v_finance_working_capital derives them, so verify compares integers only.
 //
 // The figures mix both sides, so the row is rebuilt when finance events were applied or
-// inventory rows changed since the last committed upsert; the inventory is read outside the
-// ledger's lock (no shard lock is taken while another is held).
+// inventory rows changed since the last committed upsert; the ledger is walked again only when
+// its events moved, and the inventory is read outside the ledger's lock (no shard lock is taken
+// while another is held).
 //
 // Owned by GoldSnapshot (the WarehouseWriter thread); moves only when the caller says the
 // transaction committed.
 #include <cstdint>
+#include <optional>
 
 #include "engine/engine.h"
 #include "sinks/gold_row_cache.h"
@@ -33,6 +35,11 @@ class WorkingCapitalGold {
 
  private:
   GoldRowCache cache_;  // also the ledger events behind its rows
+  // The ledger's inputs (and clock) as of ledger_events_ applied events: they depend on nothing
+  // else, so they are kept across upserts (commits or not).
+  uint64_t ledger_events_ = UINT64_MAX;
+  std::optional<int64_t> clock_;
+  finance::WorkingCapitalInputs ledger_inputs_;
 };
 
 }  // namespace ledgerflow::sinks
