@@ -410,8 +410,8 @@ CashReport FinanceLedger::cash(int64_t as_of_day) const {
   return r;
 }
 
-EarlyPaymentReport FinanceLedger::early_payments(int64_t as_of_day, Money budget,
-                                                 double hurdle) const {
+std::vector<EarlyPaymentOpportunity> FinanceLedger::early_payment_opportunities(
+    int64_t as_of_day) const {
   std::vector<OpenInvoice> open;
   for (const auto& [id, s] : invoices_) {
     if (!s.terms.discount_open(s.invoice.issue_day, as_of_day)) continue;
@@ -419,8 +419,13 @@ EarlyPaymentReport FinanceLedger::early_payments(int64_t as_of_day, Money budget
     if (amount <= Money()) continue;
     open.push_back(OpenInvoice{id, s.invoice.supplier_id, amount, s.terms, s.invoice.issue_day});
   }
+  return rank_early_payments(open, as_of_day);
+}
+
+EarlyPaymentReport FinanceLedger::early_payments(int64_t as_of_day, Money budget,
+                                                 double hurdle) const {
   EarlyPaymentReport r;
-  r.opportunities = rank_early_payments(open, as_of_day);
+  r.opportunities = early_payment_opportunities(as_of_day);
   r.plan = plan_early_payments(r.opportunities, budget, hurdle);
   return r;
 }

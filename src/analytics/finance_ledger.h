@@ -158,6 +158,10 @@ class FinanceLedger {
                                                        int32_t window_days) const;
   std::map<std::string, finance::DelayStats> payment_delays() const;
   CashReport cash(int64_t as_of_day) const;
+  // Every invoice whose discount is still open on as_of_day, best first (the warehouse's gold
+  // stores these without the plan, which depends on a budget and a hurdle).
+  std::vector<finance::EarlyPaymentOpportunity> early_payment_opportunities(
+      int64_t as_of_day) const;
   EarlyPaymentReport early_payments(int64_t as_of_day, Money budget, double hurdle) const;
   AlertPage alerts(const AlertFilter& filter) const;
   std::optional<finance::BenfordProfile> benford(const std::string& supplier_id) const;

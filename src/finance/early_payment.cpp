@@ -46,6 +46,7 @@ std::optional<EarlyPaymentOpportunity> evaluate_early_payment(const OpenInvoice&
   o.discount_deadline_day = t.discount_deadline_day(invoice.issue_day);
   o.due_day = t.due_day(invoice.issue_day);
   o.days_gained = t.net_days - t.discount_days;
+  o.discount_ppm = t.discount_ppm;
   o.simple_annual_return = simple_annual_return(t);
   o.compound_annual_return = compound_annual_return(t);
   return o;

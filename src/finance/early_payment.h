@@ -36,7 +36,8 @@ struct EarlyPaymentOpportunity {
   Money pay_now;   // amount - discount: the cash needed to take the discount
   int64_t discount_deadline_day = 0;
   int64_t due_day = 0;
-  int32_t days_gained = 0;  // N - T: how much earlier the cash leaves
+  int32_t days_gained = 0;   // N - T: how much earlier the cash leaves
+  int64_t discount_ppm = 0;  // d: the exact rate behind the returns (the warehouse stores it)
   double simple_annual_return = 0;
   double compound_annual_return = 0;
 };

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analytics/dataco_fraud_alerts.h"
+#include "analytics/working_capital_sales.h"
 #include "core/event_time.h"
 #include "core/json_writer.h"
 #include "finance/payment_terms.h"
@@ -433,12 +434,7 @@ void HttpServer::handle_working_capital(const httplib::Request& req, httplib::Re
     return l.working_capital_inputs(q.as_of_day, int32_t(window));
   });
   in.dpo_basis = basis == "cogs" ? finance::DpoBasis::kCogs : finance::DpoBasis::kPurchases;
-  for (const InventoryRow& row : engine_->inventory(std::nullopt, false)) {
-    for (double units : row.demand.window(q.as_of_day, int(window))) {
-      in.cogs += row.cost_price * int64_t(units);
-    }
-    in.average_inventory += row.value_at_cost();
-  }
+  add_sales_working_capital(engine_->inventory(std::nullopt, false), q.as_of_day, &in);
   res.set_content(working_capital_json(in, q.as_of_day), kJson);
 }
 

@@ -82,6 +82,7 @@ void GoldRowCache::commit() {
     cache.known = cache.known || cache.in_upsert;
     cache.in_upsert = false;
   }
+  committed_source_ = pending_source_;
 }
 
 }  // namespace ledgerflow::sinks

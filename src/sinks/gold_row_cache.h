@@ -6,6 +6,7 @@
 //
 // Owned by one gold builder (DatacoGold, FinanceGold, FinanceAlertsGold) on the WarehouseWriter
 // thread.
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -32,10 +33,20 @@ class GoldRowCache {
                          const std::string& scope = "");
   // changed_rows() appended to `txn` as one step (none when nothing changed).
   void add_changed(TableRows full, WarehouseTxn* txn, Missing missing = Missing::kKeep);
+  // A version of the source the rows are built from (FinanceLedger::applied_events, say): true
+  // when it differs from the version behind the committed rows, so a builder can skip walking
+  // an idle source. Remembered as pending, like the rows.
+  bool source_moved(uint64_t version) {
+    pending_source_ = version;
+    return pending_source_ != committed_source_;
+  }
   // The transaction with the pending rows committed.
   void commit();
   // Forget everything (a new session may face another database).
-  void reset() { tables_.clear(); }
+  void reset() {
+    tables_.clear();
+    committed_source_ = kNoSource;
+  }
 
   // A SQL literal for a key value: the integer, or the text quoted (quotes doubled). A NUL
   // character, which a statement cannot carry, becomes U+FFFD as PostgreSQL stores it.
@@ -52,6 +63,9 @@ class GoldRowCache {
   };
 
   std::map<std::string, TableCache> tables_;  // by table name
+  static constexpr uint64_t kNoSource = UINT64_MAX;
+  uint64_t committed_source_ = kNoSource;
+  uint64_t pending_source_ = kNoSource;
 };
 
 }  // namespace ledgerflow::sinks

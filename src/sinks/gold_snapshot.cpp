@@ -45,8 +45,9 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
     return finance_.build(ledger, txn) || alerts;
   });
   const bool reorder = reorder_.build(*engine_, !changes.inventory.empty(), txn);
+  const bool working_capital = working_capital_.build(*engine_, !changes.inventory.empty(), txn);
   if (changes.inventory.empty() && changes.window_starts.empty()) {
-    return dataco || finance || reorder;
+    return dataco || finance || reorder || working_capital;
   }
   add_inventory(changes.inventory, txn);
   add_windows(changes.window_starts, txn);

@@ -17,6 +17,7 @@
 #include "sinks/finance_gold.h"
 #include "sinks/reorder_gold.h"
 #include "sinks/warehouse_backend.h"
+#include "sinks/working_capital_gold.h"
 
 namespace ledgerflow::sinks {
 
@@ -33,6 +34,7 @@ class GoldSnapshot {
     alerts_.commit();
     finance_.commit();
     reorder_.commit();
+    working_capital_.commit();
   }
   // Forget what was upserted (after a reconnect, the warehouse may have been replaced).
   void reset() {
@@ -41,6 +43,7 @@ class GoldSnapshot {
     alerts_.reset();
     finance_.reset();
     reorder_.reset();
+    working_capital_.reset();
   }
 
  private:
@@ -55,6 +58,7 @@ class GoldSnapshot {
   FinanceAlertsGold alerts_;
   FinanceGold finance_;
   ReorderGold reorder_;
+  WorkingCapitalGold working_capital_;
 };
 
 }  // namespace ledgerflow::sinks

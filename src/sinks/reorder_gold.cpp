@@ -24,7 +24,9 @@ const TableSpec kParameters{"reorder_parameters",
                             1,
                             OnConflict::kUpdate};
 
-int64_t scaled(double v, double unit) { return std::llround(v * unit); }
+int64_t scaled(double v, double unit) {
+  return std::llround(v * unit);
+}
 
 // The [reorder] config the view derives with, in fixed point: z to 1e-9, rates to the ppm and
 // the lead time to the thousandth of a day.
@@ -44,7 +46,8 @@ bool ReorderGold::build(const Engine& engine, bool inventory_changed, WarehouseT
   const int64_t as_of = p.max_event_time_ms == WatermarkTracker::kNone
                             ? INT64_MIN
                             : floor_div(p.max_event_time_ms, kMsPerDay);
-  pending_ = {as_of, engine.read_finance([](const FinanceLedger& l) { return l.applied_events(); })};
+  pending_ = {as_of,
+              engine.read_finance([](const FinanceLedger& l) { return l.applied_events(); })};
   if (!inventory_changed && pending_ == committed_) return false;
   const size_t steps_before = txn->steps.size();
   const ReorderConfig& c = engine.config().reorder;

@@ -61,6 +61,8 @@ const std::vector<GoldMart>& gold_marts() {
                                                {"finance_receivables_aging", 1},
                                                {"finance_payment_delays", 1},
                                                {"finance_cash_required", 1},
+                                               {"finance_early_payments", 1},
+                                               {"finance_working_capital", 1},
                                                {"reorder_demand", 2}};
   return kMarts;
 }

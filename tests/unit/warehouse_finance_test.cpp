@@ -5,6 +5,7 @@
 // delay, cash required) equals its SQL over silver (`verify`) and the ledger's own figures.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -183,6 +184,29 @@ std::vector<std::string> finance_book(uint64_t seed) {
   return lines;
 }
 
+// Documents of the books worked out by hand: supplier S1's invoices and their payments.
+Money money(const char* text) {
+  return *Money::parse(text);
+}
+finance::Invoice hand_invoice(const char* id, const char* amount, int64_t day, const char* terms) {
+  return finance::Invoice{.id = id,
+                          .supplier_id = "S1",
+                          .number = std::string("N-") + id,
+                          .amount = money(amount),
+                          .issue_day = day,
+                          .currency = "EUR",
+                          .terms_text = terms};
+}
+finance::Payment hand_payment(const char* id, const char* invoice_id, const char* amount,
+                              int64_t day) {
+  return finance::Payment{.id = id,
+                          .invoice_id = invoice_id,
+                          .amount = money(amount),
+                          .paid_day = day,
+                          .bank_account_fingerprint = "fp1",
+                          .method = "transfer"};
+}
+
 class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
  protected:
   // Submits lines [from, to) as one HTTP-like batch; the model sees them in log order.
@@ -254,6 +278,16 @@ class WarehouseFinanceTest : public ledgerflow::testing::WarehouseFixture {
     ASSERT_GT(lines.size(), 1500u);
     ASSERT_TRUE(engine.start());
     load_book(engine, lines);
+    engine.stop();
+    writer_->stop();
+  }
+
+  // One writer session over the whole of `lines`, then both stop (gold holds its final upsert).
+  void load_all(Engine& engine, const std::vector<std::string>& lines) {
+    ASSERT_TRUE(engine.start());
+    writer_ = std::make_unique<WarehouseWriter>(&engine, writer_options());
+    writer_->start();
+    submit(engine, lines, 0, lines.size());
     engine.stop();
     writer_->stop();
   }
@@ -432,6 +466,51 @@ TEST(GoldRowCache, UpsertsChangedRowsAndDeletesKeysThatWent) {
   EXPECT_EQ(GoldRowCache::literal(std::string("x\0y", 3)), "'x\xEF\xBF\xBDy'");
 }
 
+// The ledger's early-payment opportunities as of its clock, as the /api/v1/early-payments
+// rows carry them (returns in ppm, rounded to nearest), by invoice id: what the gold columns
+// other than the fractions and the rank must hold.
+constexpr const char* kEarlyPaymentColumns =
+    "SELECT invoice_id, supplier_id, as_of_day, amount_micros, discount_micros, pay_now_micros, "
+    "discount_deadline_day, due_day, days_gained, simple_return_ppm, compound_return_ppm FROM "
+    "finance_early_payments ORDER BY invoice_id";
+std::vector<std::string> ledger_early_payments(const FinanceLedger& l) {
+  const int64_t as_of = l.latest_day().value();
+  const Money budget = l.config().early_payment_budget;
+  std::map<std::string, std::string> by_id;
+  for (const auto& o : l.early_payments(as_of, budget, l.config().hurdle_rate).opportunities) {
+    by_id[o.invoice_id] = fmt::format(
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.invoice_id, o.supplier_id, as_of, o.amount.micros(),
+        o.discount.micros(), o.pay_now.micros(), o.discount_deadline_day, o.due_day, o.days_gained,
+        std::llround(o.simple_annual_return * 1e6), std::llround(o.compound_annual_return * 1e6));
+  }
+  std::vector<std::string> out;
+  for (auto& [id, line] : by_id) out.push_back(std::move(line));
+  return out;
+}
+
+// After one gold cell is changed by one micro-unit, verify names that mart, key and column, and
+// only that difference.
+void expect_corruption_named(WarehouseBackend& db, const WarehouseTarget& target,
+                             const std::string& mart, const std::string& key_column,
+                             const std::string& key, const std::string& column) {
+  auto writer_db = open_warehouse(target, BackendMode::kWriter);
+  ASSERT_TRUE(writer_db);
+  ASSERT_TRUE((*writer_db)
+                  ->exec(fmt::format("UPDATE {0} SET {1} = {1} + 1 WHERE {2} = '{3}'", mart, column,
+                                     key_column, key)));
+  Result<VerifyReport> report = verify_gold(db);
+  ASSERT_TRUE(report);
+  EXPECT_FALSE(report->equal());
+  for (const MartCheck& m : report->marts) {
+    if (m.mart != mart) continue;
+    ASSERT_EQ(m.differences_total, 1u);
+    EXPECT_EQ(
+        m.differences[0].rfind(fmt::format("{} {}={}: {} gold ", mart, key_column, key, column), 0),
+        0u)
+        << m.differences[0];
+  }
+}
+
 // Finance gold, as the engine upserted it, equals the sql/gold/finance_*.sql over silver
 // (verify) and the ledger's own reads as of its clock, with duplicate payments, payments dated
 // before their invoice, a payment logged before its invoice and one whose invoice never comes.
@@ -482,8 +561,9 @@ TEST_P(WarehouseFinanceTest, FinanceGoldEqualsItsSqlOverSilverAndTheLedger) {
   }
 
   // The ledger's figures, computed here from its reads.
-  std::vector<std::string> aging, receivables, delays, cash;
+  std::vector<std::string> aging, receivables, delays, cash, early;
   engine.read_finance([&](const FinanceLedger& l) {
+    early = ledger_early_payments(l);
     const int64_t as_of = l.latest_day().value();
     auto lines = [&](const finance::AgingReport& report, std::vector<std::string>* out) {
       for (const auto& [id, b] : report.by_counterparty) {
@@ -528,25 +608,154 @@ TEST_P(WarehouseFinanceTest, FinanceGoldEqualsItsSqlOverSilverAndTheLedger) {
   EXPECT_NE(one(*db, "SELECT SUM(ordered_not_invoiced_micros) FROM finance_cash_required"), "0");
   EXPECT_NE(one(*db, "SELECT MAX(p90_delay_days) FROM finance_payment_delays"), "0");
 
+  EXPECT_EQ(rows_of(*db, kEarlyPaymentColumns), early);
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM finance_early_payments WHERE return_rank = 1") == "0",
+            early.empty());
+
   // A corrupted gold row is caught, by mart, key and column.
-  auto writer_db = open_warehouse(target_, BackendMode::kWriter);
-  ASSERT_TRUE(writer_db);
-  const std::string first = one(*db, "SELECT MIN(supplier_id) FROM finance_cash_required");
-  ASSERT_TRUE((*writer_db)
-                  ->exec("UPDATE finance_cash_required SET overdue_micros = overdue_micros + 1 "
-                         "WHERE supplier_id = '" +
-                         first + "'"));
-  report = verify_gold(*db);
-  ASSERT_TRUE(report);
-  EXPECT_FALSE(report->equal());
-  for (const MartCheck& m : report->marts) {
-    if (m.mart != "finance_cash_required") continue;
-    ASSERT_EQ(m.differences_total, 1u);
-    EXPECT_EQ(m.differences[0].rfind(
-                  "finance_cash_required supplier_id=" + first + ": overdue_micros gold ", 0),
-              0u)
-        << m.differences[0];
+  expect_corruption_named(*db, target_, "finance_cash_required", "supplier_id",
+                          one(*db, "SELECT MIN(supplier_id) FROM finance_cash_required"),
+                          "overdue_micros");
+}
+
+// Early-payment gold on a book worked out by hand (clock D+5; terms 2/10 net 30 unless said):
+//   I1 (D) 1,000.00: discount 20.00, pay 980.00, deadline D+10, due D+30, 20 days gained;
+//      simple 0.02 / 0.98 x 365 / 20 = 37.24 % (7,300,000 / 19,600,000), compound
+//      (1 / 0.98) ^ 18.25 - 1 = 44.59 %.
+//   I4 (D) 1,000.00: the same, so the same rank (1).
+//   I3 (D+1) 500.00, 100.00 paid on D+3: 400.00 open, discount 8.00; same return, smaller
+//      discount: rank 3.
+//   I2 (D+2) 1,500.00 "1/15 net 45": discount 15.00, 30 days gained, simple 0.01 / 0.99 x
+//      365 / 30 = 12.29 % (3,650,000 / 29,700,000), compound (1 / 0.99) ^ (365 / 30) - 1 =
+//      13.01 %: rank 4.
+//   I5 (D-20) 2/10 net 30: deadline D-10 has passed. I6 (D+5) "net 30": no discount.
+//   I7 (D) 2/10 net 30, paid 980.00 on D+4: settled inside the window, nothing open.
+TEST_P(WarehouseFinanceTest, EarlyPaymentGoldByHand) {
+  constexpr int64_t D = 20'454;  // 2026-01-01
+  finance::Supplier s{.id = "S1",
+                      .name = "Acme",
+                      .bank_account_fingerprint = "fp1",
+                      .terms_text = "2/10 net 30",
+                      .changed_day = D - 30};
+  std::vector<std::string> lines;
+  for (const FinanceEvent& e : std::vector<FinanceEvent>{
+           s, hand_invoice("I1", "1000.00", D, "2/10 net 30"),
+           hand_invoice("I4", "1000.00", D, "2/10 net 30"),
+           hand_invoice("I3", "500.00", D + 1, "2/10 net 30"),
+           hand_invoice("I2", "1500.00", D + 2, "1/15 net 45"),
+           hand_invoice("I5", "700.00", D - 20, "2/10 net 30"),
+           hand_invoice("I6", "300.00", D + 5, "net 30"),
+           hand_invoice("I7", "1000.00", D, "2/10 net 30"),
+           hand_payment("Y3", "I3", "100.00", D + 3), hand_payment("Y7", "I7", "980.00", D + 4)}) {
+    lines.push_back(finance_event_json(e));
   }
+  Engine engine(engine_config());
+  ASSERT_NO_FATAL_FAILURE(load_all(engine, lines));
+  auto db = reader();
+  ASSERT_TRUE(db);
+
+  auto row = [&](const char* id, int64_t amount, int64_t discount, int64_t issue, int64_t gained,
+                 int64_t ppm, int64_t num, int64_t den, int64_t simple, int64_t compound,
+                 int64_t rank) {
+    return fmt::format("{}|S1|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", id, D + 5, amount, discount,
+                       amount - discount, issue + (ppm == 20'000 ? 10 : 15),
+                       issue + (ppm == 20'000 ? 30 : 45), gained, ppm, num, den, simple, compound,
+                       rank);
+  };
+  EXPECT_EQ(rows_of(*db, "SELECT * FROM finance_early_payments ORDER BY invoice_id"),
+            (std::vector<std::string>{row("I1", 1'000'000'000, 20'000'000, D, 20, 20'000, 7'300'000,
+                                          19'600'000, 372'449, 445'853, 1),
+                                      row("I2", 1'500'000'000, 15'000'000, D + 2, 30, 10'000,
+                                          3'650'000, 29'700'000, 122'896, 130'069, 4),
+                                      row("I3", 400'000'000, 8'000'000, D + 1, 20, 20'000,
+                                          7'300'000, 19'600'000, 372'449, 445'853, 3),
+                                      row("I4", 1'000'000'000, 20'000'000, D, 20, 20'000, 7'300'000,
+                                          19'600'000, 372'449, 445'853, 1)}));
+  // The same figures as the ledger's API rows, and the same SQL over silver.
+  const std::vector<std::string> early =
+      engine.read_finance([](const FinanceLedger& l) { return ledger_early_payments(l); });
+  EXPECT_EQ(rows_of(*db, kEarlyPaymentColumns), early);
+  Result<VerifyReport> report = verify_gold(*db);
+  ASSERT_TRUE(report) << report.status().to_string();
+  EXPECT_TRUE(report->equal());
+  expect_corruption_named(*db, target_, "finance_early_payments", "invoice_id", "I3",
+                          "compound_return_ppm");
+}
+
+// Working-capital gold on a book worked out by hand, window D-24 .. D+5 (30 days, clock D+5),
+// with the generated sales (all on D, 2024-05-01, catalog products):
+//   receivables: C0 600.00 (D-40) open all 30 days; C1 3,000.00 (D-10) paid on D: open 10 days;
+//     C2 900.00 (D+5) open 1 day. Revenue 3,900.00 (C1 + C2); average (600 x 30 + 3,000 x 10 +
+//     900) / 30 = 1,630.00.
+//   payables: I1 1,000.00 "net 30" (D-20), 400.00 paid on D-5: 1,000.00 for 15 days, 600.00 for
+//     11; I2 2,000.00 "2/10 net 30" (D-2), 1,960.00 paid on D+3 (settled by the discount): open
+//     5 days. Purchases 3,000.00; average (15,000 + 6,600 + 10,000) / 30 = 1,053.333333.
+//   COGS: every sale's units x its cost price; inventory: received - sold, when above 0, at cost.
+TEST_P(WarehouseFinanceTest, WorkingCapitalGoldByHand) {
+  constexpr int64_t D = 19'844;  // 2024-05-01, the generated sales' day
+  auto receivable = [&](const char* id, const char* amount, int64_t day) {
+    return finance::CustomerInvoice{.id = id,
+                                    .customer_id = "C",
+                                    .amount = money(amount),
+                                    .currency = "EUR",
+                                    .issue_day = day,
+                                    .terms_text = "net 30"};
+  };
+  std::vector<std::string> lines = ledgerflow::testing::generated_lines(300, 5);
+  for (const FinanceEvent& e : std::vector<FinanceEvent>{
+           receivable("C0", "600.00", D - 40), receivable("C1", "3000.00", D - 10),
+           receivable("C2", "900.00", D + 5),
+           finance::CustomerPayment{.id = "CP1",
+           .invoice_id = "C1",
+           .amount = money("3000.00"),
+           .paid_day = D,
+           .method = "transfer"},
+           hand_invoice("I1", "1000.00", D - 20, "net 30"),
+           hand_invoice("I2", "2000.00", D - 2, "2/10 net 30"),
+           hand_payment("Y1", "I1", "400.00", D - 5), hand_payment("Y2", "I2", "1960.00", D + 3)}) {
+    lines.push_back(finance_event_json(e));
+  }
+  Engine engine(engine_config());
+  ASSERT_NO_FATAL_FAILURE(load_all(engine, lines));
+  auto db = reader();
+  ASSERT_TRUE(db);
+
+  int64_t cogs = 0, inventory = 0;
+  for (const InventoryRow& r : engine.inventory(std::nullopt, false)) {
+    cogs += r.cost_price.micros() * r.total_sold;
+    inventory += r.cost_price.micros() * std::max<int64_t>(r.unit_left(), 0);
+  }
+  EXPECT_GT(cogs, 0);
+  EXPECT_EQ(row(*db, "SELECT * FROM finance_working_capital"),
+            join({30, D + 5, 3'900'000'000, cogs, 3'000'000'000, 1'630'000'000, inventory,
+                  1'053'333'333}));
+  // The view's days are the API's (the same inputs, the same formulas).
+  finance::WorkingCapitalInputs in = engine.read_finance(
+      [](const FinanceLedger& l) { return l.working_capital_inputs(l.latest_day().value(), 30); });
+  in.cogs = Money::from_micros(cogs);
+  in.average_inventory = Money::from_micros(inventory);
+  in.dpo_basis = finance::DpoBasis::kPurchases;  // the API's default
+  const finance::WorkingCapitalDays api = finance::working_capital_days(in);
+  in.dpo_basis = finance::DpoBasis::kCogs;
+  const finance::WorkingCapitalDays api_cogs = finance::working_capital_days(in);
+  Result<QueryResult> days = db->query(
+      "SELECT dso, dio, dpo_purchases, ccc_purchases, dpo_cogs, ccc_cogs FROM "
+      "v_finance_working_capital",
+      QueryLimits{});
+  ASSERT_TRUE(days && days->rows.size() == 1);
+  const std::vector<double> expected = {*api.dso, *api.dio,      *api.dpo,
+                                        *api.ccc, *api_cogs.dpo, *api_cogs.ccc};
+  for (size_t c = 0; c < expected.size(); ++c) {
+    EXPECT_NEAR(std::stod(days->rows[0][c].value()), expected[c], 1e-9 * std::abs(expected[c]))
+        << days->columns[c];
+  }
+  EXPECT_NEAR(*api.dso, 1630.0 / 3900.0 * 30, 1e-12);
+  EXPECT_NEAR(*api.dpo, 1053.333333 / 3000.0 * 30, 1e-12);
+  Result<VerifyReport> report = verify_gold(*db);
+  ASSERT_TRUE(report) << report.status().to_string();
+  EXPECT_TRUE(report->equal());
+  expect_corruption_named(*db, target_, "finance_working_capital", "window_days", "30",
+                          "average_payables_micros");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WarehouseFinanceTest,

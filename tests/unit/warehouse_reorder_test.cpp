@@ -169,15 +169,16 @@ TEST_P(WarehouseReorderTest, ReorderGoldEqualsItsSqlOverSilverTheEventsAndTheApi
   const ReorderConfig c = engine.config().reorder;
   EXPECT_EQ(rows_of(*db, "SELECT * FROM reorder_demand ORDER BY store_id, prod_id"),
             expected_rows(c));
-  EXPECT_EQ(one(*db, "SELECT window_days || '|' || service_level_ppm || '|' || lead_time_mdays "
-                     "FROM reorder_parameters"),
+  EXPECT_EQ(one(*db,
+                "SELECT window_days || '|' || service_level_ppm || '|' || lead_time_mdays "
+                "FROM reorder_parameters"),
             fmt::format("{}|950000|7000", c.window_days));
 
   // The view's figures equal the API's report (reorder_report with the supplier lead times).
   const ProductLeadTimes lead_times = engine.product_lead_times();
   std::map<std::pair<int64_t, int64_t>, ReorderLine> api;
-  for (ReorderLine& l : reorder_report(engine.inventory(std::nullopt, false), c, kAsOf,
-                                       &lead_times)) {
+  for (ReorderLine& l :
+       reorder_report(engine.inventory(std::nullopt, false), c, kAsOf, &lead_times)) {
     api.emplace(std::make_pair(int64_t(l.store_id), l.prod_id), std::move(l));
   }
   Result<QueryResult> view = db->query(
@@ -209,9 +210,11 @@ TEST_P(WarehouseReorderTest, ReorderGoldEqualsItsSqlOverSilverTheEventsAndTheApi
   // A corrupted gold row is caught, by mart, key and column.
   auto writer_db = open_warehouse(target_, BackendMode::kWriter);
   ASSERT_TRUE(writer_db);
-  ASSERT_TRUE((*writer_db)->exec(
-      "UPDATE reorder_demand SET units_squared = units_squared + 1 WHERE store_id = 2 AND "
-      "prod_id = 3"));
+  ASSERT_TRUE(
+      (*writer_db)
+          ->exec(
+              "UPDATE reorder_demand SET units_squared = units_squared + 1 WHERE store_id = 2 AND "
+              "prod_id = 3"));
   report = verify_gold(*db);
   ASSERT_TRUE(report);
   for (const MartCheck& m : report->marts) {
