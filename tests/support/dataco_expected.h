@@ -53,12 +53,16 @@ inline std::string micros(const nlohmann::json& v) {
   return std::to_string(std::llround(v.get<double>() * 1e6));
 }
 
-inline nlohmann::json get_mart(int port, const std::string& path) {
+inline nlohmann::json get_api_json(int port, const std::string& path) {
   httplib::Client c("127.0.0.1", port);
   c.set_read_timeout(30, 0);
-  auto res = c.Get(("/api/v1/marts/" + path).c_str());
+  auto res = c.Get(path.c_str());
   if (!res || res->status != 200) return nlohmann::json();
   return nlohmann::json::parse(res->body);
+}
+
+inline nlohmann::json get_mart(int port, const std::string& path) {
+  return get_api_json(port, "/api/v1/marts/" + path);
 }
 
 // The engine's marts as the same lines as expected_marts.sql (aging as of 2017-06-30).
@@ -112,6 +116,15 @@ inline std::vector<std::string> dataco_mart_lines(int port) {
   }
   line({"X", "after_as_of", micros(ov["after_as_of"]["order_value"]),
         s(ov["after_as_of"]["lines"])});
+  json ar = get_api_json(port, "/api/v1/finance/aging?side=receivables&dataco_as_of=2017-06-30");
+  const json& buckets = ar["buckets"];
+  for (const json& c : ar["dataco"]["by_counterparty"]) {
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      if (c["count"][b] != 0) {
+        line({"AR", s(c["id"]), s(buckets[b]), micros(c["amount"][b]), s(c["count"][b])});
+      }
+    }
+  }
   return split_sorted_lines(out);
 }
 
