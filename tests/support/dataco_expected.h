@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,20 @@ inline std::vector<std::string> dataco_expected_lines() {
     ::pclose(p);
   }
   return split_sorted_lines(out);
+}
+
+// Customers the SQL finds with at least `min_fraud_orders` SUSPECTED_FRAUD orders ('U' lines:
+// customer, orders, total, average, fraud orders).
+inline std::set<std::string> dataco_expected_fraud_customers(int64_t min_fraud_orders) {
+  std::set<std::string> out;
+  for (const std::string& line : dataco_expected_lines()) {
+    if (line.rfind("U|", 0) != 0) continue;
+    const size_t id_end = line.find('|', 2);
+    if (std::stoll(line.substr(line.rfind('|') + 1)) >= min_fraud_orders) {
+      out.insert(line.substr(2, id_end - 2));
+    }
+  }
+  return out;
 }
 
 // Money arrives as an exact decimal JSON number; the fixture's figures are far below 2^53
