@@ -185,8 +185,8 @@ class DatacoMarts {
       payment_types_, order_statuses_;
   std::vector<uint8_t> status_fulfilled_;  // by order_statuses_ id: COMPLETE or CLOSED
   Lines lines_;
-  std::unordered_map<int64_t, OrderAgg> orders_;                       // by Order Id
-  std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;  // sorted, distinct
+  std::unordered_map<int64_t, OrderAgg> orders_;                        // by Order Id
+  std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;   // sorted, distinct
   std::unordered_map<int64_t, std::map<int64_t, DayAgg>> receivables_;  // customer -> day
 };
 

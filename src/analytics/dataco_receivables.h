@@ -19,7 +19,7 @@ struct DatacoReceivablesAging {
 };
 
 // `as_of_day` INT64_MIN: the day of the newest order date (as the order-value aging mart).
-Result<DatacoReceivablesAging> age_dataco_receivables(const DatacoReceivables& r,
-                                                      int64_t as_of_day, int64_t terms_days);
+Result<DatacoReceivablesAging> age_dataco_receivables(const DatacoReceivables& r, int64_t as_of_day,
+                                                      int64_t terms_days);
 
 }  // namespace ledgerflow

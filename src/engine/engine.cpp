@@ -105,9 +105,10 @@ Status Engine::recover() {
     loaded.data.reset();
   }
   if (loaded.data && lacks_dataco_receivables(*loaded.data)) {
-    spdlog::warn("checkpoint version {} predates the DataCo receivables: rebuilding state from "
-                 "the whole log",
-                 loaded.data->version);
+    spdlog::warn(
+        "checkpoint version {} predates the DataCo receivables: rebuilding state from "
+        "the whole log",
+        loaded.data->version);
     loaded.data.reset();
   }
   if (loaded.data && loaded.data->next_offset > log_.next_offset()) {

@@ -24,8 +24,7 @@ int aging_bucket_of(int64_t days_past_due) {
 namespace {
 
 bool add_to(AgingBuckets& b, int bucket, const OpenItem& item) {
-  if (!Money::checked_add(b.amount[size_t(bucket)], item.open_amount,
-                          &b.amount[size_t(bucket)]) ||
+  if (!Money::checked_add(b.amount[size_t(bucket)], item.open_amount, &b.amount[size_t(bucket)]) ||
       !Money::checked_add(b.total, item.open_amount, &b.total)) {
     return false;
   }

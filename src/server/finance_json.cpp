@@ -150,9 +150,7 @@ std::string aging_json(const FinanceLedger& l, const FinanceQuery& q,
   for (int b = 0; b < kAgingBuckets; ++b) w.value(aging_bucket_label(b));
   w.end_array();
   // Customers carry no name in the events: their id stands in.
-  write_aging(w, r, [&](const std::string& id) {
-    return receivables ? id : l.supplier_name(id);
-  });
+  write_aging(w, r, [&](const std::string& id) { return receivables ? id : l.supplier_name(id); });
   if (dataco != nullptr) write_dataco_aging(w, *dataco);
   w.end_object();
   return w.take();

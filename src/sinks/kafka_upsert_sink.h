@@ -90,8 +90,8 @@ class KafkaUpsertSink {
   std::map<uint64_t, bool> reorder_now_;     // recommendation said "reorder now" at the last pass
   std::set<uint64_t> dirty_;                 // keys to (re)publish
   std::vector<std::pair<std::string, std::string>> alert_retry_;  // key, value
-  uint64_t finance_seq_ = 0;  // finance alerts up to this seq were produced
-  int64_t dataco_lines_ = -1;  // order lines behind dataco_alerted_
+  uint64_t finance_seq_ = 0;              // finance alerts up to this seq were produced
+  int64_t dataco_lines_ = -1;             // order lines behind dataco_alerted_
   std::set<std::string> dataco_alerted_;  // DataCo patterns holding at the last look, by key
 
   std::atomic<uint64_t> produced_{0}, delivered_{0}, failed_{0}, retried_{0};

@@ -85,8 +85,8 @@ Status migrate(WarehouseBackend& db) {
   for (const auto& f : embedded_sql()) {
     if (f.path.substr(0, kMigrationDir.size()) != kMigrationDir) continue;
     int number = migration_number(f.path);
-    Result<int64_t> applied = db.query_int(
-        fmt::format("SELECT COUNT(*) FROM schema_version WHERE version = {}", number));
+    Result<int64_t> applied =
+        db.query_int(fmt::format("SELECT COUNT(*) FROM schema_version WHERE version = {}", number));
     if (!applied) return applied.status();
     if (*applied > 0) continue;
     std::string script = fmt::format(

@@ -382,8 +382,8 @@ namespace {
 
 // A PENDING_PAYMENT line (unless `status` says otherwise) of `customer` ordered on `date`.
 Event receivable_line(int item, int customer, const std::string& date, const std::string& total,
-                      const std::string& type = "DEBIT", const std::string& status =
-                                                             "PENDING_PAYMENT") {
+                      const std::string& type = "DEBIT",
+                      const std::string& status = "PENDING_PAYMENT") {
   Event e;
   Status s = parse(row({{DatacoColumn::kOrderItemId, std::to_string(item)},
                         {DatacoColumn::kOrderId, std::to_string(100 + item)},

@@ -178,8 +178,9 @@ TEST_P(WarehouseTest, DatacoLinesLoadOnceAndGoldEqualsSqlOverTheRawCsvAndOverSil
   for (const LedgerAlert& a : dataco_fraud_alerts(engine.dataco_summary(), DatacoFraudParams{})) {
     want.insert(a.alert.rule_id + "|" + a.subject + "|" + a.alert.message + "|1");
   }
-  Result<QueryResult> rows = db->query(
-      "SELECT rule_id, subject, message, standing FROM finance_alerts WHERE seq < 0", QueryLimits{});
+  Result<QueryResult> rows =
+      db->query("SELECT rule_id, subject, message, standing FROM finance_alerts WHERE seq < 0",
+                QueryLimits{});
   ASSERT_TRUE(rows) << rows.status().to_string();
   std::set<std::string> got_customers;
   for (const auto& r : rows->rows) {
