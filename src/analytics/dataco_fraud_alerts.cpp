@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/checksum.h"
 #include "core/event_time.h"
 
 namespace ledgerflow {
@@ -81,6 +82,14 @@ std::vector<LedgerAlert> dataco_fraud_alerts(const DatacoSummary& s, const Datac
         day));
   }
   return out;
+}
+
+std::string dataco_alert_key(const LedgerAlert& a) {
+  return "dataco-" + a.alert.rule_id + "-" + a.subject;
+}
+
+int64_t dataco_alert_seq(const LedgerAlert& a) {
+  return -1 - int64_t(hash64(dataco_alert_key(a)) >> 1);
 }
 
 }  // namespace ledgerflow

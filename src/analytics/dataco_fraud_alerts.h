@@ -8,8 +8,11 @@
 //   dataco_fraud_customer (warning; critical from critical_share): a customer with at least
 //     min_customer_fraud_orders suspected-fraud orders.
 // Derived from the merged marts at read time, so they carry no sequence number (seq 0) and
-// follow the data as it streams in. Pure function; any thread.
+// follow the data as it streams in; the Kafka sink produces them when they appear and the
+// warehouse mirrors them into finance_alerts, both under the identity below. Pure functions;
+// any thread.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "analytics/dataco_marts.h"
@@ -29,5 +32,12 @@ struct DatacoFraudParams {
 // Groups first (payment types, then markets, by name), then customers (most suspected-fraud
 // orders first, then customer id).
 std::vector<LedgerAlert> dataco_fraud_alerts(const DatacoSummary& s, const DatacoFraudParams& p);
+
+// A pattern's identity outside the API (docs/KAFKA.md, docs/WAREHOUSE.md): its rule and subject,
+// which stay the same while the pattern holds. The Kafka key is "dataco-<rule_id>-<subject>"
+// (the ledger's are "finance-<seq>"); the warehouse's finance_alerts seq is negative, from a
+// 63-bit hash of that key, where the ledger's seqs count up from 1, so the two never collide.
+std::string dataco_alert_key(const LedgerAlert& a);
+int64_t dataco_alert_seq(const LedgerAlert& a);
 
 }  // namespace ledgerflow

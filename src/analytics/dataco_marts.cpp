@@ -17,6 +17,10 @@ bool is_fulfilled(const std::string& status) {
   return status == "COMPLETE" || status == "CLOSED";
 }
 
+bool is_receivable(const std::string& status) {
+  return status == "PENDING_PAYMENT";
+}
+
 // Grows a by-id vector so that `id` is an index.
 template <typename T>
 T& at_id(std::vector<T>& v, uint32_t id) {
@@ -209,6 +213,44 @@ void DatacoMarts::apply(const OrderLine& l) {
   std::vector<int32_t>& months = customer_months_[l.customer_id];
   auto it = std::lower_bound(months.begin(), months.end(), month);
   if (it == months.end() || *it != month) months.insert(it, month);
+  if (is_receivable(l.order_status)) {
+    add(receivables_[l.customer_id][floor_div(l.order_time_ms, kMsPerDay)],
+        DayAgg{l.item_total, 1});
+  }
+}
+
+void DatacoReceivables::merge(const DatacoReceivables& o) {
+  for (const auto& [customer, days] : o.by_customer) merge_map(by_customer[customer], days);
+  max_order_time_ms = std::max(max_order_time_ms, o.max_order_time_ms);
+}
+
+void DatacoMarts::add_receivables_to(DatacoReceivables* out) const {
+  for (const auto& [customer, days] : receivables_) merge_map(out->by_customer[customer], days);
+  out->max_order_time_ms = std::max(out->max_order_time_ms, lines_.max_order_time_ms);
+}
+
+// Layout (little-endian): u64 customer count, then per customer: i64 customer id, u64 day
+// count, then per day: i64 order day (days since 1970-01-01), i64 open amount in micro-units,
+// i64 lines. Customers ascending (deterministic bytes), days ascending.
+void DatacoMarts::serialize_receivables(ByteWriter& w) const {
+  std::map<int64_t, const std::map<int64_t, DayAgg>*> sorted;
+  for (const auto& [customer, days] : receivables_) sorted.emplace(customer, &days);
+  w.u64(sorted.size());
+  for (const auto& [customer, days] : sorted) {
+    w.i64(customer);
+    put_map(w, *days);
+  }
+}
+
+bool DatacoMarts::deserialize_receivables(ByteReader& r) {
+  receivables_.clear();
+  uint64_t n;
+  if (!r.u64(&n) || n > r.remaining()) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t customer;
+    if (!r.i64(&customer) || !get_map(r, &receivables_[customer])) return false;
+  }
+  return true;
 }
 
 // A by-id entry with no lines was never applied (an id can be taken by another map first):
@@ -258,6 +300,7 @@ void DatacoMarts::summarize(DatacoSummary* out) const {
   add_lines_to(&out->lines);
   summarize_orders(out);
   summarize_retention(out);
+  add_receivables_to(&out->receivables);
 }
 
 void DatacoMarts::summarize_orders(DatacoSummary* out) const {

@@ -84,6 +84,15 @@ struct LineAggregates {
   void merge(const LineAggregates& o);
 };
 
+// Open DataCo receivables (docs/FINANCE_API.md "DataCo receivables"): the Order Item Total of
+// every line whose Order Status is PENDING_PAYMENT, by customer and order day, whatever its Type
+// (the status alone says the customer has not paid; the data holds pending CASH lines too).
+struct DatacoReceivables {
+  std::map<int64_t, std::map<int64_t, DayAgg>> by_customer;  // customer -> order day -> open
+  int64_t max_order_time_ms = INT64_MIN;  // newest order date of any line: the default as-of
+  void merge(const DatacoReceivables& o);
+};
+
 // Everything the marts show, merged over shards (built by the reader).
 struct DatacoSummary {
   LineAggregates lines;
@@ -92,6 +101,7 @@ struct DatacoSummary {
   std::map<std::string, FraudAgg> fraud_by_market;
   std::map<int32_t, int64_t> orders_by_month;
   std::map<int32_t, RetentionAgg> retention;  // by month index
+  DatacoReceivables receivables;
 };
 
 // Month index of a time (year * 12 + month - 1, UTC) and back ("2018-01").
@@ -117,12 +127,18 @@ class DatacoMarts {
   void apply(const OrderLine& line);
   // Adds this shard's figures into *out.
   void summarize(DatacoSummary* out) const;
+  // Adds this shard's open receivables into *out: a cheap read (no walk over orders).
+  void add_receivables_to(DatacoReceivables* out) const;
   // Lines applied: every line changes the marts, so an equal count means equal marts (a cheap
   // test before a summary).
   int64_t line_count() const { return lines_.lines; }
 
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r);
+  // The open receivables, a separate section (checkpoint version 4 appends it to the shard
+  // state, so the bytes of serialize() stay what versions 2 and 3 wrote).
+  void serialize_receivables(ByteWriter& w) const;
+  bool deserialize_receivables(ByteReader& r);
 
  private:
   // Order-level attributes come from the order's line with the smallest Order Item Id, so they
@@ -169,8 +185,9 @@ class DatacoMarts {
       payment_types_, order_statuses_;
   std::vector<uint8_t> status_fulfilled_;  // by order_statuses_ id: COMPLETE or CLOSED
   Lines lines_;
-  std::unordered_map<int64_t, OrderAgg> orders_;                       // by Order Id
-  std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;  // sorted, distinct
+  std::unordered_map<int64_t, OrderAgg> orders_;                        // by Order Id
+  std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;   // sorted, distinct
+  std::unordered_map<int64_t, std::map<int64_t, DayAgg>> receivables_;  // customer -> day
 };
 
 }  // namespace ledgerflow

@@ -3,9 +3,9 @@
 // the log records below `next_offset`. Written atomically (temp file, fsync, rename, fsync of
 // the directory); the newest few are kept; a damaged one is skipped for the next older.
 //
-// File "checkpoint-<next_offset, 20 digits>.ckpt", format version 3, little-endian:
+// File "checkpoint-<next_offset, 20 digits>.ckpt", format version 4, little-endian:
 //   0   8  magic "LFCKPT01"
-//   8   4  u32 format version (3; versions 1 and 2 are still loaded)
+//   8   4  u32 format version (4; versions 1 to 3 are still loaded)
 //   12  4  u32 shard count
 //   16  8  u64 next offset (records below it are reflected)
 //   24  8  i64 created at, ms since the Unix epoch
@@ -19,7 +19,11 @@
 // ledger (FinanceLedger::serialize: the finance events it applied) and the daily demand per
 // inventory row (InventoryState::serialize_demand) the same way; a version 2 shard state loads
 // with an empty ledger, exact for the same reason, and no demand history (reorder reads then
-// start from the sales after the upgrade).
+// start from the sales after the upgrade). Version 4 appends the open DataCo receivables
+// (DatacoMarts::serialize_receivables, byte layout there); a version 3 shard state loads with
+// none, and since they cannot be rebuilt from the other marts (those keep no order day per
+// customer), Engine::recover ignores a version 3 checkpoint whose shards hold order lines and
+// rebuilds every shard from the whole log (which is never truncated) - once, at the upgrade.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,7 +33,7 @@
 
 namespace ledgerflow {
 
-inline constexpr uint32_t kCheckpointVersion = 3;
+inline constexpr uint32_t kCheckpointVersion = 4;
 
 struct CheckpointData {
   uint32_t version = kCheckpointVersion;  // of the file it was read from

@@ -160,6 +160,8 @@ class Engine {
   DatacoSummary dataco_summary() const;
   // Order lines applied over all shards (cheap; dataco_summary() walks every order).
   int64_t dataco_line_count() const;
+  // The open DataCo receivables over all shards (cheap: no walk over orders).
+  DatacoReceivables dataco_receivables() const;
   // Runs f(const FinanceLedger&) under the finance shard's lock and returns its result.
   template <typename F>
   auto read_finance(F&& f) const {
@@ -213,6 +215,12 @@ class Engine {
   };
 
   Status recover();
+  // A version 3 checkpoint whose shards hold DataCo order lines lacks their open receivables
+  // (checkpoint.h): such a checkpoint is passed over for a rebuild from the whole log.
+  bool lacks_dataco_receivables(const CheckpointData& data) const;
+  // `add(marts, &out)` for each shard's DataCo marts in turn, under that shard's lock.
+  template <typename Out, typename Add>
+  Out merge_dataco(Add add) const;
   void writer_loop();
   void checkpoint_loop();
   // Routes records (offsets assigned, in log order) to the router state and shards. `live`

@@ -317,6 +317,8 @@ Status load_config_file(const std::string& path, EngineConfig* c) {
       double_setter(&df.critical_share, 0, 1, "finance.dataco.critical_share");
   setters["finance.dataco.max_customer_alerts"] =
       int_setter(&df.max_customer_alerts, 0, 1'000'000, "finance.dataco.max_customer_alerts");
+  setters["finance.dataco.receivable_terms_days"] =
+      int_setter(&c->dataco_receivable_terms_days, 0, 3650, "finance.dataco.receivable_terms_days");
   setters["reorder.window_days"] =
       int_setter(&c->reorder.window_days, 1, DailyDemand::kDays, "reorder.window_days");
   setters["reorder.service_level"] =

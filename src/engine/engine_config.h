@@ -92,6 +92,9 @@ struct EngineConfig {
   ReorderConfig reorder;
   // DataCo suspected-fraud patterns among the alerts: [finance.dataco].
   DatacoFraudParams dataco_fraud;
+  // DataCo PENDING_PAYMENT lines are receivables due this many days after the order date: 30,
+  // net 30 being the most common trade-credit term (DataCo states none).
+  int64_t dataco_receivable_terms_days = 30;
 
   // HTTP
   std::string http_bind = "127.0.0.1";

@@ -92,6 +92,7 @@ void ShardState::serialize(ByteWriter& w) const {
   dataco_.serialize(w);
   finance_.serialize(w);
   inventory_.serialize_demand(w);
+  dataco_.serialize_receivables(w);
 }
 
 bool ShardState::deserialize(ByteReader& r, uint32_t version) {
@@ -128,7 +129,9 @@ bool ShardState::deserialize(ByteReader& r, uint32_t version) {
   if (version < 2) return true;
   if (!dataco_.deserialize(r)) return false;
   if (version < 3) return true;
-  return finance_.deserialize(r) && inventory_.deserialize_demand(r);
+  if (!finance_.deserialize(r) || !inventory_.deserialize_demand(r)) return false;
+  if (version < 4) return true;
+  return dataco_.deserialize_receivables(r);
 }
 
 }  // namespace ledgerflow

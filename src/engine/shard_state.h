@@ -76,7 +76,9 @@ class ShardState {
 
   // `version` is the checkpoint format version the bytes come from (checkpoint.h): version 1
   // predates order lines, so its shards have empty DataCo marts; version 2 predates finance
-  // events, so its shards have an empty finance ledger.
+  // events, so its shards have an empty finance ledger; version 3 predates the DataCo
+  // receivables, so its shards have none (Engine::recover then rebuilds from the whole log when
+  // the checkpoint holds order lines).
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r, uint32_t version);
 

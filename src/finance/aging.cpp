@@ -23,12 +23,12 @@ int aging_bucket_of(int64_t days_past_due) {
 
 namespace {
 
-bool add_to(AgingBuckets& b, int bucket, Money amount) {
-  if (!Money::checked_add(b.amount[size_t(bucket)], amount, &b.amount[size_t(bucket)]) ||
-      !Money::checked_add(b.total, amount, &b.total)) {
+bool add_to(AgingBuckets& b, int bucket, const OpenItem& item) {
+  if (!Money::checked_add(b.amount[size_t(bucket)], item.open_amount, &b.amount[size_t(bucket)]) ||
+      !Money::checked_add(b.total, item.open_amount, &b.total)) {
     return false;
   }
-  ++b.count[size_t(bucket)];
+  b.count[size_t(bucket)] += item.count;
   return true;
 }
 
@@ -38,8 +38,8 @@ Result<AgingReport> age_open_items(const std::vector<OpenItem>& items, int64_t a
   AgingReport report;
   for (const OpenItem& item : items) {
     int bucket = aging_bucket_of(as_of_day - item.due_day);
-    if (!add_to(report.by_counterparty[item.counterparty_id], bucket, item.open_amount) ||
-        !add_to(report.total, bucket, item.open_amount)) {
+    if (!add_to(report.by_counterparty[item.counterparty_id], bucket, item) ||
+        !add_to(report.total, bucket, item)) {
       return Status::bad_input("out_of_range",
                                "aging sum overflows for counterparty " + item.counterparty_id);
     }

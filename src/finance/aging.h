@@ -32,6 +32,7 @@ struct OpenItem {
   std::string counterparty_id;  // supplier (payables) or customer (receivables)
   Money open_amount;
   int64_t due_day = 0;
+  int64_t count = 1;  // open items it stands for (a DataCo customer's lines of one order day)
 };
 
 struct AgingBuckets {

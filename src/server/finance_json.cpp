@@ -108,7 +108,41 @@ std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q) 
   return w.take();
 }
 
-std::string aging_json(const FinanceLedger& l, const FinanceQuery& q) {
+namespace {
+
+// The total and the counterparties of an aging report, largest open total first.
+template <typename NameOf>
+void write_aging(JsonWriter& w, const AgingReport& r, NameOf name_of) {
+  w.key("total").begin_object();
+  write_buckets(w, r.total);
+  w.end_object().key("by_counterparty").begin_array();
+  for (const auto* e :
+       largest_first(r.by_counterparty, [](const AgingBuckets& b) { return b.total; })) {
+    w.begin_object().field("id", e->first).field("name", name_of(e->first));
+    write_buckets(w, e->second);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// The DataCo receivables block: its own as-of day (the DataCo clock) and payment terms.
+void write_dataco_aging(JsonWriter& w, const DatacoReceivablesAging& a) {
+  w.key("dataco").begin_object().key("as_of");
+  if (a.as_of_day == INT64_MIN) {
+    w.null();
+  } else {
+    w.value(format_day(a.as_of_day));
+  }
+  w.field("terms_days", a.terms_days);
+  // Customers carry no name in DataCo rows the marts keep: their id stands in.
+  write_aging(w, a.report, [](const std::string& id) { return id; });
+  w.end_object();
+}
+
+}  // namespace
+
+std::string aging_json(const FinanceLedger& l, const FinanceQuery& q,
+                       const DatacoReceivablesAging* dataco) {
   const bool receivables = q.side == "receivables";
   AgingReport r = receivables ? l.receivables_aging(q.as_of_day) : l.payables_aging(q.as_of_day);
   JsonWriter w;
@@ -116,18 +150,11 @@ std::string aging_json(const FinanceLedger& l, const FinanceQuery& q) {
   write_day(w, "as_of", q.as_of_day);
   w.key("buckets").begin_array();
   for (int b = 0; b < kAgingBuckets; ++b) w.value(aging_bucket_label(b));
-  w.end_array().key("total").begin_object();
-  write_buckets(w, r.total);
-  w.end_object().key("by_counterparty").begin_array();
-  for (const auto* e :
-       largest_first(r.by_counterparty, [](const AgingBuckets& b) { return b.total; })) {
-    // Customers carry no name in the events: their id stands in.
-    w.begin_object().field("id", e->first);
-    w.field("name", receivables ? e->first : l.supplier_name(e->first));
-    write_buckets(w, e->second);
-    w.end_object();
-  }
-  w.end_array().end_object();
+  w.end_array();
+  // Customers carry no name in the events: their id stands in.
+  write_aging(w, r, [&](const std::string& id) { return receivables ? id : l.supplier_name(id); });
+  if (dataco != nullptr) write_dataco_aging(w, *dataco);
+  w.end_object();
   return w.take();
 }
 

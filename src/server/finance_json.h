@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "analytics/dataco_receivables.h"
 #include "analytics/finance_ledger.h"
 #include "analytics/reorder_report.h"
 #include "core/json_writer.h"
@@ -24,8 +25,10 @@ struct FinanceQuery {
 void write_reorder_line(JsonWriter& w, const ReorderLine& l);
 
 std::string finance_summary_json(const FinanceLedger& l, const FinanceQuery& q);
-// side "receivables" (customer invoices by customer), else payables (supplier invoices).
-std::string aging_json(const FinanceLedger& l, const FinanceQuery& q);
+// side "receivables" (customer invoices by customer), else payables (supplier invoices); with
+// `dataco`, its block "dataco" (PENDING_PAYMENT order lines on the DataCo clock) follows.
+std::string aging_json(const FinanceLedger& l, const FinanceQuery& q,
+                       const DatacoReceivablesAging* dataco = nullptr);
 // DSO, DIO, DPO and CCC from the inputs (docs/FINANCE_API.md "working-capital").
 std::string working_capital_json(const finance::WorkingCapitalInputs& in, int64_t as_of_day);
 std::string payment_delays_json(const FinanceLedger& l);

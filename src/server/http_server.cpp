@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <optional>
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
@@ -80,14 +81,15 @@ bool time_param(const httplib::Request& req, httplib::Response& res, const char*
   return true;
 }
 
-// ?as_of=YYYY-MM-DD, else the configured marts.as_of (validated at load), else unset.
+// ?as_of=YYYY-MM-DD (or another `name`), else the configured date (validated at load), else
+// unset.
 bool as_of_param(const httplib::Request& req, httplib::Response& res, const std::string& configured,
-                 int64_t* day) {
-  std::string v = req.has_param("as_of") ? req.get_param_value("as_of") : configured;
+                 int64_t* day, const char* name = "as_of") {
+  std::string v = req.has_param(name) ? req.get_param_value(name) : configured;
   if (v.empty()) return true;
   Result<int64_t> d = parse_date_days(v);
   if (!d) {
-    send_error(res, 400, "bad_parameter", fmt::format("as_of: {}", d.status().message()));
+    send_error(res, 400, "bad_parameter", fmt::format("{}: {}", name, d.status().message()));
     return false;
   }
   *day = *d;
@@ -450,6 +452,30 @@ std::vector<LedgerAlert> HttpServer::dataco_alerts() const {
   return dataco_alerts_;
 }
 
+// Receivables are the ledger's customers plus the DataCo PENDING_PAYMENT lines, the latter aged
+// on the DataCo clock (?dataco_as_of, else marts.as_of, else the newest order date) and read
+// from the shards before the finance shard's lock is taken.
+void HttpServer::handle_aging(const httplib::Request& req, httplib::Response& res) const {
+  FinanceQuery q;
+  if (!finance_query(req, res, &q)) return;
+  std::optional<DatacoReceivablesAging> dataco;
+  if (q.side == "receivables") {
+    int64_t day = INT64_MIN;
+    if (!as_of_param(req, res, engine_->config().marts_as_of, &day, "dataco_as_of")) return;
+    Result<DatacoReceivablesAging> a = age_dataco_receivables(
+        engine_->dataco_receivables(), day, engine_->config().dataco_receivable_terms_days);
+    if (!a) {
+      send_error(res, 400, a.status().code(), a.status().message());
+      return;
+    }
+    dataco = std::move(a.value());
+  }
+  res.set_content(engine_->read_finance([&](const FinanceLedger& l) {
+    return aging_json(l, q, dataco ? &*dataco : nullptr);
+  }),
+                  kJson);
+}
+
 void HttpServer::finance_routes() {
   using Render = std::string (*)(const FinanceLedger&, const FinanceQuery&);
   auto read = [this](Render render) {
@@ -464,7 +490,8 @@ void HttpServer::finance_routes() {
   s.Get("/api/v1/reorder",
         [this](const httplib::Request& req, httplib::Response& res) { handle_reorder(req, res); });
   s.Get("/api/v1/finance/summary", read(finance_summary_json));
-  s.Get("/api/v1/finance/aging", read(aging_json));
+  s.Get("/api/v1/finance/aging",
+        [this](const httplib::Request& req, httplib::Response& res) { handle_aging(req, res); });
   s.Get("/api/v1/finance/working-capital",
         [this](const httplib::Request& req, httplib::Response& res) {
           handle_working_capital(req, res);

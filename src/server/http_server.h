@@ -42,6 +42,7 @@ class HttpServer {
   void finance_routes();
   std::vector<LedgerAlert> dataco_alerts() const;
   void handle_working_capital(const httplib::Request& req, httplib::Response& res) const;
+  void handle_aging(const httplib::Request& req, httplib::Response& res) const;
   void handle_reorder(const httplib::Request& req, httplib::Response& res) const;
   bool finance_query(const httplib::Request& req, httplib::Response& res,
                      struct FinanceQuery* q) const;

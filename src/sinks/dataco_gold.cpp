@@ -45,6 +45,10 @@ const TableSpec kValueByMonth{"order_value_by_month",
                               OnConflict::kUpdate};
 const TableSpec kValueByDay{
     "order_value_by_day", {"day_start_ms", "order_value_micros", "lines"}, 1, OnConflict::kUpdate};
+const TableSpec kReceivablesByDay{"dataco_receivables_by_day",
+                                  {"customer_id", "day_start_ms", "open_micros", "lines"},
+                                  2,
+                                  OnConflict::kUpdate};
 
 // Rows of a {key -> lines, late} map.
 TableRows late_rows(const TableSpec& spec, const std::map<std::string, LateAgg>& by) {
@@ -115,6 +119,13 @@ bool DatacoGold::build(const DatacoSummary& s, WarehouseTxn* txn) {
   for (const auto& [day, d] : s.lines.by_day)
     days.add(day * kMsPerDay, d.order_value.micros(), d.lines);
   cache_.add_changed(std::move(days), txn);
+
+  TableRows receivables{&kReceivablesByDay, {}};
+  for (const auto& [customer, by_day] : s.receivables.by_customer) {
+    for (const auto& [day, d] : by_day)
+      receivables.add(customer, day * kMsPerDay, d.order_value.micros(), d.lines);
+  }
+  cache_.add_changed(std::move(receivables), txn);
   return txn->steps.size() > steps_before;
 }
 

@@ -2,7 +2,8 @@
 // Gold rows of the DataCo marts (docs/MARTS.md) from the engine's merged summary
 // (Engine::dataco_summary): payment_delays, late_deliveries_by_mode/_by_market,
 // financial_commitments, fraud_by_customer/_by_payment_type/_by_market, overall_performance,
-// customer_retention, order_value_by_month and order_value_by_day. Each table is rebuilt in
+// customer_retention, order_value_by_month, order_value_by_day and dataco_receivables_by_day
+// (open PENDING_PAYMENT lines per customer and order day, migration 010). Each table is rebuilt in
 // memory per upsert and only the rows that differ from what the last committed upsert wrote go
 // to the database. No row ever has to be deleted: every figure is a sum or a count over a
 // growing set of lines, so a key, once there, stays. Only sums and counts are stored (exact);

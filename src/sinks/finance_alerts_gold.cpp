@@ -5,6 +5,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "analytics/dataco_fraud_alerts.h"
 #include "core/json_writer.h"
 
 namespace ledgerflow::sinks {
@@ -24,6 +25,11 @@ int64_t date_key_of(int64_t day) {
          int64_t(unsigned(ymd.day()));
 }
 
+void append(TableRows* rows, TableRows more) {
+  rows->cells.insert(rows->cells.end(), std::make_move_iterator(more.cells.begin()),
+                     std::make_move_iterator(more.cells.end()));
+}
+
 }  // namespace
 
 void FinanceAlertsGold::add_row(const LedgerAlert& a, TableRows* rows) {
@@ -36,34 +42,49 @@ void FinanceAlertsGold::add_row(const LedgerAlert& a, TableRows* rows) {
             int64_t(a.offset), evidence.take(), a.alert.message, int64_t(a.standing ? 1 : 0));
 }
 
-bool FinanceAlertsGold::build(const FinanceLedger& ledger, WarehouseTxn* txn) {
-  standing_.begin();
+void FinanceAlertsGold::add_ledger_rows(const FinanceLedger& ledger, WarehouseTxn* txn,
+                                        TableRows* rows) {
   pending_events_ = ledger.applied_events();
   pending_seq_ = committed_seq_;
   // Nothing applied since the last commit, and no backlog of event alerts left to insert.
   if (!fresh_ && pending_events_ == committed_events_ &&
       ledger.last_alert_seq() <= committed_seq_) {
-    return false;
+    return;
   }
-  const size_t steps_before = txn->steps.size();
-  TableRows rows{&kFinanceAlerts, {}};
   for (const LedgerAlert& a : ledger.alerts_after(committed_seq_, kMaxAlertsPerUpsert)) {
     pending_seq_ = std::max(pending_seq_, a.seq);
-    if (!a.standing) add_row(a, &rows);
+    if (!a.standing) add_row(a, rows);
   }
   TableRows standing{&kFinanceAlerts, {}};
   for (const LedgerAlert& a : ledger.standing_alerts()) add_row(a, &standing);
-  TableRows changed = standing_.changed_rows(std::move(standing), txn,
-                                             GoldRowCache::Missing::kDelete, "standing = 1");
+  append(rows, standing_.changed_rows(std::move(standing), txn, GoldRowCache::Missing::kDelete,
+                                      "standing = 1 AND seq > 0"));
+}
+
+bool FinanceAlertsGold::build(const FinanceLedger& ledger, const std::vector<LedgerAlert>* dataco,
+                              WarehouseTxn* txn) {
+  standing_.begin();
+  dataco_.begin();
+  const size_t steps_before = txn->steps.size();
+  TableRows rows{&kFinanceAlerts, {}};
+  add_ledger_rows(ledger, txn, &rows);
+  if (dataco != nullptr) {
+    TableRows patterns{&kFinanceAlerts, {}};
+    for (LedgerAlert a : *dataco) {
+      a.seq = uint64_t(dataco_alert_seq(a));  // read back as the negative int64
+      add_row(a, &patterns);
+    }
+    append(&rows, dataco_.changed_rows(std::move(patterns), txn, GoldRowCache::Missing::kDelete,
+                                       "seq < 0"));
+  }
   // One step for the table: a backend stages one step's rows per table (postgres_backend.cpp).
-  rows.cells.insert(rows.cells.end(), std::make_move_iterator(changed.cells.begin()),
-                    std::make_move_iterator(changed.cells.end()));
   if (rows.rows() > 0) txn->steps.emplace_back(std::move(rows));
   return txn->steps.size() > steps_before;
 }
 
 void FinanceAlertsGold::commit() {
   standing_.commit();
+  dataco_.commit();
   committed_seq_ = pending_seq_;
   committed_events_ = pending_events_;
   fresh_ = false;
@@ -71,6 +92,7 @@ void FinanceAlertsGold::commit() {
 
 void FinanceAlertsGold::reset() {
   standing_.reset();
+  dataco_.reset();
   committed_seq_ = pending_seq_ = 0;
   committed_events_ = pending_events_ = 0;
   fresh_ = true;

@@ -1,10 +1,12 @@
 #include "sinks/gold_snapshot.h"
 
 #include <limits>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "analytics/dataco_fraud_alerts.h"
 #include "core/event_time.h"
 
 namespace ledgerflow::sinks {
@@ -36,12 +38,18 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
   pending_ = committed_;
   ChangeSet changes = engine_->changes_since(&pending_);
   // A summary walks every order under the shard locks: only when order lines were applied.
-  const bool dataco =
-      dataco_.stale(engine_->dataco_line_count()) && dataco_.build(engine_->dataco_summary(), txn);
+  // The DataCo suspected-fraud patterns come from it and join the ledger's alerts.
+  bool dataco = false;
+  std::optional<std::vector<LedgerAlert>> patterns;
+  if (dataco_.stale(engine_->dataco_line_count())) {
+    const DatacoSummary summary = engine_->dataco_summary();
+    dataco = dataco_.build(summary, txn);
+    patterns = dataco_fraud_alerts(summary, engine_->config().dataco_fraud);
+  }
   // The ledger is read under its shard's lock once per upsert; the builders keep only what the
   // database already holds, so an idle ledger costs a walk of its standing alerts.
   const bool finance = engine_->read_finance([&](const FinanceLedger& ledger) {
-    const bool alerts = alerts_.build(ledger, txn);
+    const bool alerts = alerts_.build(ledger, patterns ? &*patterns : nullptr, txn);
     return finance_.build(ledger, txn) || alerts;
   });
   const bool reorder = reorder_.build(*engine_, !changes.inventory.empty(), txn);

@@ -3,9 +3,10 @@
 // the last successful upsert (Engine::changes_since), best sellers whole (one row per product),
 // and the days of the changed minutes re-rolled from sales_by_minute inside the warehouse (the
 // engine drops minute windows past its retention, the warehouse keeps them all); the DataCo
-// marts (DatacoGold), the finance ledger's alerts (FinanceAlertsGold) and its payables aging,
-// payment delay and cash required (FinanceGold); the reorder inputs per product x store
-// (ReorderGold).
+// marts (DatacoGold), the finance ledger's alerts and the DataCo suspected-fraud patterns
+// (FinanceAlertsGold), the ledger's payables aging, payment delay and cash required
+// (FinanceGold) with the early-payment opportunities; working-capital inputs
+// (WorkingCapitalGold); the reorder inputs per product x store (ReorderGold).
 //
 // Owned by the WarehouseWriter thread. The cursor only moves when the caller says the
 // transaction committed, so a failed upsert is retried with everything it carried.

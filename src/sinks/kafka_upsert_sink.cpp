@@ -41,11 +41,25 @@ std::string sale_info_value(const InventoryRow& r, bool with_store) {
   return w.take();
 }
 
-std::string finance_alert_message(const LedgerAlert& a, const std::string& subject_name) {
+namespace {
+
+// An alert's API JSON with "kind" first.
+std::string alert_message(std::string_view kind, const LedgerAlert& a,
+                          const std::string& subject_name) {
   JsonWriter w;
   write_alert_json(w, a, subject_name);
   std::string body = w.take();
-  return R"({"kind":"finance",)" + body.substr(1);
+  return fmt::format(R"({{"kind":"{}",)", kind) + body.substr(1);
+}
+
+}  // namespace
+
+std::string finance_alert_message(const LedgerAlert& a, const std::string& subject_name) {
+  return alert_message("finance", a, subject_name);
+}
+
+std::string dataco_alert_message(const LedgerAlert& a) {
+  return alert_message("dataco", a, a.subject);
 }
 
 std::string reorder_alert(const InventoryRow& r, const ReorderLine& line) {
@@ -205,6 +219,24 @@ void KafkaUpsertSink::add_finance_alerts(std::vector<std::pair<std::string, std:
   for (auto& kv : fresh) alerts->push_back(std::move(kv));
 }
 
+// A DataCo suspected-fraud pattern when it appears (a transition, like reorder): judged again
+// only when order lines were applied, since the summary walks every order. A pattern that goes
+// and comes back is sent again; after a restart the holding ones are sent again under the same
+// keys (at least once).
+void KafkaUpsertSink::add_dataco_alerts(std::vector<std::pair<std::string, std::string>>* alerts) {
+  const int64_t lines = engine_->dataco_line_count();
+  if (lines == dataco_lines_) return;
+  dataco_lines_ = lines;
+  std::set<std::string> holding;
+  for (const LedgerAlert& a :
+       dataco_fraud_alerts(engine_->dataco_summary(), engine_->config().dataco_fraud)) {
+    std::string key = dataco_alert_key(a);
+    if (!dataco_alerted_.count(key)) alerts->emplace_back(key, dataco_alert_message(a));
+    holding.insert(std::move(key));
+  }
+  dataco_alerted_ = std::move(holding);
+}
+
 int64_t KafkaUpsertSink::newest_event_day() const {
   PipelineStats p = engine_->pipeline();
   return floor_div(p.max_event_time_ms == WatermarkTracker::kNone ? now_ms() : p.max_event_time_ms,
@@ -259,7 +291,10 @@ void KafkaUpsertSink::pass() {
   } else {
     dirty_.clear();
   }
-  if (!config_.alerts_topic.empty()) add_finance_alerts(&alerts);
+  if (!config_.alerts_topic.empty()) {
+    add_finance_alerts(&alerts);
+    add_dataco_alerts(&alerts);
+  }
   for (auto& [key, value] : alerts) {
     auto* p = new Pending{true, 0, key, value};
     produce(config_.alerts_topic, key, value, p);

@@ -12,7 +12,10 @@
 //   alert (fraud and anomaly rules, docs/FINANCE_API.md) as {"kind":"finance", "seq", "rule_id",
 //   ...}, keyed "finance-<seq>". The ledger's seq is stable across restarts, but which alerts
 //   were delivered is not remembered: after a restart they are published again under the same
-//   keys (at least once; compact the topic or dedupe by key).
+//   keys (at least once; compact the topic or dedupe by key). The DataCo suspected-fraud
+//   patterns (analytics/dataco_fraud_alerts.h) as {"kind":"dataco", "seq":0, "rule_id", ...}
+//   when a pattern appears, keyed "dataco-<rule_id>-<subject>" (dataco_alert_key), the same
+//   at-least-once way.
 // Every interval the sink asks Engine::changes_since() for changed rows, so changes are
 // coalesced per key. The producer is idempotent with acks=all; librdkafka retries transient
 // errors itself, and a final delivery failure puts the key's latest value (or the alert) back
@@ -31,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "analytics/dataco_fraud_alerts.h"
 #include "analytics/reorder_report.h"
 #include "engine/engine.h"
 #include "sources/kafka_client.h"
@@ -43,6 +47,7 @@ std::string sale_info_value(const InventoryRow& r, bool with_store);
 std::string low_stock_alert(const InventoryRow& r);
 std::string reorder_alert(const InventoryRow& r, const finance::ReorderRecommendation& rec);
 std::string finance_alert_message(const LedgerAlert& a, const std::string& subject_name);
+std::string dataco_alert_message(const LedgerAlert& a);
 
 class KafkaUpsertSink {
  public:
@@ -67,6 +72,7 @@ class KafkaUpsertSink {
                          const ProductLeadTimes& lead_times,
                          std::vector<std::pair<std::string, std::string>>* alerts);
   void add_finance_alerts(std::vector<std::pair<std::string, std::string>>* alerts);
+  void add_dataco_alerts(std::vector<std::pair<std::string, std::string>>* alerts);
   void produce(const std::string& topic, const std::string& key, const std::string& value,
                Pending* p);
   bool with_store(const InventoryRow& r) const;
@@ -85,7 +91,9 @@ class KafkaUpsertSink {
   std::map<uint64_t, bool> reorder_now_;     // recommendation said "reorder now" at the last pass
   std::set<uint64_t> dirty_;                 // keys to (re)publish
   std::vector<std::pair<std::string, std::string>> alert_retry_;  // key, value
-  uint64_t finance_seq_ = 0;  // finance alerts up to this seq were produced
+  uint64_t finance_seq_ = 0;              // finance alerts up to this seq were produced
+  int64_t dataco_lines_ = -1;             // order lines behind dataco_alerted_
+  std::set<std::string> dataco_alerted_;  // DataCo patterns holding at the last look, by key
 
   std::atomic<uint64_t> produced_{0}, delivered_{0}, failed_{0}, retried_{0};
   mutable std::mutex error_mu_;

@@ -57,6 +57,7 @@ const std::vector<GoldMart>& gold_marts() {
                                                {"customer_retention", 1},
                                                {"order_value_by_month", 1},
                                                {"order_value_by_day", 1},
+                                               {"dataco_receivables_by_day", 2},
                                                {"finance_payables_aging", 1},
                                                {"finance_receivables_aging", 1},
                                                {"finance_payment_delays", 1},
@@ -80,13 +81,17 @@ Status migrate(WarehouseBackend& db) {
       "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
       "name TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
   if (!s) return s;
-  Result<int64_t> current = db.query_int("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  if (!current) return current.status();
+  // Every migration not applied yet, not only those above the highest applied: numbers are
+  // reserved by parallel work (010 landed before 008 and 009), so a database may hold a later
+  // one before an earlier one exists.
   // embedded_sql() is sorted by path, so migrations come in number order.
   for (const auto& f : embedded_sql()) {
     if (f.path.substr(0, kMigrationDir.size()) != kMigrationDir) continue;
     int number = migration_number(f.path);
-    if (number <= *current) continue;
+    Result<int64_t> applied =
+        db.query_int(fmt::format("SELECT COUNT(*) FROM schema_version WHERE version = {}", number));
+    if (!applied) return applied.status();
+    if (*applied > 0) continue;
     std::string script = fmt::format(
         "BEGIN;\n{}\n;INSERT INTO schema_version (version, name, applied_ms) VALUES ({}, '{}', "
         "{});\nCOMMIT;",

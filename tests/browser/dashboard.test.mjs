@@ -627,6 +627,20 @@ test('finance: tiles, aging, cash and the early-payment plan equal the finance A
   const recv = await api('/api/v1/finance/aging?side=receivables');
   assert.ok(recv.total.total > 0 && recv.by_counterparty.length > 0, 'the data set has open receivables');
   assert.match(await page.textContent('#fin-recv-aging .panel-note'), new RegExp(`${recv.by_counterparty.length} customers`));
+  // DataCo receivables (the fixture's PENDING_PAYMENT lines, loaded by the deliveries test): a
+  // block of their own, aged on the DataCo clock.
+  await pageMatchesApi(
+    async () => {
+      const d = JSON.parse(await page.getAttribute('#fin-dataco-recv-aging-chart', 'data-series'));
+      return { total: d.total.amount, sum: d.total.total, names: d.categories.slice(0, 10) };
+    },
+    async () => {
+      const a = (await api('/api/v1/finance/aging?side=receivables')).dataco;
+      return { total: a.total.amount, sum: a.total.total, names: a.by_counterparty.slice(0, 10).map((r) => r.name || r.id) };
+    },
+    'DataCo receivables aging to equal the API',
+  );
+  assert.ok(recv.dataco.total.total > 0, 'the fixture has PENDING_PAYMENT lines');
   // Working capital: the tiles equal the API for the page's parameters, on both DPO bases.
   const wcPurchases = await wcMatchesApi('purchases');
   await page.click('#fin-wc-basis button[data-basis="cogs"]');

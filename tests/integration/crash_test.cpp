@@ -154,8 +154,11 @@ void expect_finance(int port, const Workload& w) {
             nlohmann::json::parse(server::aging_json(w.finance, q)));
   server::FinanceQuery r = q;
   r.side = "receivables";
+  // No order line was posted: the DataCo block is empty, on the default terms.
+  DatacoReceivablesAging no_order_lines;
+  no_order_lines.terms_days = 30;
   EXPECT_EQ(get(port, "/api/v1/finance/aging?side=receivables"),
-            nlohmann::json::parse(server::aging_json(w.finance, r)));
+            nlohmann::json::parse(server::aging_json(w.finance, r, &no_order_lines)));
   // The finance side of working capital (COGS and inventory come from the sales side).
   finance::WorkingCapitalInputs in = w.finance.working_capital_inputs(q.as_of_day, 30);
   nlohmann::json wc = get(port, "/api/v1/finance/working-capital?window_days=30");

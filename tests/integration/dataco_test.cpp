@@ -104,19 +104,8 @@ TEST(Dataco, ShuffledLatin1OverHttpMatchesSql) {
   EXPECT_EQ(ledgerflow::testing::dataco_mart_lines(again.port()),
             ledgerflow::testing::dataco_expected_lines());
   // DataCo suspected-fraud customers among the alerts: every customer the SQL finds with two or
-  // more SUSPECTED_FRAUD orders ('U' lines: customer, orders, total, average, fraud orders).
-  std::set<std::string> want_customers;
-  for (const std::string& line : ledgerflow::testing::dataco_expected_lines()) {
-    if (line.rfind("U|", 0) != 0) continue;
-    std::vector<std::string> f;
-    for (size_t pos = 0;;) {
-      size_t bar = line.find('|', pos);
-      f.push_back(line.substr(pos, bar == std::string::npos ? std::string::npos : bar - pos));
-      if (bar == std::string::npos) break;
-      pos = bar + 1;
-    }
-    if (std::stoll(f.back()) >= 2) want_customers.insert(f[1]);
-  }
+  // more SUSPECTED_FRAUD orders.
+  std::set<std::string> want_customers = ledgerflow::testing::dataco_expected_fraud_customers(2);
   auto alerts = again.client().Get("/api/v1/alerts?rule=dataco_fraud_customer&limit=10000");
   ASSERT_TRUE(alerts);
   std::set<std::string> got_customers;
@@ -135,6 +124,19 @@ TEST(Dataco, ShuffledLatin1OverHttpMatchesSql) {
   ASSERT_TRUE(db) << db.status().to_string();
   EXPECT_EQ(ledgerflow::testing::dataco_gold_lines(**db),
             ledgerflow::testing::dataco_expected_lines());
+  // The DataCo patterns are mirrored into finance_alerts under negative seqs (the ledger's
+  // count up from 1): the same customers, one row each.
+  Result<sinks::QueryResult> mirrored = (*db)->query(
+      "SELECT subject, seq FROM finance_alerts WHERE rule_id = 'dataco_fraud_customer'",
+      sinks::QueryLimits{});
+  ASSERT_TRUE(mirrored) << mirrored.status().to_string();
+  std::set<std::string> mirrored_customers;
+  for (const auto& row : mirrored->rows) {
+    mirrored_customers.insert(*row[0]);
+    EXPECT_LT(std::stoll(*row[1]), 0) << *row[0];
+  }
+  EXPECT_EQ(mirrored_customers, want_customers);
+  EXPECT_EQ(mirrored->rows.size(), want_customers.size());
 }
 
 TEST(Dataco, FileMissingRequiredColumnsIsRefusedNamingThem) {

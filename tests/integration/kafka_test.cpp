@@ -983,4 +983,26 @@ TEST(Kafka, DatacoRowsOnSupplyChainDataMatchSql) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(p["dead_letters"], 11) << p.dump();
+  // The DataCo suspected-fraud customers (two or more such orders, by the SQL) reach the alerts
+  // topic once each, keyed "dataco-<rule>-<customer>".
+  std::set<std::string> want_keys;
+  for (const std::string& c : ledgerflow::testing::dataco_expected_fraud_customers(2))
+    want_keys.insert("dataco-dataco_fraud_customer-" + c);
+  ASSERT_FALSE(want_keys.empty());
+  std::multiset<std::string> got_keys;
+  ASSERT_TRUE(wait_for(
+      [&] {
+        got_keys.clear();
+        for (const Message& m : read_topic(mock.bootstrap(), "alerts")) {
+          json v = json::parse(m.value);
+          if (v["kind"] == "dataco" && v["rule_id"] == "dataco_fraud_customer") {
+            EXPECT_EQ(m.key, "dataco-dataco_fraud_customer-" + v["subject"].get<std::string>());
+            got_keys.insert(m.key);
+          }
+        }
+        return std::set<std::string>(got_keys.begin(), got_keys.end()) == want_keys;
+      },
+      20000))
+      << got_keys.size() << " of " << want_keys.size() << " DataCo alerts on the topic";
+  EXPECT_EQ(got_keys.size(), want_keys.size()) << "a pattern was sent more than once";
 }

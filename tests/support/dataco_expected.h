@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -47,18 +48,36 @@ inline std::vector<std::string> dataco_expected_lines() {
   return split_sorted_lines(out);
 }
 
+// Customers the SQL finds with at least `min_fraud_orders` SUSPECTED_FRAUD orders ('U' lines:
+// customer, orders, total, average, fraud orders).
+inline std::set<std::string> dataco_expected_fraud_customers(int64_t min_fraud_orders) {
+  std::set<std::string> out;
+  for (const std::string& line : dataco_expected_lines()) {
+    if (line.rfind("U|", 0) != 0) continue;
+    const size_t id_end = line.find('|', 2);
+    if (std::stoll(line.substr(line.rfind('|') + 1)) >= min_fraud_orders) {
+      out.insert(line.substr(2, id_end - 2));
+    }
+  }
+  return out;
+}
+
 // Money arrives as an exact decimal JSON number; the fixture's figures are far below 2^53
 // micro-units, so the nearest double times 10^6 rounds back to the exact count.
 inline std::string micros(const nlohmann::json& v) {
   return std::to_string(std::llround(v.get<double>() * 1e6));
 }
 
-inline nlohmann::json get_mart(int port, const std::string& path) {
+inline nlohmann::json get_api_json(int port, const std::string& path) {
   httplib::Client c("127.0.0.1", port);
   c.set_read_timeout(30, 0);
-  auto res = c.Get(("/api/v1/marts/" + path).c_str());
+  auto res = c.Get(path.c_str());
   if (!res || res->status != 200) return nlohmann::json();
   return nlohmann::json::parse(res->body);
+}
+
+inline nlohmann::json get_mart(int port, const std::string& path) {
+  return get_api_json(port, "/api/v1/marts/" + path);
 }
 
 // The engine's marts as the same lines as expected_marts.sql (aging as of 2017-06-30).
@@ -112,6 +131,15 @@ inline std::vector<std::string> dataco_mart_lines(int port) {
   }
   line({"X", "after_as_of", micros(ov["after_as_of"]["order_value"]),
         s(ov["after_as_of"]["lines"])});
+  json ar = get_api_json(port, "/api/v1/finance/aging?side=receivables&dataco_as_of=2017-06-30");
+  const json& buckets = ar["buckets"];
+  for (const json& c : ar["dataco"]["by_counterparty"]) {
+    for (size_t b = 0; b < buckets.size(); ++b) {
+      if (c["count"][b] != 0) {
+        line({"AR", s(c["id"]), s(buckets[b]), micros(c["amount"][b]), s(c["count"][b])});
+      }
+    }
+  }
   return split_sorted_lines(out);
 }
 

@@ -87,11 +87,7 @@ std::string checkpoint_with_version(const std::string& shard, uint32_t version) 
   d.next_offset = 5;
   d.router_state = "r";
   d.shard_states = {shard};
-  std::string bytes = encode_checkpoint(d);
-  std::memcpy(bytes.data() + 8, &version, 4);  // the version field
-  uint32_t header_crc = ledgerflow::crc32(std::string_view(bytes).substr(0, 44));
-  std::memcpy(bytes.data() + 44, &header_crc, 4);
-  return bytes;
+  return ledgerflow::testing::encode_checkpoint_as(d, version);
 }
 
 }  // namespace
@@ -100,8 +96,8 @@ std::string checkpoint_with_version(const std::string& shard, uint32_t version) 
 // without the later sections loads with empty marts and an empty finance ledger.
 TEST(Checkpoint, OlderVersionsStillLoad) {
   ledgerflow::ShardState empty(&ledgerflow::Catalog::builtin(), ledgerflow::ShardOptions{});
-  std::string v3;
-  ledgerflow::ByteWriter w(&v3);
+  std::string v4;
+  ledgerflow::ByteWriter w(&v4);
   empty.serialize(w);
   std::string finance =
       section([](ledgerflow::ByteWriter& w) { ledgerflow::FinanceLedger().serialize(w); });
@@ -110,10 +106,14 @@ TEST(Checkpoint, OlderVersionsStillLoad) {
   std::string demand = section([](ledgerflow::ByteWriter& w) {
     ledgerflow::InventoryState(&ledgerflow::Catalog::builtin()).serialize_demand(w);
   });
-  ASSERT_GT(v3.size(), marts.size() + finance.size() + demand.size());
+  std::string receivables = section(
+      [](ledgerflow::ByteWriter& w) { ledgerflow::DatacoMarts().serialize_receivables(w); });
+  ASSERT_GT(v4.size(), marts.size() + finance.size() + demand.size() + receivables.size());
+  std::string v3 = v4.substr(0, v4.size() - receivables.size());
   std::string v2_shard = v3.substr(0, v3.size() - finance.size() - demand.size());
   std::string v1_shard = v2_shard.substr(0, v2_shard.size() - marts.size());
-  for (auto [version, shard] : {std::pair<uint32_t, std::string>{1, v1_shard}, {2, v2_shard}}) {
+  for (auto [version, shard] :
+       {std::pair<uint32_t, std::string>{1, v1_shard}, {2, v2_shard}, {3, v3}}) {
     Result<CheckpointData> back = decode_checkpoint(checkpoint_with_version(shard, version));
     ASSERT_TRUE(back) << back.status().to_string();
     EXPECT_EQ(back->version, version);
@@ -122,10 +122,13 @@ TEST(Checkpoint, OlderVersionsStillLoad) {
     ASSERT_TRUE(restored.deserialize(r, back->version)) << version;
     EXPECT_EQ(r.remaining(), 0u);
     EXPECT_FALSE(restored.finance().latest_day().has_value());
+    ledgerflow::DatacoReceivables none;
+    restored.dataco().add_receivables_to(&none);
+    EXPECT_TRUE(none.by_customer.empty());
     ledgerflow::ByteReader r2(back->shard_states[0]);
     EXPECT_FALSE(restored.deserialize(r2, kCheckpointVersion)) << version << " read as current";
   }
   EXPECT_EQ(
-      decode_checkpoint(checkpoint_with_version(v3, kCheckpointVersion + 1)).status().message(),
+      decode_checkpoint(checkpoint_with_version(v4, kCheckpointVersion + 1)).status().message(),
       "unsupported version");
 }

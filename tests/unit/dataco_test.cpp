@@ -8,6 +8,7 @@
 #include <random>
 
 #include "analytics/dataco_marts.h"
+#include "analytics/dataco_receivables.h"
 #include "core/event_time.h"
 #include "engine/checkpoint.h"
 #include "engine/shard_state.h"
@@ -375,4 +376,95 @@ TEST(Dataco, AverageMoneyRoundsHalfAwayFromZero) {
   EXPECT_EQ(server::average_money(Money::from_micros(-5), 2).micros(), -3);
   EXPECT_EQ(server::average_money(Money::from_micros(4), 3).micros(), 1);
   EXPECT_EQ(server::average_money(Money::from_micros(7), 0).micros(), 0);
+}
+
+namespace {
+
+// A PENDING_PAYMENT line (unless `status` says otherwise) of `customer` ordered on `date`.
+Event receivable_line(int item, int customer, const std::string& date, const std::string& total,
+                      const std::string& type = "DEBIT",
+                      const std::string& status = "PENDING_PAYMENT") {
+  Event e;
+  Status s = parse(row({{DatacoColumn::kOrderItemId, std::to_string(item)},
+                        {DatacoColumn::kOrderId, std::to_string(100 + item)},
+                        {DatacoColumn::kOrderCustomerId, std::to_string(customer)},
+                        {DatacoColumn::kOrderDate, date + " 10:00"},
+                        {DatacoColumn::kType, type},
+                        {DatacoColumn::kOrderStatus, status},
+                        {DatacoColumn::kItemTotal, total}}),
+                   &e);
+  EXPECT_TRUE(s) << s.to_string();
+  return e;
+}
+
+// Customer id -> "amount per bucket / count per bucket" in micro-units, for exact comparison.
+std::map<std::string, std::string> aging_lines(const DatacoReceivablesAging& a) {
+  std::map<std::string, std::string> out;
+  auto text = [](const finance::AgingBuckets& b) {
+    std::string t;
+    for (size_t i = 0; i < b.amount.size(); ++i) {
+      t += std::to_string(b.amount[i].micros()) + "/" + std::to_string(b.count[i]) + " ";
+    }
+    return t + "total " + std::to_string(b.total.micros());
+  };
+  for (const auto& [id, b] : a.report.by_counterparty) out[id] = text(b);
+  out["*"] = text(a.report.total);
+  return out;
+}
+
+}  // namespace
+
+// By hand, net 30 as of 2017-06-30 (buckets current | 1-30 | 31-60 | 61-90 | 90+ days past due):
+//   customer 1: 2017-01-10 two lines (due 02-09, 141 days past due: 90+) 100.1234567 (rounded
+//     to 100.123457) + 50.50 CASH; 2017-04-15 (due 05-15, 46 days: 31-60) 20.00;
+//   customer 2: 2017-05-25 (due 06-24, 6 days: 1-30) 7.25 TRANSFER; 2017-06-20 (due 07-20:
+//     current) 3.10 PAYMENT; a COMPLETE line is no receivable;
+//   customer 3: 2017-03-20 (due 04-19, 72 days: 61-90) 1.01; 2017-07-10 is after the as-of day.
+TEST(Dataco, PendingPaymentLinesAreReceivablesAgedByHand) {
+  std::vector<Event> events = {
+      receivable_line(1, 1, "1/10/2017", "100.1234567"),
+      receivable_line(2, 1, "1/10/2017", "50.50", "CASH"),
+      receivable_line(3, 1, "4/15/2017", "20.00"),
+      receivable_line(4, 2, "5/20/2017", "500.00", "DEBIT", "COMPLETE"),
+      receivable_line(5, 2, "5/25/2017", "7.25", "TRANSFER"),
+      receivable_line(6, 2, "6/20/2017", "3.10", "PAYMENT"),
+      receivable_line(7, 3, "3/20/2017", "1.01"),
+      receivable_line(8, 3, "7/10/2017", "99.00"),
+      // Line 1 seen again, now COMPLETE with another total: its identity is the Order Item Id,
+      // so it is a replay and the first sighting stands.
+      receivable_line(1, 1, "1/10/2017", "1.00", "DEBIT", "COMPLETE"),
+  };
+  ShardState shard(&Catalog::builtin(), ShardOptions{});
+  for (const Event& e : events) shard.apply(RoutedEvent{e, 0});
+  EXPECT_EQ(shard.counters().duplicates, 1u);
+  DatacoReceivables r;
+  shard.dataco().add_receivables_to(&r);
+  const int64_t june30 = 17347;  // 2017-06-30
+  Result<DatacoReceivablesAging> a = age_dataco_receivables(r, june30, 30);
+  ASSERT_TRUE(a) << a.status().to_string();
+  EXPECT_EQ(a->as_of_day, june30);
+  std::map<std::string, std::string> want = {
+      {"1", "0/0 0/0 20000000/1 0/0 150623457/2 total 170623457"},
+      {"2", "3100000/1 7250000/1 0/0 0/0 0/0 total 10350000"},
+      {"3", "0/0 0/0 0/0 1010000/1 0/0 total 1010000"},
+      {"*", "3100000/1 7250000/1 20000000/1 1010000/1 150623457/2 total 181983457"},
+  };
+  EXPECT_EQ(aging_lines(*a), want);
+  // Without an as-of day: the newest order date (2017-07-10), where customer 3's July line is
+  // current and everything else is 10 days older.
+  Result<DatacoReceivablesAging> latest = age_dataco_receivables(r, INT64_MIN, 30);
+  ASSERT_TRUE(latest);
+  EXPECT_EQ(latest->as_of_day, june30 + 10);
+  EXPECT_EQ(aging_lines(*latest)["3"], "99000000/1 0/0 0/0 1010000/1 0/0 total 100010000");
+  // A checkpoint round trip keeps them.
+  std::string blob;
+  ByteWriter w(&blob);
+  shard.serialize(w);
+  ShardState restored(&Catalog::builtin(), ShardOptions{});
+  ByteReader rd(blob);
+  ASSERT_TRUE(restored.deserialize(rd, kCheckpointVersion));
+  EXPECT_EQ(rd.remaining(), 0u);
+  DatacoReceivables back;
+  restored.dataco().add_receivables_to(&back);
+  EXPECT_EQ(aging_lines(age_dataco_receivables(back, june30, 30).value()), want);
 }

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "analytics/dataco_fraud_alerts.h"
 #include "engine/engine.h"
 #include "ingest/dataco_csv.h"
 #include "ingest/ndjson_batch.h"
@@ -20,6 +21,7 @@
 #include "sources/generator.h"
 #include "support/backend_kind.h"
 #include "support/dataco_expected.h"
+#include "support/dataco_submit.h"
 #include "support/generated_events.h"
 #include "support/postgres_cluster.h"
 #include "support/warehouse_fixture.h"
@@ -54,22 +56,7 @@ class WarehouseTest : public ledgerflow::testing::WarehouseFixture {
 
   // Submits a DataCo fixture file in batches of `rows` (bad rows become dead letters).
   void submit_dataco(Engine& e, const std::string& name, size_t rows) {
-    Result<TextFile> f = read_text_file_utf8(ledgerflow::testing::dataco_fixture(name));
-    ASSERT_TRUE(f) << f.status().to_string();
-    DatacoCsvReader reader(f->data);
-    ASSERT_TRUE(reader.open());
-    OrderLineParser parser;
-    DatacoCsvRecord rec;
-    for (bool more = true; more;) {
-      NdjsonBatch batch;
-      while (batch.lines < rows && (more = reader.next(&rec))) {
-        add_dataco_record(&batch, rec, reader.columns(), SourcePosition{SourceKind::kFile, name},
-                          parser, 4096);
-      }
-      if (batch.lines == 0) break;
-      IngestAck ack = e.submit(std::move(batch.batch)).get();
-      ASSERT_TRUE(ack.status) << ack.status.to_string();
-    }
+    ledgerflow::testing::submit_dataco_file(e, name, rows);
   }
 
   void expect_matches_model(uint64_t log_end) {
@@ -111,11 +98,12 @@ TEST_P(WarehouseTest, LoadsEachEventOnceAndGoldEqualsItsSqlOverSilver) {
   auto db = reader();
   ASSERT_TRUE(db);
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dead_letters"), "1");
-  // Every migration in sql/migrations applied (numbered 001, 002, ... without gaps).
+  // Every migration in sql/migrations applied once (numbered 001, 002, ... without gaps).
   const auto migrations =
       std::distance(std::filesystem::directory_iterator(LEDGERFLOW_SOURCE_DIR "/sql/migrations"),
                     std::filesystem::directory_iterator());
   EXPECT_EQ(one(*db, "SELECT MAX(version) FROM schema_version"), std::to_string(migrations));
+  EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM schema_version"), std::to_string(migrations));
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dim_store"), "3");
 
   Result<VerifyReport> report = verify_gold(*db);
@@ -158,6 +146,19 @@ TEST_P(WarehouseTest, DatacoLinesLoadOnceAndGoldEqualsSqlOverTheRawCsvAndOverSil
     submit_dataco(engine, "fixture_latin1.csv", 40);
     writer.stop();
   }
+  {
+    // A DataCo pattern that went while no writer ran, and one whose row is stale: the next
+    // session's first upsert deletes the first and rewrites the second. A ledger row (seq > 0)
+    // is no DataCo pattern's to delete.
+    auto w = open_warehouse(target_, BackendMode::kWriter);
+    ASSERT_TRUE(w);
+    ASSERT_TRUE((*w)->exec(
+        "INSERT INTO finance_alerts (seq, rule_id, severity, score_ppm, subject, day, date_key, "
+        "log_offset, evidence_ids, message, standing) VALUES (-5, 'dataco_fraud_customer', "
+        "'warning', 500000, 'GONE', 17000, 20160724, 0, '[]', 'gone', 1), (7, 'duplicate_invoice', "
+        "'critical', 1000000, 'S1', 17000, 20160724, 3, '[]', 'ledger', 0)"));
+    ASSERT_TRUE((*w)->exec("UPDATE finance_alerts SET message = 'stale' WHERE seq < -5"));
+  }
   WarehouseWriter writer(&engine, writer_options());
   writer.start();
   submit_dataco(engine, "fixture.csv", 64);
@@ -172,6 +173,27 @@ TEST_P(WarehouseTest, DatacoLinesLoadOnceAndGoldEqualsSqlOverTheRawCsvAndOverSil
   EXPECT_EQ(one(*db, "SELECT COUNT(*) FROM dead_letters"), "24");  // 12 bad rows per file
   EXPECT_EQ(ledgerflow::testing::dataco_gold_lines(*db),
             ledgerflow::testing::dataco_expected_lines());
+  // The DataCo suspected-fraud patterns in finance_alerts: the customers the SQL finds with two
+  // or more such orders, and every pattern the API shows with its message, under negative seqs.
+  const std::set<std::string> customers = ledgerflow::testing::dataco_expected_fraud_customers(2);
+  ASSERT_FALSE(customers.empty());
+  std::set<std::string> want, got;
+  for (const LedgerAlert& a : dataco_fraud_alerts(engine.dataco_summary(), DatacoFraudParams{})) {
+    want.insert(a.alert.rule_id + "|" + a.subject + "|" + a.alert.message + "|1");
+  }
+  Result<QueryResult> rows =
+      db->query("SELECT rule_id, subject, message, standing FROM finance_alerts WHERE seq < 0",
+                QueryLimits{});
+  ASSERT_TRUE(rows) << rows.status().to_string();
+  std::set<std::string> got_customers;
+  for (const auto& r : rows->rows) {
+    got.insert(*r[0] + "|" + *r[1] + "|" + *r[2] + "|" + *r[3]);
+    if (*r[0] == "dataco_fraud_customer") got_customers.insert(*r[1]);
+  }
+  EXPECT_EQ(rows->rows.size(), want.size());
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(got_customers, customers);
+  EXPECT_EQ(one(*db, "SELECT message FROM finance_alerts WHERE seq = 7"), "ledger");
 
   Result<VerifyReport> report = verify_gold(*db);
   ASSERT_TRUE(report) << report.status().to_string();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agingChart, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, sumMicros, subMoney, AGING_BUCKETS, workingCapitalTiles, workingCapitalCaption, formatDays } from '../src/lib/finance.js';
+import { agingChart, datacoAging, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, sumMicros, subMoney, AGING_BUCKETS, workingCapitalTiles, workingCapitalCaption, formatDays } from '../src/lib/finance.js';
 
 const aging = {
   side: 'payables',
@@ -174,4 +174,32 @@ test('workingCapitalTiles: null figures show "—" with the reason as tooltip', 
   assert.deepEqual(e.map((x) => x.text), ['—', '—', '—', '—']);
   assert.equal(formatDays(undefined), '—');
   assert.equal(formatDays(0), '0.0');
+});
+
+test('datacoAging: the DataCo block of the receivables answer, aged as its own answer', () => {
+  const recv = {
+    side: 'receivables',
+    as_of: '2027-06-24',
+    buckets: ['current', '1-30', '31-60', '61-90', '90+'],
+    total: { amount: [0, 0, 0, 0, 0], count: [0, 0, 0, 0, 0], total: 0 },
+    by_counterparty: [],
+    dataco: {
+      as_of: '2017-06-30',
+      terms_days: 30,
+      total: { amount: [0, 7.25, 0, 0, 150.5], count: [0, 1, 0, 0, 2], total: 157.75 },
+      by_counterparty: [
+        { id: '2', name: '2', amount: [0, 7.25, 0, 0, 0], count: [0, 1, 0, 0, 0], total: 7.25 },
+        { id: '1', name: '1', amount: [0, 0, 0, 0, 150.5], count: [0, 0, 0, 0, 2], total: 150.5 },
+      ],
+    },
+  };
+  const d = datacoAging(recv);
+  assert.equal(d.as_of, '2017-06-30');
+  assert.equal(d.terms_days, 30);
+  const c = agingChart(d, { top: 10, others: 'DataCo customers' });
+  assert.deepEqual(c.categories, ['1', '2']);
+  assert.deepEqual(c.series[4].data, [150.5, 0]);
+  assert.equal(c.total.total, 157.75);
+  assert.equal(datacoAging({ side: 'receivables', buckets: [] }), null);
+  assert.equal(datacoAging(null), null);
 });

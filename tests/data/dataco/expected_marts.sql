@@ -75,3 +75,15 @@ FROM (SELECT julianday('2017-06-30') - julianday('1970-01-01') - day AS a, item_
 WHERE a >= 0 GROUP BY 1, 2;
 SELECT 'X', 'after_as_of', coalesce(sum(item_total), 0), count(*)
 FROM lines WHERE day > julianday('2017-06-30') - julianday('1970-01-01');
+-- Open receivables (PENDING_PAYMENT lines, whatever the Type) per customer as of 2017-06-30,
+-- due 30 days after the order day, bucketed by days past due; lines ordered later are left out.
+SELECT 'AR', customer_id,
+       CASE WHEN p <= 0 THEN 'current' WHEN p <= 30 THEN '1-30' WHEN p <= 60 THEN '31-60'
+            WHEN p <= 90 THEN '61-90' ELSE '90+' END,
+       sum(item_total), count(*)
+FROM (SELECT customer_id, item_total,
+             julianday('2017-06-30') - julianday('1970-01-01') - (day + 30) AS p
+      FROM lines
+      WHERE order_status = 'PENDING_PAYMENT'
+        AND day <= julianday('2017-06-30') - julianday('1970-01-01'))
+GROUP BY 1, 2, 3;

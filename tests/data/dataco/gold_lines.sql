@@ -56,3 +56,12 @@ UNION ALL
 SELECT 'X|after_as_of|' || CAST(COALESCE(SUM(order_value_micros), 0) AS TEXT) || '|'
        || CAST(COALESCE(SUM(lines), 0) AS TEXT)
 FROM order_value_by_day WHERE day_start_ms / 86400000 > 17347
+UNION ALL
+SELECT 'AR|' || CAST(customer_id AS TEXT) || '|' || bucket || '|' || CAST(SUM(open_micros) AS TEXT)
+       || '|' || CAST(SUM(lines) AS TEXT)
+FROM (SELECT customer_id,
+             CASE WHEN p <= 0 THEN 'current' WHEN p <= 30 THEN '1-30' WHEN p <= 60 THEN '31-60'
+                  WHEN p <= 90 THEN '61-90' ELSE '90+' END AS bucket, open_micros, lines
+      FROM (SELECT customer_id, 17347 - (day_start_ms / 86400000 + 30) AS p, open_micros, lines
+            FROM dataco_receivables_by_day WHERE day_start_ms / 86400000 <= 17347) aged) bucketed
+GROUP BY customer_id, bucket

@@ -31,6 +31,15 @@ function arr(x, n) {
   return Array.from({ length: n }, (_, i) => (typeof a[i] === 'number' ? a[i] : 0));
 }
 
+// The DataCo block of the receivables aging answer ("dataco": PENDING_PAYMENT order lines aged on
+// the DataCo clock, docs/FINANCE_API.md) as an aging answer of its own, for agingChart; null
+// when the engine does not send it.
+export function datacoAging(recv) {
+  const d = recv?.dataco;
+  if (!d || typeof d !== 'object') return null;
+  return { side: 'receivables', buckets: recv.buckets, as_of: d.as_of ?? null, terms_days: d.terms_days, total: d.total, by_counterparty: d.by_counterparty };
+}
+
 // Aging (payables by supplier, receivables by customer) -> a stacked bar per counterparty
 // (largest total first, top `top`, the rest summed in one "Other suppliers" / "Other customers"
 // bar: `others` names them) and the total bar. Series are per bucket, in the API's order.

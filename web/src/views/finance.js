@@ -11,7 +11,7 @@ import { formatMoney, formatCompactMoney, formatNumber, formatPercent } from '..
 import { getJson } from '../lib/api.js';
 import { createRefresher, createLatest } from '../lib/refresh.js';
 import { buildQuery, parseMoneyInput, parsePercentInput, ratioToPercentText } from '../lib/query.js';
-import { agingChart, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, workingCapitalTiles, workingCapitalCaption, DPO_BASES } from '../lib/finance.js';
+import { agingChart, datacoAging, cashBars, commitmentBars, delayBars, earlyPaymentPlan, planMethodText, workingCapitalTiles, workingCapitalCaption, DPO_BASES } from '../lib/finance.js';
 
 const BUCKET_COLORS = [COLORS.ok, '#f2c14e', COLORS.warn, '#ea580c', COLORS.danger];
 const TOP = 10;
@@ -85,6 +85,9 @@ export default {
     }
     const payAging = agingBlock({ id: 'fin-aging', title: 'Payables aging', note: 'Open supplier invoices by days past due', who: 'supplier', others: 'suppliers', what: 'payables' });
     const recvAging = agingBlock({ id: 'fin-recv-aging', title: 'Receivables aging', note: 'Open customer invoices by days past due', who: 'customer', others: 'customers', what: 'receivables' });
+    // DataCo PENDING_PAYMENT lines: receivables too, but aged on the DataCo clock (years before
+    // the ledger's), so in a block of their own rather than summed with the ledger's customers.
+    const datacoRecvAging = agingBlock({ id: 'fin-dataco-recv-aging', title: 'DataCo receivables aging', note: 'PENDING_PAYMENT order lines by days past due', who: 'DataCo customer', others: 'DataCo customers', what: 'DataCo receivables' });
 
     // Cash and commitments.
     const cashPanel = panel({ title: 'Cash required by due date', note: 'Open invoice amounts already overdue and due within 7, 30 and 90 days (cumulative)', id: 'fin-cash' });
@@ -168,7 +171,7 @@ export default {
       h('div', { class: 'subline' }, asOf),
       notice,
       h('div', { class: 'grid grid-1' }, wcPanel.el),
-      h('div', { class: 'grid grid-2' }, payAging.panel.el, recvAging.panel.el, cashPanel.el, comPanel.el, delayPanel.el, epPanel.el),
+      h('div', { class: 'grid grid-2' }, payAging.panel.el, recvAging.panel.el, datacoRecvAging.panel.el, cashPanel.el, comPanel.el, delayPanel.el, epPanel.el),
     );
 
     const charts = {
@@ -176,12 +179,15 @@ export default {
       aging: createChart(payAging.chartEl),
       recvTotal: createChart(recvAging.totalEl),
       recvAging: createChart(recvAging.chartEl),
+      datacoRecvTotal: createChart(datacoRecvAging.totalEl),
+      datacoRecvAging: createChart(datacoRecvAging.chartEl),
       cash: createChart(cashEl),
       commitments: createChart(comEl),
       delays: createChart(delayEl),
     };
     payAging.charts = [charts.total, charts.aging];
     recvAging.charts = [charts.recvTotal, charts.recvAging];
+    datacoRecvAging.charts = [charts.datacoRecvTotal, charts.datacoRecvAging];
 
     // ---- summary, aging, cash, delays ----------------------------------------------------
     function showNotice(text) {
@@ -203,6 +209,9 @@ export default {
       renderSummary(s, cash.ok ? cash.data : null);
       if (aging.ok) renderAging(payAging, aging.data);
       if (recv.ok) renderAging(recvAging, recv.data);
+      const dataco = recv.ok ? datacoAging(recv.data) : null;
+      datacoRecvAging.panel.el.hidden = !dataco;
+      if (dataco) renderAging(datacoRecvAging, dataco);
       if (cash.ok) renderCash(cash.data);
       if (delays.ok) renderDelays(delays.data);
       root.dataset.asOf = s.as_of ?? '';
