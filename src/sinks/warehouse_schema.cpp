@@ -82,8 +82,8 @@ Status migrate(WarehouseBackend& db) {
       "name TEXT NOT NULL, applied_ms BIGINT NOT NULL)");
   if (!s) return s;
   // Every migration not applied yet, not only those above the highest applied: numbers are
-  // reserved by parallel work (010 landed before 008 and 009), so a database may hold a later
-  // one before an earlier one exists.
+  // reserved by work on parallel branches, which may land out of order, so a database may hold
+  // a later one before an earlier one exists.
   // embedded_sql() is sorted by path, so migrations come in number order.
   for (const auto& f : embedded_sql()) {
     if (f.path.substr(0, kMigrationDir.size()) != kMigrationDir) continue;

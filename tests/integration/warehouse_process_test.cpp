@@ -98,11 +98,19 @@ TEST_P(WarehouseProcessTest, SigkillDuringLoadsThenCountsAndSumsAreExact) {
   size_t next_kill = 10 + rng() % 10;
   for (size_t i = 0; i < batches.size(); ++i) {
     if (i == next_kill && kills < 6) {
-      // Let the writer get into the middle of loading, then kill without warning.
+      // Let the writer get into the middle of loading, then kill without warning. On a loaded
+      // machine the restarted writer may take longer than the pause to connect and resume
+      // (applied_offset 0 until it has): wait for that first, so the pause lands in a load.
+      auto sink_state = [&] {
+        auto p = engine->client().Get("/api/v1/pipeline");
+        return p ? nlohmann::json::parse(p->body)["sinks"][0] : nlohmann::json();
+      };
+      for (int wait = 0; wait < 500 && sink_state().value("applied_offset", 0ull) == 0; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
-      auto p = engine->client().Get("/api/v1/pipeline");
-      ASSERT_TRUE(p);
-      auto sink = nlohmann::json::parse(p->body)["sinks"][0];
+      auto sink = sink_state();
+      ASSERT_FALSE(sink.is_null());
       if (sink["applied_offset"].get<uint64_t>() > 0 && sink["lag_records"].get<uint64_t>() > 0)
         ++mid_load_kills;
       engine->kill_hard();
