@@ -1,10 +1,13 @@
 #pragma once
 // Generated seed-format events as typed NDJSON lines (`{"type":"sale_transaction",...}`), for
 // tests that post or submit them: 3 stores from 2024-05-01, by default 1,000 events per
-// simulated second; and the batch an HTTP request of such lines becomes.
+// simulated second; the batch an HTTP request of such lines becomes, and submitting it.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
 
+#include "engine/engine.h"
 #include "ingest/catalog.h"
 #include "ingest/ndjson_batch.h"
 #include "sources/generator.h"
@@ -37,6 +40,17 @@ inline NdjsonBatch http_batch(const std::vector<std::string>& lines, size_t from
              i, parser, 4096);
   }
   return b;
+}
+
+// Lines [from, to) submitted as one HTTP-like batch and applied by every shard; the offset after
+// the batch.
+inline uint64_t submit_lines(Engine& e, const std::vector<std::string>& lines, size_t from,
+                             size_t to) {
+  NdjsonBatch b = http_batch(lines, from, to);
+  IngestAck ack = e.submit(std::move(b.batch)).get();
+  EXPECT_TRUE(ack.status) << ack.status.to_string();
+  EXPECT_TRUE(e.wait_applied(ack.next_offset, 10'000));
+  return ack.next_offset;
 }
 
 }  // namespace ledgerflow::testing

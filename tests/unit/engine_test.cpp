@@ -17,6 +17,7 @@
 #include "test_util.h"
 
 using namespace ledgerflow;
+using ledgerflow::testing::submit_lines;
 using ledgerflow::testing::TempDir;
 
 namespace {
@@ -31,14 +32,6 @@ EngineConfig config(const std::string& dir, int shards = 2) {
 
 std::vector<std::string> generated(size_t n, uint64_t seed) {
   return ledgerflow::testing::generated_lines(n, seed, GeneratorOptions{}.clock_rate);
-}
-
-uint64_t submit_lines(Engine& e, const std::vector<std::string>& lines, size_t from, size_t to) {
-  NdjsonBatch b = ledgerflow::testing::http_batch(lines, from, to);
-  IngestAck ack = e.submit(std::move(b.batch)).get();
-  EXPECT_TRUE(ack.status) << ack.status.to_string();
-  EXPECT_TRUE(e.wait_applied(ack.next_offset, 10'000));
-  return ack.next_offset;
 }
 
 std::string fingerprint(const Engine& e) {

@@ -19,6 +19,7 @@
 
 using namespace ledgerflow;
 using namespace ledgerflow::finance;
+using ledgerflow::testing::submit_lines;
 using ledgerflow::testing::TempDir;
 
 namespace {
@@ -226,14 +227,6 @@ std::vector<std::string> finance_lines(uint64_t seed) {
   return lines;
 }
 
-uint64_t submit(Engine& e, const std::vector<std::string>& lines, size_t from, size_t to) {
-  NdjsonBatch b = ledgerflow::testing::http_batch(lines, from, to);
-  IngestAck ack = e.submit(std::move(b.batch)).get();
-  EXPECT_TRUE(ack.status) << ack.status.to_string();
-  EXPECT_TRUE(e.wait_applied(ack.next_offset, 10'000));
-  return ack.next_offset;
-}
-
 std::string finance_state(const Engine& e) {
   return e.read_finance([](const FinanceLedger& l) {
     server::FinanceQuery q;
@@ -270,10 +263,10 @@ TEST(FinanceLedger, EngineRecoversTheLedgerExactly) {
   {
     Engine e(engine_config(tmp.sub("data"), 2));
     ASSERT_TRUE(e.start());
-    submit(e, lines, 0, 1000);
+    submit_lines(e, lines, 0, 1000);
     ASSERT_TRUE(e.checkpoint_now());
-    submit(e, lines, 1000, lines.size());
-    submit(e, lines, 0, 800);  // a retried prefix: duplicates only
+    submit_lines(e, lines, 1000, lines.size());
+    submit_lines(e, lines, 0, 800);  // a retried prefix: duplicates only
     live = finance_state(e);
     PipelineStats p = e.pipeline();
     EXPECT_EQ(p.dead_letters, 2u);  // the bad invoice, twice
