@@ -639,6 +639,20 @@ Out Engine::merge_dataco(Add add) const {
   return out;
 }
 
+std::shared_ptr<const Engine::DatacoSnapshot> Engine::dataco_snapshot() const {
+  // The count before the merge: lines applied while it runs make the next call merge again.
+  const int64_t lines = dataco_line_count();
+  std::lock_guard lock(dataco_snapshot_mu_);
+  if (!dataco_snapshot_ || dataco_snapshot_->lines != lines) {
+    auto snapshot = std::make_shared<DatacoSnapshot>();
+    snapshot->lines = lines;
+    snapshot->summary = dataco_summary();
+    snapshot->patterns = dataco_fraud_alerts(snapshot->summary, config_.dataco_fraud);
+    dataco_snapshot_ = std::move(snapshot);
+  }
+  return dataco_snapshot_;
+}
+
 DatacoReceivables Engine::dataco_receivables() const {
   return merge_dataco<DatacoReceivables>(
       [](const DatacoMarts& m, DatacoReceivables* out) { m.add_receivables_to(out); });

@@ -158,6 +158,15 @@ class Engine {
   std::optional<std::string> idempotent_summary(const std::string& key) const;
   // The DataCo order-line marts merged over all shards (docs/MARTS.md).
   DatacoSummary dataco_summary() const;
+  // The merged marts and the suspected-fraud patterns they show, shared by every reader (HTTP
+  // threads, the Kafka sink, the warehouse writer): the merge walks every order under each
+  // shard's lock in turn, so it is redone only when order lines were applied since.
+  struct DatacoSnapshot {
+    int64_t lines = 0;  // order lines applied when the merge began
+    DatacoSummary summary;
+    std::vector<LedgerAlert> patterns;  // dataco_fraud_alerts over the summary
+  };
+  std::shared_ptr<const DatacoSnapshot> dataco_snapshot() const;
   // Order lines applied over all shards (cheap; dataco_summary() walks every order).
   int64_t dataco_line_count() const;
   // The open DataCo receivables over all shards (cheap: no walk over orders).
@@ -268,6 +277,8 @@ class Engine {
   std::atomic<uint64_t> log_bytes_{0};
   std::atomic<uint64_t> durable_offset_{0};
   int64_t started_ms_ = 0;
+  mutable std::mutex dataco_snapshot_mu_;  // one merge at a time; guards dataco_snapshot_
+  mutable std::shared_ptr<const DatacoSnapshot> dataco_snapshot_;
   mutable std::mutex rate_mu_;
   std::vector<std::pair<int64_t, uint64_t>> rate_samples_;  // (monotonic ns, events logged)
 

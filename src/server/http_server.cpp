@@ -440,16 +440,10 @@ void HttpServer::handle_working_capital(const httplib::Request& req, httplib::Re
   res.set_content(working_capital_json(in, q.as_of_day), kJson);
 }
 
-// The DataCo patterns change only when order lines are applied: the summary (every order,
-// under each shard's lock in turn) is recomputed then, not on every poll of the Fraud view.
+// The DataCo patterns change only when order lines are applied: the engine's shared snapshot
+// recomputes them then, not on every poll of the Fraud view.
 std::vector<LedgerAlert> HttpServer::dataco_alerts() const {
-  const int64_t lines = engine_->dataco_line_count();
-  std::lock_guard lock(dataco_alerts_mu_);
-  if (lines != dataco_alerts_lines_) {
-    dataco_alerts_ = dataco_fraud_alerts(engine_->dataco_summary(), engine_->config().dataco_fraud);
-    dataco_alerts_lines_ = lines;
-  }
-  return dataco_alerts_;
+  return engine_->dataco_snapshot()->patterns;
 }
 
 // Receivables are the ledger's customers plus the DataCo PENDING_PAYMENT lines, the latter aged
@@ -627,7 +621,8 @@ void HttpServer::routes() {
         !as_of_param(req, res, engine_->config().marts_as_of, &q.as_of_day))
       return;
     q.limit = size_t(limit);
-    Result<std::string> body = dataco_mart_json(engine_->dataco_summary(), req.matches[1].str(), q);
+    Result<std::string> body =
+        dataco_mart_json(engine_->dataco_snapshot()->summary, req.matches[1].str(), q);
     if (!body) {
       send_error(res, 404, body.status().code(), body.status().message());
       return;

@@ -58,9 +58,6 @@ class HttpServer {
   bool require_token_ = false;
   std::optional<sinks::WarehouseTarget> sql_target_;
   std::atomic<bool> stopping_{false};
-  mutable std::mutex dataco_alerts_mu_;  // guards the two below (HTTP worker threads)
-  mutable int64_t dataco_alerts_lines_ = -1;
-  mutable std::vector<LedgerAlert> dataco_alerts_;
 };
 
 }  // namespace ledgerflow::server

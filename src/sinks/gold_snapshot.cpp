@@ -37,14 +37,14 @@ const TableSpec kSalesByMinute{"sales_by_minute",
 bool GoldSnapshot::build(WarehouseTxn* txn) {
   pending_ = committed_;
   ChangeSet changes = engine_->changes_since(&pending_);
-  // A summary walks every order under the shard locks: only when order lines were applied.
-  // The DataCo suspected-fraud patterns come from it and join the ledger's alerts.
+  // The DataCo marts and suspected-fraud patterns (the engine's snapshot, merged only when order
+  // lines were applied); the patterns join the ledger's alerts.
   bool dataco = false;
   std::optional<std::vector<LedgerAlert>> patterns;
-  if (dataco_.stale(engine_->dataco_line_count())) {
-    const DatacoSummary summary = engine_->dataco_summary();
-    dataco = dataco_.build(summary, txn);
-    patterns = dataco_fraud_alerts(summary, engine_->config().dataco_fraud);
+  const std::shared_ptr<const Engine::DatacoSnapshot> snapshot = engine_->dataco_snapshot();
+  if (dataco_.stale(snapshot->lines)) {
+    dataco = dataco_.build(snapshot->summary, txn);
+    patterns = snapshot->patterns;
   }
   // The ledger is read under its shard's lock once per upsert; the builders keep only what the
   // database already holds, so an idle ledger costs a walk of its standing alerts.

@@ -220,16 +220,15 @@ void KafkaUpsertSink::add_finance_alerts(std::vector<std::pair<std::string, std:
 }
 
 // A DataCo suspected-fraud pattern when it appears (a transition, like reorder): judged again
-// only when order lines were applied, since the summary walks every order. A pattern that goes
-// and comes back is sent again; after a restart the holding ones are sent again under the same
-// keys (at least once).
+// only when order lines were applied (the engine's snapshot merges the marts only then). A pattern
+// that goes and comes back is sent again; after a restart the holding ones are sent again under the
+// same keys (at least once).
 void KafkaUpsertSink::add_dataco_alerts(std::vector<std::pair<std::string, std::string>>* alerts) {
-  const int64_t lines = engine_->dataco_line_count();
-  if (lines == dataco_lines_) return;
-  dataco_lines_ = lines;
+  const std::shared_ptr<const Engine::DatacoSnapshot> snapshot = engine_->dataco_snapshot();
+  if (snapshot->lines == dataco_lines_) return;
+  dataco_lines_ = snapshot->lines;
   std::set<std::string> holding;
-  for (const LedgerAlert& a :
-       dataco_fraud_alerts(engine_->dataco_summary(), engine_->config().dataco_fraud)) {
+  for (const LedgerAlert& a : snapshot->patterns) {
     std::string key = dataco_alert_key(a);
     if (!dataco_alerted_.count(key)) alerts->emplace_back(key, dataco_alert_message(a));
     holding.insert(std::move(key));

@@ -11,6 +11,7 @@
 #include "analytics/dataco_receivables.h"
 #include "core/event_time.h"
 #include "engine/checkpoint.h"
+#include "engine/engine.h"
 #include "engine/shard_state.h"
 #include "ingest/catalog.h"
 #include "ingest/csv_row_json.h"
@@ -19,6 +20,8 @@
 #include "ingest/text_file.h"
 #include "log/log_format.h"
 #include "server/mart_json.h"
+#include "support/dataco_submit.h"
+#include "support/temp_dir.h"
 
 using namespace ledgerflow;
 
@@ -467,4 +470,35 @@ TEST(Dataco, PendingPaymentLinesAreReceivablesAgedByHand) {
   DatacoReceivables back;
   restored.dataco().add_receivables_to(&back);
   EXPECT_EQ(aging_lines(age_dataco_receivables(back, june30, 30).value()), want);
+}
+
+// The engine's DataCo snapshot is shared until order lines are applied, then merged again: its
+// summary and patterns equal a merge done here, and readers holding the old one keep it.
+TEST(Dataco, EngineSnapshotIsSharedUntilLinesAreApplied) {
+  ledgerflow::testing::TempDir tmp;
+  EngineConfig cfg;
+  cfg.data_dir = tmp.sub("data");
+  Engine e(cfg);
+  ASSERT_TRUE(e.start());
+  auto empty = e.dataco_snapshot();
+  EXPECT_EQ(empty->lines, 0);
+  EXPECT_EQ(e.dataco_snapshot(), empty);  // nothing applied: the same object
+  const uint64_t end = ledgerflow::testing::submit_dataco_file(e, "fixture.csv", 100);
+  ASSERT_TRUE(e.wait_applied(end, 10'000));
+  auto full = e.dataco_snapshot();
+  EXPECT_NE(full, empty);
+  EXPECT_EQ(full->lines, e.dataco_line_count());
+  EXPECT_GT(full->lines, 300);
+  EXPECT_EQ(e.dataco_snapshot(), full);
+  EXPECT_EQ(marts_json(full->summary), marts_json(e.dataco_summary()));
+  const std::vector<LedgerAlert> patterns =
+      dataco_fraud_alerts(e.dataco_summary(), e.config().dataco_fraud);
+  ASSERT_EQ(full->patterns.size(), patterns.size());
+  EXPECT_FALSE(patterns.empty());  // the fixture has customers with 2+ suspected-fraud orders
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    EXPECT_EQ(full->patterns[i].subject, patterns[i].subject);
+    EXPECT_EQ(full->patterns[i].alert.message, patterns[i].alert.message);
+  }
+  EXPECT_EQ(empty->lines, 0);  // the old snapshot is unchanged for whoever still holds it
+  e.stop();
 }
