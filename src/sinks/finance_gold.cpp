@@ -11,22 +11,19 @@ namespace {
 
 using OnConflict = TableSpec::OnConflict;
 
-const TableSpec kAging{
-    "finance_payables_aging",
-    {"supplier_id", "as_of_day", "current_micros", "current_count", "past_due_1_30_micros",
-     "past_due_1_30_count", "past_due_31_60_micros", "past_due_31_60_count",
-     "past_due_61_90_micros", "past_due_61_90_count", "past_due_over_90_micros",
-     "past_due_over_90_count", "total_micros", "open_invoices"},
-    1,
-    OnConflict::kUpdate};
-const TableSpec kReceivablesAging{
-    "finance_receivables_aging",
-    {"customer_id", "as_of_day", "current_micros", "current_count", "past_due_1_30_micros",
-     "past_due_1_30_count", "past_due_31_60_micros", "past_due_31_60_count",
-     "past_due_61_90_micros", "past_due_61_90_count", "past_due_over_90_micros",
-     "past_due_over_90_count", "total_micros", "open_invoices"},
-    1,
-    OnConflict::kUpdate};
+// The aging tables: the counterparty, then as-of day, amount and count per bucket, total and
+// the number of open invoices.
+TableSpec aging_spec(std::string table, std::string id_column) {
+  return {std::move(table),
+          {std::move(id_column), "as_of_day", "current_micros", "current_count",
+           "past_due_1_30_micros", "past_due_1_30_count", "past_due_31_60_micros",
+           "past_due_31_60_count", "past_due_61_90_micros", "past_due_61_90_count",
+           "past_due_over_90_micros", "past_due_over_90_count", "total_micros", "open_invoices"},
+          1,
+          OnConflict::kUpdate};
+}
+const TableSpec kAging = aging_spec("finance_payables_aging", "supplier_id");
+const TableSpec kReceivablesAging = aging_spec("finance_receivables_aging", "customer_id");
 // One row per counterparty: id, as-of day, amount and count per bucket, total, open count.
 void add_aging_rows(const finance::AgingReport& report, int64_t as_of, TableRows* rows) {
   for (const auto& [id, b] : report.by_counterparty) {

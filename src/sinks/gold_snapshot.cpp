@@ -52,8 +52,10 @@ bool GoldSnapshot::build(WarehouseTxn* txn) {
     const bool alerts = alerts_.build(ledger, patterns ? &*patterns : nullptr, txn);
     return finance_.build(ledger, txn) || alerts;
   });
-  const bool reorder = reorder_.build(*engine_, !changes.inventory.empty(), txn);
-  const bool working_capital = working_capital_.build(*engine_, !changes.inventory.empty(), txn);
+  LazyInventory inventory(engine_);
+  const bool reorder = reorder_.build(*engine_, !changes.inventory.empty(), &inventory, txn);
+  const bool working_capital =
+      working_capital_.build(*engine_, !changes.inventory.empty(), &inventory, txn);
   if (changes.inventory.empty() && changes.window_starts.empty()) {
     return dataco || finance || reorder || working_capital;
   }

@@ -40,7 +40,8 @@ TableRows parameters(const ReorderConfig& c) {
 
 }  // namespace
 
-bool ReorderGold::build(const Engine& engine, bool inventory_changed, WarehouseTxn* txn) {
+bool ReorderGold::build(const Engine& engine, bool inventory_changed, LazyInventory* inventory,
+                        WarehouseTxn* txn) {
   cache_.begin();
   const PipelineStats p = engine.pipeline();
   const int64_t as_of = p.max_event_time_ms == WatermarkTracker::kNone
@@ -55,7 +56,7 @@ bool ReorderGold::build(const Engine& engine, bool inventory_changed, WarehouseT
   TableRows demand{&kDemand, {}};
   if (as_of != INT64_MIN) {
     const ProductLeadTimes lead_times = engine.product_lead_times();
-    for (const InventoryRow& row : engine.inventory(std::nullopt, false)) {
+    for (const InventoryRow& row : inventory->rows()) {
       const std::vector<double> window = row.demand.window(as_of, c.window_days);
       if (window.empty()) continue;  // nothing sold by the as-of day: no recommendation
       int64_t units = 0, squared = 0;

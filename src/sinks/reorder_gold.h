@@ -18,6 +18,7 @@
 
 #include "engine/engine.h"
 #include "sinks/gold_row_cache.h"
+#include "sinks/lazy_inventory.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -26,7 +27,8 @@ class ReorderGold {
  public:
   // Adds the steps for the rows that changed; false when none did. `inventory_changed`: an
   // inventory row changed since the last committed upsert.
-  bool build(const Engine& engine, bool inventory_changed, WarehouseTxn* txn);
+  bool build(const Engine& engine, bool inventory_changed, LazyInventory* inventory,
+             WarehouseTxn* txn);
   void commit() {
     cache_.commit();
     committed_ = pending_;

@@ -17,7 +17,8 @@ const TableSpec kWorkingCapital{
 
 }  // namespace
 
-bool WorkingCapitalGold::build(const Engine& engine, bool inventory_changed, WarehouseTxn* txn) {
+bool WorkingCapitalGold::build(const Engine& engine, bool inventory_changed,
+                               LazyInventory* inventory, WarehouseTxn* txn) {
   cache_.begin();
   const bool stale = engine.read_finance([&](const FinanceLedger& ledger) {
     const uint64_t events = ledger.applied_events();
@@ -37,7 +38,7 @@ bool WorkingCapitalGold::build(const Engine& engine, bool inventory_changed, War
   TableRows rows{&kWorkingCapital, {}};
   if (clock_) {
     finance::WorkingCapitalInputs in = ledger_inputs_;
-    add_sales_working_capital(engine.inventory(std::nullopt, false), *clock_, &in);
+    add_sales_working_capital(inventory->rows(), *clock_, &in);
     rows.add(int64_t(kWindowDays), *clock_, in.revenue.micros(), in.cogs.micros(),
              in.purchases.micros(), in.average_receivables.micros(), in.average_inventory.micros(),
              in.average_payables.micros());

@@ -18,6 +18,7 @@
 
 #include "engine/engine.h"
 #include "sinks/gold_row_cache.h"
+#include "sinks/lazy_inventory.h"
 #include "sinks/warehouse_backend.h"
 
 namespace ledgerflow::sinks {
@@ -29,7 +30,8 @@ class WorkingCapitalGold {
 
   // Adds the step for the row when it changed; false when it did not. `inventory_changed`: the
   // engine reported changed inventory rows since the last committed upsert.
-  bool build(const Engine& engine, bool inventory_changed, WarehouseTxn* txn);
+  bool build(const Engine& engine, bool inventory_changed, LazyInventory* inventory,
+             WarehouseTxn* txn);
   void commit() { cache_.commit(); }
   void reset() { cache_.reset(); }
 
