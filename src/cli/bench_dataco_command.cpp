@@ -65,8 +65,7 @@ Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& 
     NdjsonBatch b;
     b.batch.records.reserve(batch_rows);
     while (b.lines < batch_rows && (more = reader.next(&rec))) {
-      add_dataco_record(&b, rec, reader.columns(), source, parser,
-                        engine.config().dead_letter_raw_bytes);
+      add_dataco_record(&b, rec, reader, source, parser, engine.config().dead_letter_raw_bytes);
     }
     if (b.lines > 0) in_flight.push_back(engine.submit(std::move(b.batch)));
     while (in_flight.size() > 4) {

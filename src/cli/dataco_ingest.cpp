@@ -92,8 +92,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
   for (bool more = true; more && ok;) {
     NdjsonBatch batch;
     while (batch.lines < o.batch_rows && (more = reader.next(&rec))) {
-      add_dataco_record(&batch, rec, reader.columns(), source, parser,
-                        config.dead_letter_raw_bytes);
+      add_dataco_record(&batch, rec, reader, source, parser, config.dead_letter_raw_bytes);
     }
     t.read += batch.lines;
     t.accepted += batch.accepted;

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/event_time.h"
+#include "ingest/logged_order_line.h"
 #include "log/log_format.h"
 
 namespace ledgerflow {
@@ -182,6 +183,15 @@ bool Engine::reparse_finance(LogRecord* rec) {
   return true;
 }
 
+// An order line read back from the log holds its raw bytes only: the same rule as above.
+bool Engine::reparse_order_line(LogRecord* rec) {
+  if (Status s = parse_logged_order_line(*rec, order_line_parser_, &rec->event); !s) {
+    fail(s);
+    return false;
+  }
+  return true;
+}
+
 void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns) {
   std::vector<ShardBatch> batches(shards_.size());
   for (ShardBatch& b : batches) b.events.reserve(records.size() / shards_.size() + 16);
@@ -194,6 +204,10 @@ void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns
       if (rec.kind == RecordKind::kEvent) {
         if (is_finance_event(rec.event.type) && rec.event.finance == nullptr &&
             !reparse_finance(&rec)) {
+          continue;
+        }
+        if (rec.event.type == EventType::kOrderLine && rec.event.order_line == nullptr &&
+            !reparse_order_line(&rec)) {
           continue;
         }
         rec.event.offset = rec.offset;
@@ -292,7 +306,7 @@ void Engine::writer_loop() {
         for (LogRecord& rec : b.records) {
           rec.offset = offset++;
           rec.ingest_time_ms = ingest_ms;
-          logfmt::encode_record(rec, &buf);
+          logfmt::encode_record(rec, &buf, b.order_line_hint);
           routed.push_back(std::move(rec));
         }
         ranges.emplace_back(first_offset, offset);

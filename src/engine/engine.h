@@ -35,6 +35,7 @@
 #include "engine/sink_status.h"
 #include "ingest/catalog.h"
 #include "ingest/finance_event_parser.h"
+#include "ingest/order_line_parser.h"
 #include "log/bronze_log.h"
 
 namespace ledgerflow {
@@ -43,6 +44,9 @@ namespace ledgerflow {
 // appends a batch marker carrying `summary_json`.
 struct IngestBatch {
   std::vector<LogRecord> records;
+  // The parse hint of the batch's order lines when they are records of one CSV file
+  // (ingest/logged_order_line.h); empty when they are JSON objects. The log stores it with each.
+  std::string order_line_hint;
   std::string idempotency_key;
   std::string summary_json;
   int64_t submit_ns = 0;
@@ -241,6 +245,7 @@ class Engine {
   void fail(const Status& s);
   size_t shard_for(const Event& e) const;
   bool reparse_finance(LogRecord* rec);
+  bool reparse_order_line(LogRecord* rec);
   void sample_rate();
 
   EngineConfig config_;
@@ -251,6 +256,7 @@ class Engine {
   mutable std::mutex router_mu_;
   RouterState router_;
   FinanceEventParser finance_parser_;  // under router_mu_: finance records replayed from the log
+  OrderLineParser order_line_parser_;  // under router_mu_: order lines replayed from the log
   BoundedQueue<std::unique_ptr<Pending>> ingest_queue_;
 
   std::thread writer_;

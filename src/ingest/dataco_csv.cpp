@@ -9,9 +9,15 @@ Status DatacoCsvReader::open() {
   if (!csv_.next(&header_, &err))
     return Status::bad_input("no_header", "the file is empty: no header row");
   if (!err) return Status::bad_input("no_header", "the header row is malformed: " + err.message());
+  if (header_.size() > kMaxDatacoColumns) {
+    return Status::bad_input(
+        "too_many_columns",
+        fmt::format("the header has {} columns, at most {}", header_.size(), kMaxDatacoColumns));
+  }
   Result<DatacoHeader> columns = OrderLineParser::map_header(header_);
   if (!columns) return columns.status();
   columns_ = *columns;
+  parse_hint_ = csv_parse_hint(columns_);
   return Status::ok();
 }
 
@@ -27,14 +33,18 @@ bool DatacoCsvReader::next(DatacoCsvRecord* rec) {
   return true;
 }
 
-void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoHeader& columns,
+void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
                        SourcePosition at, const OrderLineParser& parser,
                        size_t dead_letter_raw_bytes) {
   ++out->lines;
   at.position = int64_t(rec.line);
+  // The log keeps the raw record and this hint only (one file per batch).
+  std::string& hint = out->batch.order_line_hint;
+  if (hint.empty()) hint = reader.parse_hint();
+  LF_ASSERT(hint == reader.parse_hint());
   LogRecord lr;
   Status s = rec.error;
-  if (s) s = parser.parse_row(OrderLineParser::row_of(columns, rec.fields), &lr.event);
+  if (s) s = parser.parse_row(OrderLineParser::row_of(reader.columns(), rec.fields), &lr.event);
   if (!s) {
     out->batch.records.push_back(make_dead_letter(at, rec.raw, s, dead_letter_raw_bytes));
     out->rejected.push_back(LineRejection{rec.line, s.code(), s.message()});

@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "ingest/csv_reader.h"
+#include "ingest/logged_order_line.h"
 #include "ingest/ndjson_batch.h"
 #include "ingest/order_line_parser.h"
 
@@ -35,17 +36,21 @@ class DatacoCsvReader {
 
   const std::vector<std::string>& header() const { return header_; }
   const DatacoHeader& columns() const { return columns_; }
+  // How the log parses this file's records again (ingest/logged_order_line.h).
+  const std::string& parse_hint() const { return parse_hint_; }
   size_t position() const { return csv_.position(); }
 
  private:
   CsvReader csv_;
   std::vector<std::string> header_;
   DatacoHeader columns_;
+  std::string parse_hint_;
 };
 
 // Adds the record to the batch as an event (source position = `at` with the record's line) or
-// as a dead letter with its reason.
-void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoHeader& columns,
+// as a dead letter with its reason. A batch holds the records of one reader (one file): its
+// order lines share the reader's parse hint.
+void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
                        SourcePosition at, const OrderLineParser& parser,
                        size_t dead_letter_raw_bytes);
 

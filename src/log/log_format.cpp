@@ -32,7 +32,8 @@ bool decode_segment_header(std::string_view bytes, uint64_t* base_offset) {
   return true;
 }
 
-void encode_record(const LogRecord& rec, std::string* out) {
+void encode_record(const LogRecord& rec, std::string* out, std::string_view order_line_hint) {
+  const bool raw_only = rec.kind == RecordKind::kEvent && rec.event.type == EventType::kOrderLine;
   size_t start = out->size();
   ByteWriter w(out);
   w.u32(0);  // crc, patched below
@@ -41,7 +42,7 @@ void encode_record(const LogRecord& rec, std::string* out) {
   w.i64(rec.ingest_time_ms);
   w.u8(uint8_t(rec.kind));
   w.u8(uint8_t(rec.source.kind));
-  w.u16(0);
+  w.u16(raw_only ? kFlagRawOnly : 0);
   w.i32(rec.source.partition);
   size_t body_start = out->size();
   w.i64(rec.source.position);
@@ -52,6 +53,13 @@ void encode_record(const LogRecord& rec, std::string* out) {
     case RecordKind::kEvent: {
       const Event& e = rec.event;
       w.u8(uint8_t(e.type));
+      if (raw_only) {
+        static constexpr char kJson[] = {kOrderLineJsonHint};
+        w.str(!rec.parse_hint.empty()    ? std::string_view(rec.parse_hint)
+              : !order_line_hint.empty() ? order_line_hint
+                                         : std::string_view(kJson, 1));
+        break;
+      }
       w.i32(e.store_id);
       w.i64(e.prod_id);
       w.i64(e.units);
@@ -94,11 +102,25 @@ bool known_event_type(uint8_t type) {
          is_finance_event(EventType(type));
 }
 
-bool decode_body(ByteReader& r, LogRecord* rec) {
+// An event stored raw only: its type and parse hint; the reader parses the raw bytes again.
+bool decode_raw_only(ByteReader& r, LogRecord* rec) {
+  uint8_t type;
+  if (rec->kind != RecordKind::kEvent || !r.u8(&type) || type != uint8_t(EventType::kOrderLine) ||
+      !r.str(&rec->parse_hint, 1024) || rec->parse_hint.empty()) {
+    return false;
+  }
+  rec->event.type = EventType(type);
+  rec->event.offset = rec->offset;
+  rec->event.ingest_time_ms = rec->ingest_time_ms;
+  return true;
+}
+
+bool decode_body(ByteReader& r, LogRecord* rec, uint16_t flags) {
   if (!r.i64(&rec->source.position) || !r.str(&rec->source.name, 4096) || !r.u32(&rec->raw_size) ||
       !r.str(&rec->raw)) {
     return false;
   }
+  if (flags & kFlagRawOnly) return decode_raw_only(r, rec);
   switch (rec->kind) {
     case RecordKind::kEvent: {
       Event& e = rec->event;
@@ -110,6 +132,7 @@ bool decode_body(ByteReader& r, LogRecord* rec) {
         return false;
       }
       e.type = EventType(type);
+      // Records from before kFlagRawOnly hold the order line's normalized fields.
       if (e.type == EventType::kOrderLine) {
         auto line = std::make_shared<OrderLine>();
         if (!line->decode(r)) return false;
@@ -138,17 +161,21 @@ DecodeResult decode_record(std::string_view bytes, LogRecord* rec, size_t* consu
   if (bytes.size() < kRecordHeaderBytes + body_len) return DecodeResult::kTruncated;
   std::string_view whole = bytes.substr(0, kRecordHeaderBytes + body_len);
   if (crc != crc32(whole.substr(4))) return DecodeResult::kCorrupt;
+  // Callers reuse *rec: nothing of the previous record may stay (a restored order line would).
+  rec->event.order_line.reset();
+  rec->event.finance.reset();
+  rec->parse_hint.clear();
   ByteReader r(whole.substr(8));
   uint8_t kind, source_kind;
-  uint16_t reserved;
+  uint16_t flags;
   if (!r.u64(&rec->offset) || !r.i64(&rec->ingest_time_ms) || !r.u8(&kind) || !r.u8(&source_kind) ||
-      !r.u16(&reserved) || !r.i32(&rec->source.partition)) {
+      !r.u16(&flags) || !r.i32(&rec->source.partition)) {
     return DecodeResult::kCorrupt;
   }
-  if (kind < 1 || kind > 3) return DecodeResult::kCorrupt;
+  if (kind < 1 || kind > 3 || (flags & ~kFlagRawOnly) != 0) return DecodeResult::kCorrupt;
   rec->kind = RecordKind(kind);
   rec->source.kind = SourceKind(source_kind);
-  if (!decode_body(r, rec) || r.remaining() != 0) return DecodeResult::kCorrupt;
+  if (!decode_body(r, rec, flags) || r.remaining() != 0) return DecodeResult::kCorrupt;
   *consumed = whole.size();
   return DecodeResult::kOk;
 }

@@ -22,7 +22,8 @@
 //   16  8  i64 ingest time, ms since the Unix epoch
 //   24  1  u8  record kind (log_record.h RecordKind)
 //   25  1  u8  source kind (core/event.h SourceKind)
-//   26  2  u16 reserved (0)
+//   26  2  u16 flags: bit 0 (kFlagRawOnly) = an event stored as its raw bytes and a parse hint
+//            only (below); every other bit 0. Records from before the flag existed have 0.
 //   28  4  i32 source partition
 //   32  .. body:
 //        i64 source position (Kafka offset, file line, line within an HTTP body)
@@ -40,6 +41,14 @@
 //                               (payment type, delivery status, order status, shipping mode,
 //                               customer segment, market, region, country, state, city,
 //                               department, category, product name)
+//        kind 1 (event) with kFlagRawOnly (order lines, written so since 2026-11-29):
+//                               u8 event type (3), str parse hint: u8 form, then for form 2 u16
+//                               fields in the file's header and 29 x u16 column index (in
+//                               DatacoColumn order, ingest/order_line_parser.h). Form 1: the raw
+//                               bytes are a JSON object keyed by the DataCo header names; form 2:
+//                               a CSV record of that file. Readers parse the raw bytes again
+//                               (ingest/logged_order_line.h), as for finance events: the
+//                               normalized fields doubled the bytes of every order line.
 //        kind 2 (dead letter):  str reason code, str message
 //        kind 3 (batch marker): str idempotency key, str summary JSON
 //
@@ -65,8 +74,11 @@ std::string encode_segment_header(uint64_t base_offset);
 // Returns false if the header is short, has a bad magic/version or fails its checksum.
 bool decode_segment_header(std::string_view bytes, uint64_t* base_offset);
 
-// Appends the encoded record to *out (rec.offset must be set).
-void encode_record(const LogRecord& rec, std::string* out);
+inline constexpr uint16_t kFlagRawOnly = 1;
+
+// Appends the encoded record to *out (rec.offset must be set). An order-line event is stored raw
+// only, with rec.parse_hint, else `order_line_hint` (its batch's), else the JSON form.
+void encode_record(const LogRecord& rec, std::string* out, std::string_view order_line_hint = {});
 
 enum class DecodeResult { kOk, kTruncated, kCorrupt };
 // Decodes the record at the start of `bytes`; on kOk sets *consumed.

@@ -24,6 +24,15 @@ struct LogRecord {
   Event event;              // kEvent only
   std::string reason_code;  // kDeadLetter: stable code; kBatchMarker: idempotency key
   std::string message;      // kDeadLetter: human message; kBatchMarker: JSON summary
+  // Order lines read back from the log: how their raw bytes parse again (log_format.h "parse
+  // hint"); the event then has no order_line until ingest/logged_order_line.h restores it.
+  // Empty on the live path, where the parsed event travels with the record.
+  std::string parse_hint;
 };
+
+// Parse hints of order-line records (log_format.h): the raw bytes are a JSON object keyed by the
+// DataCo header names, or a CSV record followed by its file's column map.
+inline constexpr char kOrderLineJsonHint = 1;
+inline constexpr char kOrderLineCsvHint = 2;
 
 }  // namespace ledgerflow

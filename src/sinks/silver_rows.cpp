@@ -9,6 +9,7 @@
 #include "core/base64.h"
 #include "core/checksum.h"
 #include "core/event_time.h"
+#include "ingest/logged_order_line.h"
 
 namespace ledgerflow::sinks {
 
@@ -185,8 +186,14 @@ Status SilverRows::add(const LogRecord& rec) {
   if (rec.kind != RecordKind::kEvent) return Status::ok();
   const Event& e = rec.event;
   if (e.type == EventType::kOrderLine) {
-    LF_ASSERT(e.order_line != nullptr);
-    add_order_line(rec, *e.order_line);
+    if (e.order_line != nullptr) {
+      add_order_line(rec, *e.order_line);
+    } else {
+      if (order_line_parser_ == nullptr) order_line_parser_ = std::make_unique<OrderLineParser>();
+      Event parsed;
+      if (Status s = parse_logged_order_line(rec, *order_line_parser_, &parsed); !s) return s;
+      add_order_line(rec, *parsed.order_line);
+    }
     ++rows_;
     return Status::ok();
   }

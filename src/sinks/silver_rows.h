@@ -16,6 +16,7 @@
 
 #include "ingest/catalog.h"
 #include "ingest/finance_event_parser.h"
+#include "ingest/order_line_parser.h"
 #include "log/log_record.h"
 #include "sinks/finance_silver_rows.h"
 #include "sinks/warehouse_backend.h"
@@ -83,6 +84,7 @@ class SilverRows {
   const SeenDimensions* committed_;
   FinanceEventParser* finance_parser_;
   std::unique_ptr<FinanceEventParser> own_parser_;
+  std::unique_ptr<OrderLineParser> order_line_parser_;  // order lines logged raw only
   SeenDimensions added_;
   size_t rows_ = 0;
 };

@@ -26,8 +26,7 @@ inline uint64_t submit_dataco_file(Engine& e, const std::string& name, size_t ro
   for (bool more = true; more;) {
     NdjsonBatch batch;
     while (batch.lines < rows && (more = reader.next(&rec))) {
-      add_dataco_record(&batch, rec, reader.columns(), SourcePosition{SourceKind::kFile, name},
-                        parser, 4096);
+      add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, name}, parser, 4096);
     }
     if (batch.lines == 0) break;
     IngestAck ack = e.submit(std::move(batch.batch)).get();

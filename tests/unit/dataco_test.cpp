@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <random>
 
 #include "analytics/dataco_marts.h"
 #include "analytics/dataco_receivables.h"
+#include "core/bytes.h"
+#include "core/checksum.h"
 #include "core/event_time.h"
 #include "engine/checkpoint.h"
 #include "engine/engine.h"
@@ -17,6 +20,7 @@
 #include "ingest/csv_row_json.h"
 #include "ingest/dataco_csv.h"
 #include "ingest/event_parser.h"
+#include "ingest/logged_order_line.h"
 #include "ingest/text_file.h"
 #include "log/log_format.h"
 #include "server/mart_json.h"
@@ -83,6 +87,20 @@ Status parse(const std::vector<std::string>& fields, Event* e) {
   DatacoHeader h = OrderLineParser::map_header(header()).value();
   std::vector<std::string_view> views(fields.begin(), fields.end());
   return OrderLineParser().parse_row(OrderLineParser::row_of(h, views), e);
+}
+
+// Every field of the two order lines (their log encoding) and of the events around them.
+void expect_same_order_line(const Event& got, const Event& want) {
+  ASSERT_TRUE(got.order_line && want.order_line);
+  std::string a, b;
+  ByteWriter wa(&a), wb(&b);
+  got.order_line->encode(wa);
+  want.order_line->encode(wb);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(got.type, want.type);
+  EXPECT_EQ(got.id, want.id);
+  EXPECT_EQ(got.event_time_ms, want.event_time_ms);
+  EXPECT_EQ(got.id_key, want.id_key);
 }
 
 }  // namespace
@@ -277,8 +295,8 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   DatacoCsvRecord rec;
   OrderLineParser parser;
   while (reader.next(&rec)) {
-    add_dataco_record(&batch, rec, reader.columns(),
-                      SourcePosition{SourceKind::kFile, "f.csv", 0, 0}, parser, 4096);
+    add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, "f.csv", 0, 0}, parser,
+                      4096);
   }
   ASSERT_EQ(batch.batch.records.size(), 4u);
   EXPECT_EQ(batch.accepted, 2u);
@@ -289,18 +307,134 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   EXPECT_EQ(batch.batch.records[2].source.position, 4);
   EXPECT_EQ(batch.batch.records[2].raw, "DEBIT,3");
   EXPECT_EQ(batch.rejected[1].code, "invalid_time");
-  // The log keeps the normalized order line.
+  // The log keeps the raw record and its file's column map; read back, it parses again into the
+  // same order line.
+  EXPECT_EQ(batch.batch.order_line_hint, reader.parse_hint());
   LogRecord rec_in = batch.batch.records[1];
   rec_in.offset = 9;
+  rec_in.ingest_time_ms = 1234;
   std::string bytes;
-  logfmt::encode_record(rec_in, &bytes);
+  logfmt::encode_record(rec_in, &bytes, batch.batch.order_line_hint);
   LogRecord rec_out;
   size_t consumed = 0;
   ASSERT_EQ(logfmt::decode_record(bytes, &rec_out, &consumed), logfmt::DecodeResult::kOk);
-  ASSERT_TRUE(rec_out.event.order_line);
-  EXPECT_EQ(rec_out.event.order_line->order_city, "Washington, D.C.");
-  EXPECT_EQ(rec_out.event.order_line->profit, rec_in.event.order_line->profit);
-  EXPECT_EQ(rec_out.event.id_key, rec_in.event.id_key);
+  EXPECT_EQ(rec_out.event.type, EventType::kOrderLine);
+  EXPECT_FALSE(rec_out.event.order_line);
+  EXPECT_EQ(rec_out.raw, rec_in.raw);
+  Event parsed;
+  Status s = parse_logged_order_line(rec_out, parser, &parsed);
+  ASSERT_TRUE(s) << s.to_string();
+  expect_same_order_line(parsed, rec_in.event);
+  EXPECT_EQ(parsed.order_line->order_city, "Washington, D.C.");
+  EXPECT_EQ(parsed.offset, 9u);
+  EXPECT_EQ(parsed.ingest_time_ms, 1234);
+}
+
+// Bytes of an order-line record as binaries before the raw-only layout wrote it (log_format.h:
+// flags 0, the event's fields, then the OrderLine's), built here by hand from that layout.
+std::string pre_raw_only_record(const LogRecord& r) {
+  std::string out;
+  ByteWriter w(&out);
+  w.u32(0);
+  w.u32(0);
+  w.u64(r.offset);
+  w.i64(r.ingest_time_ms);
+  w.u8(uint8_t(RecordKind::kEvent));
+  w.u8(uint8_t(r.source.kind));
+  w.u16(0);
+  w.i32(r.source.partition);
+  w.i64(r.source.position);
+  w.str(r.source.name);
+  w.u32(r.raw_size);
+  w.str(r.raw);
+  const Event& e = r.event;
+  w.u8(uint8_t(e.type));
+  w.i32(e.store_id);
+  for (int64_t v : {e.prod_id, e.units, e.reorder_point, e.unit_price.micros(), e.event_time_ms})
+    w.i64(v);
+  w.str(e.id);
+  w.str(e.prod_name);
+  e.order_line->encode(w);
+  uint32_t body_len = uint32_t(out.size() - logfmt::kRecordHeaderBytes);
+  std::memcpy(out.data() + 4, &body_len, 4);
+  uint32_t crc = crc32(std::string_view(out).substr(4));
+  std::memcpy(out.data(), &crc, 4);
+  return out;
+}
+
+TEST(Dataco, AHeaderOfMoreThanTheLimitOfColumnsIsRefused) {
+  auto csv_of = [](size_t extra) {
+    std::string csv;
+    for (const std::string& name : header()) csv += name + ",";
+    for (size_t i = 0; i < extra; ++i) csv += "x" + std::to_string(i) + ",";
+    csv.back() = '\n';
+    return csv;
+  };
+  const size_t extra = kMaxDatacoColumns - header().size();
+  std::string at_limit = csv_of(extra), over = csv_of(extra + 1);
+  EXPECT_TRUE(DatacoCsvReader(at_limit).open());
+  Status s = DatacoCsvReader(over).open();
+  EXPECT_EQ(s.code(), "too_many_columns");
+  EXPECT_NE(s.message().find("4097"), std::string::npos) << s.message();
+}
+
+TEST(Dataco, LoggedOrderLinesParseAgainFromEveryForm) {
+  Event live;
+  ASSERT_TRUE(parse(row({{DatacoColumn::kOrderCity, "Washington, D.C."}}), &live));
+  LogRecord rec;
+  rec.offset = 5;
+  rec.source = SourcePosition{SourceKind::kKafka, "supply_chain_data", 2, 77};
+  rec.event = live;
+  rec.raw_size = uint32_t(rec.raw.size());
+  OrderLineParser parser;
+  size_t consumed = 0;
+  {
+    SCOPED_TRACE("a log written before the raw-only layout still reads, fields and all");
+    rec.raw = "{}";
+    LogRecord out;
+    ASSERT_EQ(logfmt::decode_record(pre_raw_only_record(rec), &out, &consumed),
+              logfmt::DecodeResult::kOk);
+    ASSERT_TRUE(out.event.order_line);
+    expect_same_order_line(out.event, live);
+    EXPECT_TRUE(out.parse_hint.empty());
+  }
+  {
+    SCOPED_TRACE("a header-keyed JSON object (Kafka, HTTP) is stored with the JSON hint");
+    std::vector<std::string> h = header(),
+                             v = row({{DatacoColumn::kOrderCity, "Washington, D.C."}});
+    rec.raw.clear();
+    CsvRowJson(h).append(std::vector<std::string_view>(v.begin(), v.end()), &rec.raw);
+    std::string bytes;
+    logfmt::encode_record(rec, &bytes);
+    LogRecord out;
+    ASSERT_EQ(logfmt::decode_record(bytes, &out, &consumed), logfmt::DecodeResult::kOk);
+    EXPECT_EQ(out.parse_hint, std::string(1, kOrderLineJsonHint));
+    Event parsed;
+    ASSERT_TRUE(parse_logged_order_line(out, parser, &parsed));
+    expect_same_order_line(parsed, live);
+    EXPECT_EQ(parsed.offset, 5u);
+  }
+  {
+    SCOPED_TRACE("a hint or raw bytes that do not parse are fatal, named by offset");
+    LogRecord bad = rec;
+    bad.raw = "1,2,3";
+    Event parsed;
+    for (std::string hint :
+         {std::string(), std::string(1, '\x07'), std::string(1, kOrderLineCsvHint),
+          std::string(1, kOrderLineJsonHint)}) {
+      bad.parse_hint = hint;
+      Status s = parse_logged_order_line(bad, parser, &parsed);
+      EXPECT_EQ(s.code(), "log_unreadable");
+      EXPECT_EQ(s.error_class(), ErrorClass::kFatal);
+      EXPECT_NE(s.message().find("offset 5"), std::string::npos) << s.message();
+    }
+    DatacoHeader three;
+    three.fields = 3;
+    bad.parse_hint = csv_parse_hint(three);  // every column at index 0 of a 3-field file
+    EXPECT_TRUE(parse_logged_order_line(bad, parser, &parsed).code() == "log_unreadable");
+    bad.raw = "1,2";
+    EXPECT_EQ(parse_logged_order_line(bad, parser, &parsed).code(), "log_unreadable");
+  }
 }
 
 namespace {
