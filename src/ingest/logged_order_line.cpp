@@ -10,7 +10,8 @@ namespace ledgerflow {
 namespace {
 
 Status unreadable(const LogRecord& rec, std::string_view why) {
-  return Status::fatal("log_unreadable", fmt::format("order line at offset {}: {}", rec.offset, why));
+  return Status::fatal("log_unreadable",
+                       fmt::format("order line at offset {}: {}", rec.offset, why));
 }
 
 bool read_csv_hint(std::string_view hint, DatacoHeader* header) {

@@ -32,10 +32,14 @@ bool decode_segment_header(std::string_view bytes, uint64_t* base_offset) {
   return true;
 }
 
-void encode_record(const LogRecord& rec, std::string* out, std::string_view order_line_hint) {
+namespace {
+
+// The record's bytes in layout order, for any writer with ByteWriter's calls. encode_record runs
+// it twice: SizeCounter sizes the record, then SpanWriter fills space sized once (one resize per
+// record instead of a capacity check per field, the log writer's largest own cost).
+template <typename W>
+void write_fields(W& w, const LogRecord& rec, std::string_view order_line_hint) {
   const bool raw_only = rec.kind == RecordKind::kEvent && rec.event.type == EventType::kOrderLine;
-  size_t start = out->size();
-  ByteWriter w(out);
   w.u32(0);  // crc, patched below
   w.u32(0);  // body_len, patched below
   w.u64(rec.offset);
@@ -44,7 +48,6 @@ void encode_record(const LogRecord& rec, std::string* out, std::string_view orde
   w.u8(uint8_t(rec.source.kind));
   w.u16(raw_only ? kFlagRawOnly : 0);
   w.i32(rec.source.partition);
-  size_t body_start = out->size();
   w.i64(rec.source.position);
   w.str(rec.source.name);
   w.u32(rec.raw_size);
@@ -68,10 +71,6 @@ void encode_record(const LogRecord& rec, std::string* out, std::string_view orde
       w.i64(e.event_time_ms);
       w.str(e.id);
       w.str(e.prod_name);
-      if (e.type == EventType::kOrderLine) {
-        LF_ASSERT(e.order_line != nullptr);
-        e.order_line->encode(w);
-      }
       break;
     }
     case RecordKind::kDeadLetter:
@@ -80,11 +79,55 @@ void encode_record(const LogRecord& rec, std::string* out, std::string_view orde
       w.str(rec.message);
       break;
   }
-  uint32_t body_len = uint32_t(out->size() - body_start);
-  LF_ASSERT(body_len <= kMaxBodyBytes);
-  std::memcpy(out->data() + start + 4, &body_len, 4);
-  uint32_t crc = crc32(std::string_view(out->data() + start + 4, out->size() - start - 4));
-  std::memcpy(out->data() + start, &crc, 4);
+}
+
+struct SizeCounter {
+  size_t bytes = 0;
+  void u8(uint8_t) { bytes += 1; }
+  void u16(uint16_t) { bytes += 2; }
+  void u32(uint32_t) { bytes += 4; }
+  void i32(int32_t) { bytes += 4; }
+  void u64(uint64_t) { bytes += 8; }
+  void i64(int64_t) { bytes += 8; }
+  void str(std::string_view s) { bytes += 4 + s.size(); }
+};
+
+// Little-endian into space the caller sized with SizeCounter.
+struct SpanWriter {
+  char* p;
+  void raw(const void* v, size_t n) {
+    std::memcpy(p, v, n);
+    p += n;
+  }
+  void u8(uint8_t v) { *p++ = char(v); }
+  void u16(uint16_t v) { raw(&v, 2); }
+  void u32(uint32_t v) { raw(&v, 4); }
+  void i32(int32_t v) { raw(&v, 4); }
+  void u64(uint64_t v) { raw(&v, 8); }
+  void i64(int64_t v) { raw(&v, 8); }
+  void str(std::string_view s) {
+    u32(uint32_t(s.size()));
+    raw(s.data(), s.size());
+  }
+};
+
+}  // namespace
+
+void encode_record(const LogRecord& rec, std::string* out, std::string_view order_line_hint) {
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "formats are little-endian");
+  SizeCounter size;
+  write_fields(size, rec, order_line_hint);
+  LF_ASSERT(size.bytes - kRecordHeaderBytes <= kMaxBodyBytes);
+  const size_t start = out->size();
+  out->resize(start + size.bytes);
+  char* record = out->data() + start;
+  SpanWriter w{record};
+  write_fields(w, rec, order_line_hint);
+  LF_ASSERT(w.p == record + size.bytes);
+  const uint32_t body_len = uint32_t(size.bytes - kRecordHeaderBytes);
+  std::memcpy(record + 4, &body_len, 4);
+  const uint32_t crc = crc32(std::string_view(record + 4, size.bytes - 4));
+  std::memcpy(record, &crc, 4);
 }
 
 namespace {
