@@ -34,27 +34,28 @@ bool DatacoCsvReader::next(DatacoCsvRecord* rec) {
 }
 
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
-                       SourcePosition at, const OrderLineParser& parser,
+                       const SourcePosition& at, const OrderLineParser& parser,
                        size_t dead_letter_raw_bytes) {
   ++out->lines;
-  at.position = int64_t(rec.line);
   // The log keeps the raw record and this hint only (one file per batch).
   std::string& hint = out->batch.order_line_hint;
   if (hint.empty()) hint = reader.parse_hint();
   LF_ASSERT(hint == reader.parse_hint());
-  LogRecord lr;
+  // Built in place: a LogRecord is large, and this runs for every row of a file.
+  LogRecord& lr = out->batch.records.emplace_back();
   Status s = rec.error;
   if (s) s = parser.parse_row(OrderLineParser::row_of(reader.columns(), rec.fields), &lr.event);
   if (!s) {
-    out->batch.records.push_back(make_dead_letter(at, rec.raw, s, dead_letter_raw_bytes));
+    lr = make_dead_letter(at, rec.raw, s, dead_letter_raw_bytes);
+    lr.source.position = int64_t(rec.line);
     out->rejected.push_back(LineRejection{rec.line, s.code(), s.message()});
     return;
   }
   lr.kind = RecordKind::kEvent;
-  lr.source = std::move(at);
+  lr.source = at;
+  lr.source.position = int64_t(rec.line);
   lr.raw.assign(rec.raw);
   lr.raw_size = uint32_t(rec.raw.size());
-  out->batch.records.push_back(std::move(lr));
   ++out->accepted;
 }
 

@@ -51,7 +51,7 @@ class DatacoCsvReader {
 // as a dead letter with its reason. A batch holds the records of one reader (one file): its
 // order lines share the reader's parse hint.
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
-                       SourcePosition at, const OrderLineParser& parser,
+                       const SourcePosition& at, const OrderLineParser& parser,
                        size_t dead_letter_raw_bytes);
 
 }  // namespace ledgerflow
