@@ -12,6 +12,7 @@ namespace ledgerflow {
 namespace {
 
 using C = DatacoColumn;
+using T = OrderText;
 
 // Header names, indexed by DatacoColumn.
 constexpr std::string_view kNames[kDatacoColumns] = {
@@ -244,7 +245,9 @@ bool read_time(const DatacoRow& row, C c, int64_t* out, Status* err) {
   return true;
 }
 
-bool read_string(const DatacoRow& row, C c, bool allow_empty, std::string* out, Status* err) {
+// Checks a text value; the line copies every text at once (OrderLine::set_texts).
+bool read_string(const DatacoRow& row, C c, bool allow_empty, OrderTexts* texts, OrderText t,
+                 Status* err) {
   std::string_view v = value(row, c);
   if (v.size() > kMaxValueBytes) {
     *err = Status::bad_input("string_too_long", fmt::format("column \"{}\" is longer than {} bytes",
@@ -255,7 +258,7 @@ bool read_string(const DatacoRow& row, C c, bool allow_empty, std::string* out, 
     *err = empty_field(c);
     return false;
   }
-  out->assign(v);
+  (*texts)[size_t(t)] = v;
   return true;
 }
 
@@ -315,6 +318,7 @@ Status OrderLineParser::parse_row(const DatacoRow& row, Event* out) const {
   auto line = std::make_shared<OrderLine>();
   OrderLine& o = *line;
   int64_t late = 0;
+  OrderTexts texts;
   Status err;
   // In this order: the first failing check names the row's reason.
   const bool ok = read_int(row, C::kOrderItemId, 1, INT64_MAX / 2, &o.order_item_id, &err) &&
@@ -333,20 +337,21 @@ Status OrderLineParser::parse_row(const DatacoRow& row, Event* out) const {
                   read_money(row, C::kBenefit, &o.benefit, &err) &&
                   read_money(row, C::kProductPrice, &o.product_price, &err) &&
                   read_money(row, C::kDiscount, &o.discount, &err) &&
-                  read_string(row, C::kType, false, &o.payment_type, &err) &&
-                  read_string(row, C::kDeliveryStatus, false, &o.delivery_status, &err) &&
-                  read_string(row, C::kOrderStatus, false, &o.order_status, &err) &&
-                  read_string(row, C::kShippingMode, false, &o.shipping_mode, &err) &&
-                  read_string(row, C::kCustomerSegment, false, &o.customer_segment, &err) &&
-                  read_string(row, C::kMarket, false, &o.market, &err) &&
-                  read_string(row, C::kDepartmentName, false, &o.department, &err) &&
-                  read_string(row, C::kCategoryName, false, &o.category, &err) &&
-                  read_string(row, C::kOrderRegion, true, &o.order_region, &err) &&
-                  read_string(row, C::kOrderCountry, true, &o.order_country, &err) &&
-                  read_string(row, C::kOrderState, true, &o.order_state, &err) &&
-                  read_string(row, C::kOrderCity, true, &o.order_city, &err) &&
-                  read_string(row, C::kProductName, true, &o.product_name, &err);
+                  read_string(row, C::kType, false, &texts, T::kPaymentType, &err) &&
+                  read_string(row, C::kDeliveryStatus, false, &texts, T::kDeliveryStatus, &err) &&
+                  read_string(row, C::kOrderStatus, false, &texts, T::kOrderStatus, &err) &&
+                  read_string(row, C::kShippingMode, false, &texts, T::kShippingMode, &err) &&
+                  read_string(row, C::kCustomerSegment, false, &texts, T::kCustomerSegment, &err) &&
+                  read_string(row, C::kMarket, false, &texts, T::kMarket, &err) &&
+                  read_string(row, C::kDepartmentName, false, &texts, T::kDepartment, &err) &&
+                  read_string(row, C::kCategoryName, false, &texts, T::kCategory, &err) &&
+                  read_string(row, C::kOrderRegion, true, &texts, T::kOrderRegion, &err) &&
+                  read_string(row, C::kOrderCountry, true, &texts, T::kOrderCountry, &err) &&
+                  read_string(row, C::kOrderState, true, &texts, T::kOrderState, &err) &&
+                  read_string(row, C::kOrderCity, true, &texts, T::kOrderCity, &err) &&
+                  read_string(row, C::kProductName, true, &texts, T::kProductName, &err);
   if (!ok) return err;
+  o.set_texts(texts);
   o.late_delivery_risk = late == 1;
   Event e;
   e.type = EventType::kOrderLine;

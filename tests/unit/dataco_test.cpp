@@ -190,8 +190,8 @@ TEST(Dataco, RowParsesIntoATypedTrimmedEvent) {
   EXPECT_EQ(e.id, "180517");
   EXPECT_EQ(o.order_item_id, 180517);
   EXPECT_EQ(o.customer_id, 20755);
-  EXPECT_EQ(o.payment_type, "DEBIT");
-  EXPECT_EQ(o.product_name, "Smart watch");
+  EXPECT_EQ(o.payment_type(), "DEBIT");
+  EXPECT_EQ(o.product_name(), "Smart watch");
   EXPECT_EQ(o.item_total.micros(), 314'640'015);
   EXPECT_EQ(o.profit.micros(), -249'089'996);
   EXPECT_EQ(o.days_real, 3);
@@ -248,7 +248,7 @@ TEST(Dataco, HeaderKeyedJsonGivesTheSameEventAsTheCsvRow) {
   ASSERT_TRUE(parser.parse(json, EventType::kOrderLine, &from_json));
   EXPECT_EQ(from_json.id_key, from_csv.id_key);
   EXPECT_EQ(from_json.order_line->item_total, from_csv.order_line->item_total);
-  EXPECT_EQ(from_json.order_line->market, "Pacific Asia");
+  EXPECT_EQ(from_json.order_line->market(), "Pacific Asia");
   Event e;
   EXPECT_EQ(parser.parse(R"({"Type":1})", EventType::kOrderLine, &e).code(), "wrong_type");
   EXPECT_EQ(parser.parse(R"({"Type":"DEBIT"})", EventType::kOrderLine, &e).code(), "missing_field");
@@ -282,7 +282,7 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   }
   ASSERT_EQ(batch.batch.records.size(), 4u);
   EXPECT_EQ(batch.accepted, 2u);
-  EXPECT_EQ(batch.batch.records[1].event.order_line->order_city, "Washington, D.C.");
+  EXPECT_EQ(batch.batch.records[1].event.order_line->order_city(), "Washington, D.C.");
   ASSERT_EQ(batch.rejected.size(), 2u);
   EXPECT_EQ(batch.rejected[0].line, 4u);
   EXPECT_EQ(batch.rejected[0].code, "wrong_field_count");
@@ -298,7 +298,7 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   size_t consumed = 0;
   ASSERT_EQ(logfmt::decode_record(bytes, &rec_out, &consumed), logfmt::DecodeResult::kOk);
   ASSERT_TRUE(rec_out.event.order_line);
-  EXPECT_EQ(rec_out.event.order_line->order_city, "Washington, D.C.");
+  EXPECT_EQ(rec_out.event.order_line->order_city(), "Washington, D.C.");
   EXPECT_EQ(rec_out.event.order_line->profit, rec_in.event.order_line->profit);
   EXPECT_EQ(rec_out.event.id_key, rec_in.event.id_key);
 }
