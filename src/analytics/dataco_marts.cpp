@@ -270,13 +270,13 @@ void DatacoMarts::add_lines_to(LineAggregates* out) const {
     const LateAgg& a = lines_.late_by_market[i];
     if (a.lines != 0) add(out->late_by_market[markets_.name(i)], a);
   }
-  for (const auto& [k, v] : lines_.commitments) {
+  lines_.commitments.for_each([&](const CommitmentIds& k, const CommitmentAgg& v) {
     add(out->commitments[CommitmentKey{departments_.name(k.department), markets_.name(k.market),
                                        categories_.name(k.category)}],
         v);
-  }
-  for (const auto& [k, v] : lines_.by_month) add(out->by_month[k], v);
-  for (const auto& [k, v] : lines_.by_day) add(out->by_day[k], v);
+  });
+  lines_.by_month.for_each([&](int32_t k, const MonthAgg& v) { add(out->by_month[k], v); });
+  lines_.by_day.for_each([&](int64_t k, const DayAgg& v) { add(out->by_day[k], v); });
   out->lines += lines_.lines;
   out->max_order_time_ms = std::max(out->max_order_time_ms, lines_.max_order_time_ms);
 }
@@ -292,8 +292,8 @@ void DatacoMarts::load_lines(const LineAggregates& in) {
     lines_.commitments[CommitmentIds{departments_.id(std::get<0>(k)), markets_.id(std::get<1>(k)),
                                      categories_.id(std::get<2>(k))}] = v;
   }
-  lines_.by_month.insert(in.by_month.begin(), in.by_month.end());
-  lines_.by_day.insert(in.by_day.begin(), in.by_day.end());
+  for (const auto& [k, v] : in.by_month) lines_.by_month[k] = v;
+  for (const auto& [k, v] : in.by_day) lines_.by_day[k] = v;
   lines_.lines = in.lines;
   lines_.max_order_time_ms = in.max_order_time_ms;
 }

@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/flat_map.h"
 #include "analytics/string_ids.h"
 #include "core/bytes.h"
 #include "core/money.h"
@@ -155,9 +156,9 @@ class DatacoMarts {
     std::vector<DelayAgg> delay_by_status;  // by delivery_statuses_ id
     std::vector<LateAgg> late_by_mode;      // by shipping_modes_ id
     std::vector<LateAgg> late_by_market;    // by markets_ id
-    std::unordered_map<CommitmentIds, CommitmentAgg, CommitmentIdsHash> commitments;
-    std::unordered_map<int32_t, MonthAgg> by_month;
-    std::unordered_map<int64_t, DayAgg> by_day;
+    FlatMap<CommitmentIds, CommitmentAgg, CommitmentIdsHash> commitments;
+    FlatMap<int32_t, MonthAgg, std::hash<int32_t>> by_month;
+    FlatMap<int64_t, DayAgg, std::hash<int64_t>> by_day;
     int64_t lines = 0;
     int64_t max_order_time_ms = INT64_MIN;
   };
