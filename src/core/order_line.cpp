@@ -1,15 +1,20 @@
 #include "core/order_line.h"
 
+#include <cstring>
+
 namespace ledgerflow {
 
+// Sized once, then one copy per text: appends would check the capacity 13 times.
 void OrderLine::set_texts(const OrderTexts& values) {
   size_t total = 0;
   for (std::string_view v : values) total += v.size();
-  texts_.clear();
-  texts_.reserve(total);
+  texts_.resize(total);
+  char* out = texts_.data();
+  uint32_t end = 0;
   for (size_t i = 0; i < kOrderTexts; ++i) {
-    texts_.append(values[i]);
-    text_ends_[i] = uint32_t(texts_.size());
+    if (!values[i].empty()) std::memcpy(out + end, values[i].data(), values[i].size());
+    end += uint32_t(values[i].size());
+    text_ends_[i] = end;
   }
 }
 
