@@ -1,10 +1,15 @@
 // Micro-benchmarks (Google Benchmark) of the per-event hot path pieces, to profile against:
 //   ./build/bench/micro_bench
 #include <benchmark/benchmark.h>
+#include <fmt/format.h>
 
+#include <array>
+
+#include "analytics/dataco_marts.h"
 #include "analytics/finance_ledger.h"
 #include "analytics/inventory_state.h"
 #include "ingest/catalog.h"
+#include "ingest/order_line_parser.h"
 #include "server/finance_json.h"
 #include "sources/finance_feed.h"
 #include "sources/generator.h"
@@ -142,5 +147,132 @@ static void BM_InventoryApply(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations() * events.size()));
 }
 BENCHMARK(BM_InventoryApply)->Unit(benchmark::kMillisecond);
+
+// Generated DataCo rows (the columns the engine reads, shaped like the real file: a few values
+// per dimension, many customers and orders, dates over three years) as the CSV reader hands
+// them to the parser: one string per column, untrimmed where the file is.
+namespace {
+std::vector<std::array<std::string, kDatacoColumns>> dataco_rows(size_t n) {
+  const char* types[] = {"DEBIT", "TRANSFER", "CASH", "PAYMENT"};
+  const char* deliveries[] = {"Advance shipping", "Late delivery", "Shipping on time",
+                              "Shipping canceled"};
+  const char* statuses[] = {"COMPLETE",        "PENDING",  "CLOSED",
+                            "PENDING_PAYMENT", "CANCELED", "PROCESSING",
+                            "SUSPECTED_FRAUD", "ON_HOLD",  "PAYMENT_REVIEW"};
+  const char* modes[] = {"Standard Class", "First Class", "Second Class", "Same Day"};
+  const char* markets[] = {"Africa", "Europe", "LATAM", "Pacific Asia", "USCA"};
+  const char* departments[] = {"Fitness", "Apparel", "Golf", "Footwear", "Outdoors", "Fan Shop"};
+  const char* categories[] = {
+      "Cleats",  "Men's Footwear", "Women's Apparel",  "Indoor/Outdoor Games",
+      "Fishing", "Water Sports",   "Camping & Hiking", "Cardio Equipment"};
+  std::vector<std::array<std::string, kDatacoColumns>> rows(n);
+  uint64_t x = 88172645463325252ull;
+  auto rnd = [&x](uint64_t k) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x % k;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    auto& r = rows[i];
+    auto set = [&r](DatacoColumn c, std::string v) { r[size_t(c)] = std::move(v); };
+    const uint64_t day = rnd(1000), order = i / 3 + 1;
+    set(DatacoColumn::kType, types[rnd(4)]);
+    set(DatacoColumn::kDaysReal, std::to_string(rnd(7)));
+    set(DatacoColumn::kDaysScheduled, std::to_string(rnd(5)));
+    set(DatacoColumn::kBenefit, fmt::format("{}.{:08}", int(rnd(400)) - 200, rnd(100'000'000)));
+    set(DatacoColumn::kDeliveryStatus, deliveries[rnd(4)]);
+    set(DatacoColumn::kLateRisk, std::to_string(rnd(2)));
+    set(DatacoColumn::kCategoryName, categories[rnd(8)]);
+    set(DatacoColumn::kCustomerSegment, rnd(2) ? "Consumer" : "Corporate");
+    set(DatacoColumn::kDepartmentName, departments[rnd(6)]);
+    set(DatacoColumn::kMarket, markets[rnd(5)]);
+    set(DatacoColumn::kOrderCity, fmt::format("City {}", rnd(3000)));
+    set(DatacoColumn::kOrderCountry, fmt::format("Country {}", rnd(150)));
+    set(DatacoColumn::kOrderCustomerId, std::to_string(order % 20'000 + 1));
+    set(DatacoColumn::kOrderDate, fmt::format("{}/{}/{} {}:{:02}", day % 12 + 1, day % 28 + 1,
+                                              2015 + day / 365, rnd(24), rnd(60)));
+    set(DatacoColumn::kOrderId, std::to_string(order));
+    set(DatacoColumn::kDiscount, fmt::format("{}.{:07}", rnd(50), rnd(10'000'000)));
+    set(DatacoColumn::kOrderItemId, std::to_string(i + 1));
+    set(DatacoColumn::kProductPrice, fmt::format("{}.{:02}", rnd(500), rnd(100)));
+    set(DatacoColumn::kQuantity, std::to_string(rnd(5) + 1));
+    set(DatacoColumn::kSales, fmt::format("{}.{:02}", rnd(500), rnd(100)));
+    set(DatacoColumn::kItemTotal, fmt::format("{}.{:07}", rnd(500), rnd(10'000'000)));
+    set(DatacoColumn::kProfit, fmt::format("{}.{:07}", int(rnd(400)) - 200, rnd(10'000'000)));
+    set(DatacoColumn::kOrderRegion, fmt::format("Region {}", rnd(23)));
+    set(DatacoColumn::kOrderState, fmt::format("State {}", rnd(1000)));
+    set(DatacoColumn::kOrderStatus, statuses[rnd(9)]);
+    set(DatacoColumn::kProductCardId, std::to_string(rnd(1300)));
+    set(DatacoColumn::kProductName, fmt::format("Product number {} of the catalog", rnd(118)));
+    set(DatacoColumn::kShippingDate, fmt::format("{}/{}/{} {}:{:02}", day % 12 + 1, day % 28 + 1,
+                                                 2015 + day / 365, rnd(24), rnd(60)));
+    set(DatacoColumn::kShippingMode, modes[rnd(4)]);
+  }
+  return rows;
+}
+
+DatacoRow row_view(const std::array<std::string, kDatacoColumns>& r) {
+  DatacoRow row;
+  for (size_t c = 0; c < kDatacoColumns; ++c) row[c] = r[c];
+  return row;
+}
+
+const std::vector<Event>& dataco_events() {
+  static const std::vector<Event> events = [] {
+    std::vector<Event> out;
+    OrderLineParser parser;
+    for (const auto& r : dataco_rows(200'000)) {
+      Event e;
+      if (parser.parse_row(row_view(r), &e)) out.push_back(std::move(e));
+    }
+    return out;
+  }();
+  return events;
+}
+}  // namespace
+
+// One row's validation and conversion into an order-line event (the feeding thread's share per
+// row after the CSV split), over 10 K generated rows.
+static void BM_OrderLineParseRow(benchmark::State& state) {
+  const auto rows = dataco_rows(10'000);
+  std::vector<DatacoRow> views;
+  for (const auto& r : rows) views.push_back(row_view(r));
+  OrderLineParser parser;
+  Event e;
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(parser.parse_row(views[i], &e));
+    i = i + 1 == views.size() ? 0 : i + 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OrderLineParseRow);
+
+// 200 K generated order lines (about 67 K orders, 20 K customers, 1000 days) applied to one
+// shard's DataCo marts: the shard thread's cost per line, without dedupe or queues.
+static void BM_DatacoMartsApply(benchmark::State& state) {
+  const std::vector<Event>& events = dataco_events();
+  for (auto _ : state) {
+    DatacoMarts marts;
+    for (const Event& e : events) marts.apply(*e.order_line);
+    benchmark::DoNotOptimize(marts.line_count());
+  }
+  state.SetItemsProcessed(int64_t(state.iterations() * events.size()));
+}
+BENCHMARK(BM_DatacoMartsApply)->Unit(benchmark::kMillisecond);
+
+// Parsed order lines freed (the last reference to each event goes on the shard thread).
+static void BM_OrderLineFree(benchmark::State& state) {
+  OrderLineParser parser;
+  const auto rows = dataco_rows(10'000);
+  std::vector<Event> events(rows.size());
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (size_t i = 0; i < rows.size(); ++i) (void)parser.parse_row(row_view(rows[i]), &events[i]);
+    state.ResumeTiming();
+    for (Event& e : events) e.order_line.reset();
+  }
+  state.SetItemsProcessed(int64_t(state.iterations() * rows.size()));
+}
+BENCHMARK(BM_OrderLineFree);
 
 BENCHMARK_MAIN();

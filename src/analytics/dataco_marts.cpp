@@ -13,11 +13,11 @@
 namespace ledgerflow {
 namespace {
 
-bool is_fulfilled(const std::string& status) {
+bool is_fulfilled(std::string_view status) {
   return status == "COMPLETE" || status == "CLOSED";
 }
 
-bool is_receivable(const std::string& status) {
+bool is_receivable(std::string_view status) {
   return status == "PENDING_PAYMENT";
 }
 
@@ -171,27 +171,29 @@ void LineAggregates::merge(const LineAggregates& o) {
   max_order_time_ms = std::max(max_order_time_ms, o.max_order_time_ms);
 }
 
-uint32_t StringIds::id(const std::string& name) {
-  auto [it, inserted] = ids_.try_emplace(name, uint32_t(names_.size()));
-  if (inserted) names_.push_back(name);
-  return it->second;
+uint32_t DatacoMarts::order_status_id(std::string_view status) {
+  const uint32_t id = order_statuses_.id(status);
+  if (id == status_kinds_.size()) {
+    status_kinds_.push_back(uint8_t((is_fulfilled(status) ? kFulfilled : 0) |
+                                    (is_receivable(status) ? kReceivable : 0)));
+  }
+  return id;
 }
 
 bool DatacoMarts::fulfilled(uint32_t order_status) const {
-  return status_fulfilled_[order_status] != 0;
+  return (status_kinds_[order_status] & kFulfilled) != 0;
 }
 
 void DatacoMarts::apply(const OrderLine& l) {
-  const uint32_t market = markets_.id(l.market);
-  const uint32_t status = order_statuses_.id(l.order_status);
-  if (status == status_fulfilled_.size()) status_fulfilled_.push_back(is_fulfilled(l.order_status));
+  const uint32_t market = markets_.id(l.market());
+  const uint32_t status = order_status_id(l.order_status());
   LateAgg late{l.late_delivery_risk ? 1 : 0, 1};
-  add(at_id(lines_.delay_by_status, delivery_statuses_.id(l.delivery_status)),
+  add(at_id(lines_.delay_by_status, delivery_statuses_.id(l.delivery_status())),
       DelayAgg{l.days_real - l.days_scheduled, 1});
-  add(at_id(lines_.late_by_mode, shipping_modes_.id(l.shipping_mode)), late);
+  add(at_id(lines_.late_by_mode, shipping_modes_.id(l.shipping_mode())), late);
   add(at_id(lines_.late_by_market, market), late);
-  add(lines_.commitments[CommitmentIds{departments_.id(l.department), market,
-                                       categories_.id(l.category)}],
+  add(lines_.commitments[CommitmentIds{departments_.id(l.department()), market,
+                                       categories_.id(l.category())}],
       CommitmentAgg{l.item_total, 1, fulfilled(status) ? 1 : 0});
   const int32_t month = month_index(l.order_time_ms);
   add(lines_.by_month[month],
@@ -206,14 +208,14 @@ void DatacoMarts::apply(const OrderLine& l) {
     o.first_item_id = l.order_item_id;
     o.customer_id = l.customer_id;
     o.month = month;
-    o.payment_type = payment_types_.id(l.payment_type);
+    o.payment_type = payment_types_.id(l.payment_type());
     o.market = market;
     o.status = status;
   }
   std::vector<int32_t>& months = customer_months_[l.customer_id];
   auto it = std::lower_bound(months.begin(), months.end(), month);
   if (it == months.end() || *it != month) months.insert(it, month);
-  if (is_receivable(l.order_status)) {
+  if ((status_kinds_[status] & kReceivable) != 0) {
     add(receivables_[l.customer_id][floor_div(l.order_time_ms, kMsPerDay)],
         DayAgg{l.item_total, 1});
   }
@@ -268,13 +270,13 @@ void DatacoMarts::add_lines_to(LineAggregates* out) const {
     const LateAgg& a = lines_.late_by_market[i];
     if (a.lines != 0) add(out->late_by_market[markets_.name(i)], a);
   }
-  for (const auto& [k, v] : lines_.commitments) {
+  lines_.commitments.for_each([&](const CommitmentIds& k, const CommitmentAgg& v) {
     add(out->commitments[CommitmentKey{departments_.name(k.department), markets_.name(k.market),
                                        categories_.name(k.category)}],
         v);
-  }
-  for (const auto& [k, v] : lines_.by_month) add(out->by_month[k], v);
-  for (const auto& [k, v] : lines_.by_day) add(out->by_day[k], v);
+  });
+  lines_.by_month.for_each([&](int32_t k, const MonthAgg& v) { add(out->by_month[k], v); });
+  lines_.by_day.for_each([&](int64_t k, const DayAgg& v) { add(out->by_day[k], v); });
   out->lines += lines_.lines;
   out->max_order_time_ms = std::max(out->max_order_time_ms, lines_.max_order_time_ms);
 }
@@ -290,8 +292,8 @@ void DatacoMarts::load_lines(const LineAggregates& in) {
     lines_.commitments[CommitmentIds{departments_.id(std::get<0>(k)), markets_.id(std::get<1>(k)),
                                      categories_.id(std::get<2>(k))}] = v;
   }
-  lines_.by_month.insert(in.by_month.begin(), in.by_month.end());
-  lines_.by_day.insert(in.by_day.begin(), in.by_day.end());
+  for (const auto& [k, v] : in.by_month) lines_.by_month[k] = v;
+  for (const auto& [k, v] : in.by_day) lines_.by_day[k] = v;
   lines_.lines = in.lines;
   lines_.max_order_time_ms = in.max_order_time_ms;
 }
@@ -375,8 +377,7 @@ bool DatacoMarts::deserialize(ByteReader& r) {
     }
     o.payment_type = payment_types_.id(payment_type);
     o.market = markets_.id(market);
-    o.status = order_statuses_.id(status);
-    if (o.status == status_fulfilled_.size()) status_fulfilled_.push_back(is_fulfilled(status));
+    o.status = order_status_id(status);
     orders_.emplace(id, o);
   }
   if (!r.u64(&n) || n > r.remaining()) return false;

@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analytics/flat_map.h"
+#include "analytics/string_ids.h"
 #include "core/bytes.h"
 #include "core/money.h"
 #include "core/order_line.h"
@@ -108,20 +110,6 @@ struct DatacoSummary {
 int32_t month_index(int64_t ms);
 std::string month_label(int32_t month_index);
 
-// Dense ids for the few distinct values of one dimension (delivery statuses, markets, ...), so
-// that applying a line costs a hash lookup per dimension instead of string copies and
-// string-keyed map walks. Names come back only when summarizing or serializing.
-class StringIds {
- public:
-  uint32_t id(const std::string& name);
-  const std::string& name(uint32_t id) const { return names_[id]; }
-  size_t size() const { return names_.size(); }
-
- private:
-  std::unordered_map<std::string, uint32_t> ids_;
-  std::vector<std::string> names_;
-};
-
 class DatacoMarts {
  public:
   void apply(const OrderLine& line);
@@ -168,22 +156,27 @@ class DatacoMarts {
     std::vector<DelayAgg> delay_by_status;  // by delivery_statuses_ id
     std::vector<LateAgg> late_by_mode;      // by shipping_modes_ id
     std::vector<LateAgg> late_by_market;    // by markets_ id
-    std::unordered_map<CommitmentIds, CommitmentAgg, CommitmentIdsHash> commitments;
-    std::unordered_map<int32_t, MonthAgg> by_month;
-    std::unordered_map<int64_t, DayAgg> by_day;
+    FlatMap<CommitmentIds, CommitmentAgg, CommitmentIdsHash> commitments;
+    FlatMap<int32_t, MonthAgg, std::hash<int32_t>> by_month;
+    FlatMap<int64_t, DayAgg, std::hash<int64_t>> by_day;
     int64_t lines = 0;
     int64_t max_order_time_ms = INT64_MIN;
   };
   // Adds the line aggregates, with names for ids, into *out.
   void add_lines_to(LineAggregates* out) const;
   void load_lines(const LineAggregates& in);
+  // The order_statuses_ id of a status, noting what the status means when it is new.
+  uint32_t order_status_id(std::string_view status);
   bool fulfilled(uint32_t order_status) const;
   void summarize_orders(DatacoSummary* out) const;
   void summarize_retention(DatacoSummary* out) const;
 
   StringIds delivery_statuses_, shipping_modes_, markets_, departments_, categories_,
       payment_types_, order_statuses_;
-  std::vector<uint8_t> status_fulfilled_;  // by order_statuses_ id: COMPLETE or CLOSED
+  // By order_statuses_ id: COMPLETE or CLOSED (fulfilled), PENDING_PAYMENT (receivable); so
+  // that a line compares no status text.
+  static constexpr uint8_t kFulfilled = 1, kReceivable = 2;
+  std::vector<uint8_t> status_kinds_;
   Lines lines_;
   std::unordered_map<int64_t, OrderAgg> orders_;                        // by Order Id
   std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;   // sorted, distinct

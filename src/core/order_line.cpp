@@ -1,6 +1,22 @@
 #include "core/order_line.h"
 
+#include <cstring>
+
 namespace ledgerflow {
+
+// Sized once, then one copy per text: appends would check the capacity 13 times.
+void OrderLine::set_texts(const OrderTexts& values) {
+  size_t total = 0;
+  for (std::string_view v : values) total += v.size();
+  texts_.resize(total);
+  char* out = texts_.data();
+  uint32_t end = 0;
+  for (size_t i = 0; i < kOrderTexts; ++i) {
+    if (!values[i].empty()) std::memcpy(out + end, values[i].data(), values[i].size());
+    end += uint32_t(values[i].size());
+    text_ends_[i] = end;
+  }
+}
 
 void OrderLine::encode(ByteWriter& w) const {
   w.i64(order_item_id);
@@ -14,11 +30,7 @@ void OrderLine::encode(ByteWriter& w) const {
   w.i32(quantity);
   w.i64(product_id);
   for (Money m : {sales, item_total, profit, benefit, product_price, discount}) w.i64(m.micros());
-  for (const std::string* s : {&payment_type, &delivery_status, &order_status, &shipping_mode,
-                               &customer_segment, &market, &order_region, &order_country,
-                               &order_state, &order_city, &department, &category, &product_name}) {
-    w.str(*s);
-  }
+  for (size_t i = 0; i < kOrderTexts; ++i) w.str(text(OrderText(i)));
 }
 
 bool OrderLine::decode(ByteReader& r) {
@@ -33,11 +45,11 @@ bool OrderLine::decode(ByteReader& r) {
     if (!r.i64(&micros)) return false;
     *m = Money::from_micros(micros);
   }
-  for (std::string* s : {&payment_type, &delivery_status, &order_status, &shipping_mode,
-                         &customer_segment, &market, &order_region, &order_country, &order_state,
-                         &order_city, &department, &category, &product_name}) {
-    if (!r.str(s, 1u << 16)) return false;
+  OrderTexts texts;
+  for (std::string_view& s : texts) {
+    if (!r.str_view(&s, 1u << 16)) return false;
   }
+  set_texts(texts);
   return true;
 }
 

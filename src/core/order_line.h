@@ -3,13 +3,39 @@
 // normalized: money fixed-point, dates as ms since the epoch (UTC), strings trimmed UTF-8.
 // Plain data, immutable once parsed: an Event shares it (shared_ptr<const OrderLine>) from the
 // parser through the log writer to the shard that aggregates it.
+//
+// The 13 text fields live back to back in one buffer (views come out of accessors): one
+// allocation when the parser or the log fills a line and one free when the last reference goes
+// (on the shard thread), where 13 std::string members cost 13 assigns and up to 13 frees.
+#include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/bytes.h"
 #include "core/money.h"
 
 namespace ledgerflow {
+
+// The text fields of an OrderLine, in their encoding order (log_format.h).
+enum class OrderText : uint8_t {
+  kPaymentType,      // "Type": DEBIT, TRANSFER, CASH, PAYMENT
+  kDeliveryStatus,   // "Delivery Status"
+  kOrderStatus,      // "Order Status"
+  kShippingMode,     // "Shipping Mode"
+  kCustomerSegment,  // "Customer Segment"
+  kMarket,           // "Market"
+  kOrderRegion,
+  kOrderCountry,
+  kOrderState,
+  kOrderCity,
+  kDepartment,  // "Department Name"
+  kCategory,    // "Category Name"
+  kProductName,
+  kCount,
+};
+inline constexpr size_t kOrderTexts = size_t(OrderText::kCount);
+using OrderTexts = std::array<std::string_view, kOrderTexts>;  // indexed by OrderText
 
 struct OrderLine {
   int64_t order_item_id = 0;  // identity of the line
@@ -20,31 +46,45 @@ struct OrderLine {
   int32_t days_real = 0;         // "Days for shipping (real)"
   int32_t days_scheduled = 0;    // "Days for shipment (scheduled)"
   bool late_delivery_risk = false;
-  int32_t quantity = 0;          // "Order Item Quantity"
-  int64_t product_id = 0;        // "Product Card Id"
-  Money sales;                   // "Sales"
-  Money item_total;              // "Order Item Total"
-  Money profit;                  // "Order Profit Per Order"
-  Money benefit;                 // "Benefit per order"
-  Money product_price;           // "Order Item Product Price"
-  Money discount;                // "Order Item Discount"
-  std::string payment_type;      // "Type": DEBIT, TRANSFER, CASH, PAYMENT
-  std::string delivery_status;   // "Delivery Status"
-  std::string order_status;      // "Order Status"
-  std::string shipping_mode;     // "Shipping Mode"
-  std::string customer_segment;  // "Customer Segment"
-  std::string market;            // "Market"
-  std::string order_region;
-  std::string order_country;
-  std::string order_state;
-  std::string order_city;
-  std::string department;  // "Department Name"
-  std::string category;    // "Category Name"
-  std::string product_name;
+  int32_t quantity = 0;    // "Order Item Quantity"
+  int64_t product_id = 0;  // "Product Card Id"
+  Money sales;             // "Sales"
+  Money item_total;        // "Order Item Total"
+  Money profit;            // "Order Profit Per Order"
+  Money benefit;           // "Benefit per order"
+  Money product_price;     // "Order Item Product Price"
+  Money discount;          // "Order Item Discount"
 
-  // Log and checkpoint encoding of the fields above, in declaration order (log_format.h).
+  std::string_view text(OrderText t) const {
+    const size_t i = size_t(t);
+    const uint32_t begin = i == 0 ? 0 : text_ends_[i - 1];
+    return std::string_view(texts_.data() + begin, text_ends_[i] - begin);
+  }
+  // Replaces every text field (the values are copied into the line's one buffer).
+  void set_texts(const OrderTexts& values);
+
+  std::string_view payment_type() const { return text(OrderText::kPaymentType); }
+  std::string_view delivery_status() const { return text(OrderText::kDeliveryStatus); }
+  std::string_view order_status() const { return text(OrderText::kOrderStatus); }
+  std::string_view shipping_mode() const { return text(OrderText::kShippingMode); }
+  std::string_view customer_segment() const { return text(OrderText::kCustomerSegment); }
+  std::string_view market() const { return text(OrderText::kMarket); }
+  std::string_view order_region() const { return text(OrderText::kOrderRegion); }
+  std::string_view order_country() const { return text(OrderText::kOrderCountry); }
+  std::string_view order_state() const { return text(OrderText::kOrderState); }
+  std::string_view order_city() const { return text(OrderText::kOrderCity); }
+  std::string_view department() const { return text(OrderText::kDepartment); }
+  std::string_view category() const { return text(OrderText::kCategory); }
+  std::string_view product_name() const { return text(OrderText::kProductName); }
+
+  // Log and checkpoint encoding of the fields above, numbers in declaration order then the texts
+  // in OrderText order (log_format.h).
   void encode(ByteWriter& w) const;
   bool decode(ByteReader& r);
+
+ private:
+  std::string texts_;                              // the text fields back to back
+  std::array<uint32_t, kOrderTexts> text_ends_{};  // end of each in texts_
 };
 
 }  // namespace ledgerflow

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@ namespace ledgerflow {
 namespace {
 
 using C = DatacoColumn;
+using T = OrderText;
 
 // Header names, indexed by DatacoColumn.
 constexpr std::string_view kNames[kDatacoColumns] = {
@@ -62,12 +64,14 @@ std::string_view value(const DatacoRow& row, C c) {
   return trim(row[size_t(c)]);
 }
 
-Status bad_value(C c, std::string_view v, const char* want) {
+// The error builders are out of line and cold: inlined, their formatting made every reader's
+// frame heavy (register saves on each call of the good path).
+[[gnu::noinline, gnu::cold]] Status bad_value(C c, std::string_view v, const char* want) {
   return Status::bad_input("invalid_value", fmt::format("column \"{}\": \"{}\" is not {}",
                                                         kNames[size_t(c)], v.substr(0, 64), want));
 }
 
-Status empty_field(C c) {
+[[gnu::noinline, gnu::cold]] Status empty_field(C c) {
   return Status::bad_input("empty_field", fmt::format("column \"{}\" is empty", kNames[size_t(c)]));
 }
 
@@ -89,6 +93,26 @@ bool fast_int(std::string_view v, int64_t* out) {
   return true;
 }
 
+[[gnu::noinline, gnu::cold]] Status int_out_of_range(C c, int64_t x, int64_t lo, int64_t hi) {
+  return Status::bad_input("out_of_range", fmt::format("column \"{}\": {} is not between {} and {}",
+                                                       kNames[size_t(c)], x, lo, hi));
+}
+
+[[gnu::noinline, gnu::cold]] Status money_out_of_range(C c, std::string_view v) {
+  return Status::bad_input("out_of_range", fmt::format("column \"{}\": {} is out of range",
+                                                       kNames[size_t(c)], v.substr(0, 64)));
+}
+
+[[gnu::noinline, gnu::cold]] Status string_too_long(C c) {
+  return Status::bad_input("string_too_long", fmt::format("column \"{}\" is longer than {} bytes",
+                                                          kNames[size_t(c)], kMaxValueBytes));
+}
+
+[[gnu::noinline, gnu::cold]] Status time_error(C c, const Status& s) {
+  return Status::bad_input("invalid_time",
+                           fmt::format("column \"{}\": {}", kNames[size_t(c)], s.message()));
+}
+
 bool read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out, Status* err) {
   std::string_view v = value(row, c);
   if (v.empty()) {
@@ -104,9 +128,7 @@ bool read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out, S
     }
   }
   if (x < lo || x > hi) {
-    *err = Status::bad_input(
-        "out_of_range",
-        fmt::format("column \"{}\": {} is not between {} and {}", kNames[size_t(c)], x, lo, hi));
+    *err = int_out_of_range(c, x, lo, hi);
     return false;
   }
   *out = x;
@@ -177,8 +199,7 @@ bool read_money(const DatacoRow& row, C c, Money* out, Status* err) {
   }
   // A billion per line is far beyond any order line; bigger values are typing errors.
   if (m.micros() > 1'000'000'000 * Money::kScale || m.micros() < -1'000'000'000 * Money::kScale) {
-    *err = Status::bad_input("out_of_range", fmt::format("column \"{}\": {} is out of range",
-                                                         kNames[size_t(c)], v.substr(0, 64)));
+    *err = money_out_of_range(c, v);
     return false;
   }
   *out = m;
@@ -236,26 +257,26 @@ bool read_time(const DatacoRow& row, C c, int64_t* out, Status* err) {
   if (fast_us_datetime(v, out)) return true;
   Result<int64_t> ms = parse_us_datetime_ms(v);
   if (!ms) {
-    *err = Status::bad_input(
-        "invalid_time", fmt::format("column \"{}\": {}", kNames[size_t(c)], ms.status().message()));
+    *err = time_error(c, ms.status());
     return false;
   }
   *out = *ms;
   return true;
 }
 
-bool read_string(const DatacoRow& row, C c, bool allow_empty, std::string* out, Status* err) {
+// Checks a text value; the line copies every text at once (OrderLine::set_texts).
+bool read_string(const DatacoRow& row, C c, bool allow_empty, OrderTexts* texts, OrderText t,
+                 Status* err) {
   std::string_view v = value(row, c);
   if (v.size() > kMaxValueBytes) {
-    *err = Status::bad_input("string_too_long", fmt::format("column \"{}\" is longer than {} bytes",
-                                                            kNames[size_t(c)], kMaxValueBytes));
+    *err = string_too_long(c);
     return false;
   }
   if (!allow_empty && v.empty()) {
     *err = empty_field(c);
     return false;
   }
-  out->assign(v);
+  (*texts)[size_t(t)] = v;
   return true;
 }
 
@@ -306,15 +327,18 @@ Result<DatacoHeader> OrderLineParser::map_header(const std::vector<std::string>&
 DatacoRow OrderLineParser::row_of(const DatacoHeader& header,
                                   const std::vector<std::string_view>& fields) {
   LF_ASSERT(fields.size() == header.fields);
-  DatacoRow row;
-  for (size_t i = 0; i < kDatacoColumns; ++i) row[i] = fields[header.index[i]];
-  return row;
+  // Built in place: a loop would first value-initialize all 29 views.
+  return [&]<size_t... I>(std::index_sequence<I...>) {
+    return DatacoRow{fields[header.index[I]]...};
+  }
+  (std::make_index_sequence<kDatacoColumns>());
 }
 
 Status OrderLineParser::parse_row(const DatacoRow& row, Event* out) const {
   auto line = std::make_shared<OrderLine>();
   OrderLine& o = *line;
   int64_t late = 0;
+  OrderTexts texts;
   Status err;
   // In this order: the first failing check names the row's reason.
   const bool ok = read_int(row, C::kOrderItemId, 1, INT64_MAX / 2, &o.order_item_id, &err) &&
@@ -333,20 +357,21 @@ Status OrderLineParser::parse_row(const DatacoRow& row, Event* out) const {
                   read_money(row, C::kBenefit, &o.benefit, &err) &&
                   read_money(row, C::kProductPrice, &o.product_price, &err) &&
                   read_money(row, C::kDiscount, &o.discount, &err) &&
-                  read_string(row, C::kType, false, &o.payment_type, &err) &&
-                  read_string(row, C::kDeliveryStatus, false, &o.delivery_status, &err) &&
-                  read_string(row, C::kOrderStatus, false, &o.order_status, &err) &&
-                  read_string(row, C::kShippingMode, false, &o.shipping_mode, &err) &&
-                  read_string(row, C::kCustomerSegment, false, &o.customer_segment, &err) &&
-                  read_string(row, C::kMarket, false, &o.market, &err) &&
-                  read_string(row, C::kDepartmentName, false, &o.department, &err) &&
-                  read_string(row, C::kCategoryName, false, &o.category, &err) &&
-                  read_string(row, C::kOrderRegion, true, &o.order_region, &err) &&
-                  read_string(row, C::kOrderCountry, true, &o.order_country, &err) &&
-                  read_string(row, C::kOrderState, true, &o.order_state, &err) &&
-                  read_string(row, C::kOrderCity, true, &o.order_city, &err) &&
-                  read_string(row, C::kProductName, true, &o.product_name, &err);
+                  read_string(row, C::kType, false, &texts, T::kPaymentType, &err) &&
+                  read_string(row, C::kDeliveryStatus, false, &texts, T::kDeliveryStatus, &err) &&
+                  read_string(row, C::kOrderStatus, false, &texts, T::kOrderStatus, &err) &&
+                  read_string(row, C::kShippingMode, false, &texts, T::kShippingMode, &err) &&
+                  read_string(row, C::kCustomerSegment, false, &texts, T::kCustomerSegment, &err) &&
+                  read_string(row, C::kMarket, false, &texts, T::kMarket, &err) &&
+                  read_string(row, C::kDepartmentName, false, &texts, T::kDepartment, &err) &&
+                  read_string(row, C::kCategoryName, false, &texts, T::kCategory, &err) &&
+                  read_string(row, C::kOrderRegion, true, &texts, T::kOrderRegion, &err) &&
+                  read_string(row, C::kOrderCountry, true, &texts, T::kOrderCountry, &err) &&
+                  read_string(row, C::kOrderState, true, &texts, T::kOrderState, &err) &&
+                  read_string(row, C::kOrderCity, true, &texts, T::kOrderCity, &err) &&
+                  read_string(row, C::kProductName, true, &texts, T::kProductName, &err);
   if (!ok) return err;
+  o.set_texts(texts);
   o.late_delivery_risk = late == 1;
   Event e;
   e.type = EventType::kOrderLine;

@@ -225,11 +225,13 @@ Status SilverRows::add(const LogRecord& rec) {
 }
 
 int64_t SilverRows::order_product_key(const OrderLine& l) {
-  return attribute_key({std::to_string(l.product_id), l.product_name, l.category, l.department});
+  return attribute_key(
+      {std::to_string(l.product_id), l.product_name(), l.category(), l.department()});
 }
 
 int64_t SilverRows::location_key(const OrderLine& l) {
-  return attribute_key({l.market, l.order_region, l.order_country, l.order_state, l.order_city});
+  return attribute_key(
+      {l.market(), l.order_region(), l.order_country(), l.order_state(), l.order_city()});
 }
 
 void SilverRows::add_order_line(const LogRecord& rec, const OrderLine& l) {
@@ -238,28 +240,32 @@ void SilverRows::add_order_line(const LogRecord& rec, const OrderLine& l) {
   add_date(ordered);
   add_date(shipped);
   if (first_sight(&SeenDimensions::customers, l.customer_id)) {
-    customers_.add(l.customer_id, l.customer_segment);
+    customers_.add(l.customer_id, std::string(l.customer_segment()));
   }
   const int64_t product = order_product_key(l);
   if (first_sight(&SeenDimensions::order_products, product)) {
-    order_products_.add(product, l.product_id, l.product_name, l.category, l.department);
+    order_products_.add(product, l.product_id, std::string(l.product_name()),
+                        std::string(l.category()), std::string(l.department()));
   }
   const int64_t location = location_key(l);
   if (first_sight(&SeenDimensions::locations, location)) {
-    locations_.add(location, l.market, l.order_region, l.order_country, l.order_state,
-                   l.order_city);
+    locations_.add(location, std::string(l.market()), std::string(l.order_region()),
+                   std::string(l.order_country()), std::string(l.order_state()),
+                   std::string(l.order_city()));
   }
-  if (first_sight(&SeenDimensions::shipping_modes, l.shipping_mode)) {
-    shipping_modes_.add(l.shipping_mode);
+  if (first_sight(&SeenDimensions::shipping_modes, std::string(l.shipping_mode()))) {
+    shipping_modes_.add(std::string(l.shipping_mode()));
   }
   order_lines_.add(l.order_item_id, l.order_id, l.customer_id, product, location,
-                   ordered.date_key(), l.order_time_ms, l.payment_type, l.order_status,
-                   int64_t(l.quantity), l.product_price.micros(), l.discount.micros(),
-                   l.sales.micros(), l.item_total.micros(), l.profit.micros(), l.benefit.micros());
+                   ordered.date_key(), l.order_time_ms, std::string(l.payment_type()),
+                   std::string(l.order_status()), int64_t(l.quantity), l.product_price.micros(),
+                   l.discount.micros(), l.sales.micros(), l.item_total.micros(), l.profit.micros(),
+                   l.benefit.micros());
   add_source(rec, &order_lines_);
-  deliveries_.add(l.order_item_id, l.order_id, l.shipping_mode, shipped.date_key(),
+  deliveries_.add(l.order_item_id, l.order_id, std::string(l.shipping_mode()), shipped.date_key(),
                   l.shipping_time_ms, int64_t(l.days_scheduled), int64_t(l.days_real),
-                  l.delivery_status, int64_t(l.late_delivery_risk ? 1 : 0), int64_t(rec.offset));
+                  std::string(l.delivery_status()), int64_t(l.late_delivery_risk ? 1 : 0),
+                  int64_t(rec.offset));
 }
 
 void SilverRows::append_steps(WarehouseTxn* txn) {

@@ -208,8 +208,8 @@ TEST(Dataco, RowParsesIntoATypedTrimmedEvent) {
   EXPECT_EQ(e.id, "180517");
   EXPECT_EQ(o.order_item_id, 180517);
   EXPECT_EQ(o.customer_id, 20755);
-  EXPECT_EQ(o.payment_type, "DEBIT");
-  EXPECT_EQ(o.product_name, "Smart watch");
+  EXPECT_EQ(o.payment_type(), "DEBIT");
+  EXPECT_EQ(o.product_name(), "Smart watch");
   EXPECT_EQ(o.item_total.micros(), 314'640'015);
   EXPECT_EQ(o.profit.micros(), -249'089'996);
   EXPECT_EQ(o.days_real, 3);
@@ -266,7 +266,7 @@ TEST(Dataco, HeaderKeyedJsonGivesTheSameEventAsTheCsvRow) {
   ASSERT_TRUE(parser.parse(json, EventType::kOrderLine, &from_json));
   EXPECT_EQ(from_json.id_key, from_csv.id_key);
   EXPECT_EQ(from_json.order_line->item_total, from_csv.order_line->item_total);
-  EXPECT_EQ(from_json.order_line->market, "Pacific Asia");
+  EXPECT_EQ(from_json.order_line->market(), "Pacific Asia");
   Event e;
   EXPECT_EQ(parser.parse(R"({"Type":1})", EventType::kOrderLine, &e).code(), "wrong_type");
   EXPECT_EQ(parser.parse(R"({"Type":"DEBIT"})", EventType::kOrderLine, &e).code(), "missing_field");
@@ -300,7 +300,7 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   }
   ASSERT_EQ(batch.batch.records.size(), 4u);
   EXPECT_EQ(batch.accepted, 2u);
-  EXPECT_EQ(batch.batch.records[1].event.order_line->order_city, "Washington, D.C.");
+  EXPECT_EQ(batch.batch.records[1].event.order_line->order_city(), "Washington, D.C.");
   ASSERT_EQ(batch.rejected.size(), 2u);
   EXPECT_EQ(batch.rejected[0].line, 4u);
   EXPECT_EQ(batch.rejected[0].code, "wrong_field_count");
@@ -325,7 +325,7 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   Status s = parse_logged_order_line(rec_out, parser, &parsed);
   ASSERT_TRUE(s) << s.to_string();
   expect_same_order_line(parsed, rec_in.event);
-  EXPECT_EQ(parsed.order_line->order_city, "Washington, D.C.");
+  EXPECT_EQ(parsed.order_line->order_city(), "Washington, D.C.");
   EXPECT_EQ(parsed.offset, 9u);
   EXPECT_EQ(parsed.ingest_time_ms, 1234);
 }

@@ -1,0 +1,65 @@
+#pragma once
+// A small open-addressing hash map for the per-line aggregates of the DataCo marts (by month,
+// by day, by commitment): a power-of-two table probed linearly, at most half full, so an update
+// is one multiply-shift and usually one cache line, where std::unordered_map divides by a prime
+// and follows a node pointer. Keys are never erased. Iteration order is the table's (callers
+// that need an order copy into a std::map).
+//
+// Owned by its container; not thread-safe.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ledgerflow {
+
+template <typename K, typename V, typename Hash>
+class FlatMap {
+ public:
+  // The value of `key`, value-initialized when new.
+  V& operator[](const K& key) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    Slot* s = find_slot(key, slots_);
+    if (!s->used) {
+      *s = Slot{key, V{}, true};
+      ++size_;
+    }
+    return s->value;
+  }
+  size_t size() const { return size_; }
+
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.used) f(s.key, s.value);
+    }
+  }
+
+ private:
+  struct Slot {
+    K key{};
+    V value{};
+    bool used = false;
+  };
+  static size_t home(const K& key, size_t mask) {
+    return size_t((uint64_t(Hash{}(key)) * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+  }
+  static Slot* find_slot(const K& key, std::vector<Slot>& slots) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = home(key, mask);; i = (i + 1) & mask) {
+      Slot& s = slots[i];
+      if (!s.used || s.key == key) return &s;
+    }
+  }
+  void grow() {
+    std::vector<Slot> next(slots_.empty() ? 64 : slots_.size() * 2);
+    for (const Slot& s : slots_) {
+      if (s.used) *find_slot(s.key, next) = s;
+    }
+    slots_ = std::move(next);
+  }
+
+  std::vector<Slot> slots_;  // size is a power of two (or 0)
+  size_t size_ = 0;
+};
+
+}  // namespace ledgerflow

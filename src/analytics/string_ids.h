@@ -1,0 +1,37 @@
+#pragma once
+// Dense ids for the few distinct values of one dimension (delivery statuses, markets, ...), so
+// that applying a line costs one probe per dimension instead of string copies and string-keyed
+// map walks. Names come back only when summarizing or serializing.
+//
+// Ids are given in first-seen order (the checkpoint bytes depend on it only through names, but
+// by-id vectors are indexed by it). The table is open addressing over the id of each name with
+// its hash beside it, so a lookup hashes the caller's bytes once, builds no std::string and
+// compares bytes only on a full hash match.
+//
+// Owned by one DatacoMarts; single-threaded.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ledgerflow {
+
+class StringIds {
+ public:
+  uint32_t id(std::string_view name);
+  const std::string& name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+
+ private:
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t id_plus_one = 0;  // 0: empty
+  };
+  static uint32_t hash_of(std::string_view s);
+  void grow();
+
+  std::vector<Slot> slots_;  // size is a power of two (or 0), at most half full
+  std::vector<std::string> names_;
+};
+
+}  // namespace ledgerflow
