@@ -11,12 +11,15 @@
 #include "ingest/catalog.h"
 #include "ingest/order_line_parser.h"
 #include "server/finance_json.h"
+#include "sources/bench_data.h"
 #include "sources/finance_feed.h"
 #include "sources/generator.h"
 
 #include "core/money.h"
 #include "engine/dedupe_window.h"
+#include "engine/shard_worker.h"
 #include "ingest/event_parser.h"
+#include "ingest/ndjson_batch.h"
 #include "log/log_format.h"
 
 using namespace ledgerflow;
@@ -274,5 +277,75 @@ static void BM_OrderLineFree(benchmark::State& state) {
   state.SetItemsProcessed(int64_t(state.iterations() * rows.size()));
 }
 BENCHMARK(BM_OrderLineFree);
+// The generated lines `ledgerflow bench --source kafka` pre-loads (seed 7, 4 stores), with the
+// event type their topic implies.
+static const std::vector<std::pair<std::string, EventType>>& kafka_bench_lines(size_t n) {
+  static std::vector<std::pair<std::string, EventType>> lines;
+  if (lines.size() < n) {
+    lines.clear();
+    Generator gen(&Catalog::builtin(), bench_generator_options(n));
+    GeneratedLine line;
+    while (gen.next(&line)) lines.emplace_back(line.json, line.type);
+  }
+  return lines;
+}
+
+// The consumer thread's work per Kafka message without librdkafka (KafkaSource::on_message):
+// one add_line into a batch of 10,000 reserved records with its source position. Handing the
+// batch over (and freeing its records, which the engine's threads do) is not timed.
+static void BM_KafkaAddLine(benchmark::State& state) {
+  const auto& lines = kafka_bench_lines(100'000);
+  const std::string topics[2] = {"sale_transaction", "inventory_shipment"};
+  constexpr size_t kBatch = 10'000;
+  EventParser parser;
+  NdjsonBatch batch;
+  batch.batch.records.reserve(kBatch);
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& [json, type] = lines[i % lines.size()];
+    add_line(
+        &batch, json, type,
+        SourcePosition{SourceKind::kKafka, topics[type == EventType::kSale ? 0 : 1], 3, int64_t(i)},
+        i, parser, 4096);
+    ++i;
+    if (batch.batch.records.size() == kBatch) {
+      state.PauseTiming();
+      batch = NdjsonBatch{};
+      batch.batch.records.reserve(kBatch);
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KafkaAddLine);
+
+// One shard applying the bench's 1 M sales and shipments from empty, in batches of 10,000 as
+// the router sends them: dedupe window (1 M identities), inventory and sales windows.
+static void BM_ShardApply(benchmark::State& state) {
+  const auto& lines = kafka_bench_lines(1'000'000);
+  std::vector<ShardBatch> batches;
+  {
+    EventParser parser;
+    uint64_t offset = 0;
+    int64_t max_ms = 0;
+    for (const auto& [json, type] : lines) {
+      if (batches.empty() || batches.back().events.size() == 10'000) batches.emplace_back();
+      RoutedEvent re;
+      if (!parser.parse(json, type, &re.event)) continue;
+      re.event.offset = offset++;
+      max_ms = std::max(max_ms, re.event.event_time_ms);
+      re.watermark_ms = max_ms - 5'000;
+      batches.back().events.push_back(std::move(re));
+      batches.back().next_offset = offset;
+    }
+  }
+  for (auto _ : state) {
+    ShardWorker worker(0, &Catalog::builtin(), ShardOptions{}, 16);
+    for (const ShardBatch& b : batches) worker.apply_now(b);
+    benchmark::DoNotOptimize(worker.state_unlocked().counters().applied);
+  }
+  state.SetItemsProcessed(int64_t(state.iterations() * lines.size()));
+}
+BENCHMARK(BM_ShardApply)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

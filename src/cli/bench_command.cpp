@@ -12,6 +12,7 @@
 #include "core/event_time.h"
 #include "engine/engine.h"
 #include "ingest/ndjson_batch.h"
+#include "sources/bench_data.h"
 
 namespace ledgerflow::cli {
 namespace fs = std::filesystem;
@@ -42,13 +43,7 @@ int bench(const BenchOptions& o) {
   std::vector<std::string> lines;
   lines.reserve(o.events);
   {
-    GeneratorOptions g;
-    g.seed = 7;
-    g.count = o.events;
-    g.stores = 4;
-    g.start_ms = 1'714'564'800'000;  // 2024-05-01, fixed so runs compare
-    g.clock_rate = 1000;
-    Generator gen(&Catalog::builtin(), g);
+    Generator gen(&Catalog::builtin(), bench_generator_options(o.events));
     GeneratedLine line;
     while (gen.next(&line)) {
       std::string typed = "{\"type\":\"";

@@ -24,7 +24,7 @@
 #include "cli/kafka_tool_producer.h"
 #include "core/event_time.h"
 #include "engine/engine.h"
-#include "sources/generator.h"
+#include "sources/bench_data.h"
 #include "sources/kafka_source.h"
 
 namespace ledgerflow::cli {
@@ -154,13 +154,7 @@ int bench_kafka(const BenchOptions& o) {
   msgs.reserve(o.events);
   size_t topic_bytes[2] = {0, 0};
   {
-    GeneratorOptions g;
-    g.seed = 7;
-    g.count = o.events;
-    g.stores = 4;
-    g.start_ms = 1'714'564'800'000;
-    g.clock_rate = 1000;
-    Generator gen(&Catalog::builtin(), g);
+    Generator gen(&Catalog::builtin(), bench_generator_options(o.events));
     GeneratedLine line;
     while (gen.next(&line)) {
       auto field = [&](std::string_view name) {

@@ -15,6 +15,7 @@
 #include "ingest/ndjson_batch.h"
 #include "sinks/silver_rows.h"
 #include "sinks/warehouse_schema.h"
+#include "sources/bench_data.h"
 
 namespace ledgerflow::cli {
 namespace fs = std::filesystem;
@@ -22,13 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::vector<LogRecord> generated_records(uint64_t events) {
-  GeneratorOptions g;
-  g.seed = 7;
-  g.count = events;
-  g.stores = 4;
-  g.start_ms = 1'714'564'800'000;
-  g.clock_rate = 1000;
-  Generator gen(&Catalog::builtin(), g);
+  Generator gen(&Catalog::builtin(), bench_generator_options(events));
   EventParser parser;
   NdjsonBatch batch;
   GeneratedLine line;

@@ -53,10 +53,16 @@ class EventParser {
   Status parse_object(simdjson::ondemand::object obj, std::optional<EventType> type, Event* out);
 
   Status parse_finance(std::string_view line, std::optional<FinanceEventType> type, Event* out);
+  // The "time_in_future" check (ParseLimits::max_future_ms) against a cached clock reading.
+  bool too_far_ahead(int64_t event_ms);
+
+  static constexpr uint32_t kClockReuse = 1024;
 
   ParseLimits limits_;
   simdjson::ondemand::parser parser_;
-  std::string scratch_;  // the line plus simdjson's required padding
+  std::string scratch_;   // the line plus simdjson's required padding
+  int64_t clock_ms_ = 0;  // the last wall clock reading (too_far_ahead)
+  uint32_t clock_uses_left_ = 0;
   OrderLineParser order_lines_;
   FinanceEventParser finance_;
 };

@@ -32,10 +32,11 @@ NdjsonBatch build_ndjson_batch(std::string_view body, std::optional<EventType> t
                                const SourcePosition& source, int64_t first_position,
                                EventParser& parser, size_t dead_letter_raw_bytes);
 
-// Parses one line into `out` (an event record or a dead letter with its rejection).
+// Parses one line into `out` (an event record or a dead letter with its rejection). `at` is
+// taken by value so that a caller's temporary moves into the record (a Kafka topic name is
+// usually too long for the small-string buffer: a copy is a heap allocation per record).
 void add_line(NdjsonBatch* out, std::string_view line, std::optional<EventType> type,
-              const SourcePosition& at, size_t line_no, EventParser& parser,
-              size_t dead_letter_raw_bytes);
+              SourcePosition at, size_t line_no, EventParser& parser, size_t dead_letter_raw_bytes);
 
 // A dead-letter record for an input refused before or during parsing.
 LogRecord make_dead_letter(const SourcePosition& source, std::string_view raw, const Status& why,

@@ -136,10 +136,13 @@ void KafkaSource::run() {
     // The consumer queue also serves the rebalance and commit callbacks.
     ssize_t n = rd_kafka_consume_batch_queue(
         consumer_queue_, batch_.batch.records.empty() ? 100 : 0, msgs.data(), msgs.size());
+    uint64_t consumed = 0;
     for (ssize_t i = 0; i < n; ++i) {
-      on_message(msgs[size_t(i)]);
+      consumed += on_message(msgs[size_t(i)]);
       rd_kafka_message_destroy(msgs[size_t(i)]);
     }
+    // One atomic add per poll, not per message (readers only watch progress).
+    if (consumed > 0) consumed_.fetch_add(consumed, std::memory_order_relaxed);
     if (n > 0 && batch_.batch.records.size() < config_.max_batch_records &&
         batch_bytes_ < kMaxBatchBytes)
       continue;
@@ -178,27 +181,27 @@ KafkaSource::Part* KafkaSource::lookup(rd_kafka_topic_t* rkt, int32_t partition)
   return last_part_;
 }
 
-void KafkaSource::on_message(rd_kafka_message_t* m) {
+bool KafkaSource::on_message(rd_kafka_message_t* m) {
   if (m->err) {
     if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       spdlog::warn("kafka: consumer: {}", rd_kafka_message_errstr(m));
     }
-    return;
+    return false;
   }
   Part* p = lookup(m->rkt, m->partition);
   if (!p || m->offset < p->next) {
     // Not ours (any more), or at or below what the log already holds: a redelivery.
     skipped_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return false;
   }
   std::string_view payload = m->payload
                                  ? std::string_view(static_cast<const char*>(m->payload), m->len)
                                  : std::string_view();
   // Sized once per batch: growing a vector of records moves every record several times.
   if (batch_.batch.records.empty()) batch_.batch.records.reserve(config_.max_batch_records);
-  SourcePosition at{SourceKind::kKafka, p->topic, p->partition, m->offset};
-  add_line(&batch_, payload, p->type, at, size_t(m->offset), parser_,
-           engine_->config().dead_letter_raw_bytes);
+  add_line(&batch_, payload, p->type,
+           SourcePosition{SourceKind::kKafka, p->topic, p->partition, m->offset}, size_t(m->offset),
+           parser_, engine_->config().dead_letter_raw_bytes);
   batch_bytes_ += m->len + 128;
   p->next = m->offset + 1;
   if (batch_offsets_.empty() || batch_offsets_.back().first.second != p->partition ||
@@ -216,7 +219,7 @@ void KafkaSource::on_message(rd_kafka_message_t* m) {
     }
   }
   batch_offsets_.back().second = std::max(batch_offsets_.back().second, m->offset);
-  consumed_.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 void KafkaSource::submit_batch() {

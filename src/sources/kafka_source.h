@@ -84,7 +84,8 @@ class KafkaSource {
                         rd_kafka_topic_partition_list_t* offsets, void* opaque);
 
   void run();
-  void on_message(rd_kafka_message_t* m);
+  // True if the message was taken into the batch (counted as consumed).
+  bool on_message(rd_kafka_message_t* m);
   void on_assign(rd_kafka_topic_partition_list_t* parts);
   void on_revoke(rd_kafka_topic_partition_list_t* parts);
   void submit_batch();
