@@ -197,8 +197,10 @@ bool KafkaSource::on_message(rd_kafka_message_t* m) {
   std::string_view payload = m->payload
                                  ? std::string_view(static_cast<const char*>(m->payload), m->len)
                                  : std::string_view();
-  // Sized once per batch: growing a vector of records moves every record several times.
-  if (batch_.batch.records.empty()) batch_.batch.records.reserve(config_.max_batch_records);
+  // Sized once per batch: growing a vector of records moves every record. A batch is checked
+  // against its limit after each poll, so it may take one poll's messages beyond it.
+  if (batch_.batch.records.empty())
+    batch_.batch.records.reserve(config_.max_batch_records + kPollBatch);
   add_line(&batch_, payload, p->type,
            SourcePosition{SourceKind::kKafka, p->topic, p->partition, m->offset}, size_t(m->offset),
            parser_, engine_->config().dead_letter_raw_bytes);
