@@ -77,8 +77,10 @@ struct OrderLine {
   std::string_view category() const { return text(OrderText::kCategory); }
   std::string_view product_name() const { return text(OrderText::kProductName); }
 
-  // Log and checkpoint encoding of the fields above, numbers in declaration order then the texts
-  // in OrderText order (log_format.h).
+  // The fields above as order-line records held them before the log stored lines raw-only
+  // (log_format.h kFlagRawOnly): numbers in declaration order, then the texts in OrderText
+  // order. decode reads such logs; encode is no longer written by the engine, only by tests
+  // that build such records or compare two lines field by field.
   void encode(ByteWriter& w) const;
   bool decode(ByteReader& r);
 

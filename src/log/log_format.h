@@ -32,8 +32,9 @@
 //        kind 1 (event):        u8 event type, i32 store id, i64 prod_id, i64 units,
 //                               i64 reorder point (-1 absent), i64 unit price (micros),
 //                               i64 event time ms, str id, str prod_name
-//                               event type 3 (order_line) then adds the OrderLine fields
-//                               (core/order_line.cpp OrderLine::encode): i64 order item id,
+//                               event type 3 (order_line) without kFlagRawOnly (logs written
+//                               before 2026-11-29; read, no longer written) then adds the
+//                               OrderLine fields (core/order_line.cpp): i64 order item id,
 //                               i64 order id, i64 customer id, i64 order time ms, i64 shipping
 //                               time ms, i32 days real, i32 days scheduled, u8 late risk,
 //                               i32 quantity, i64 product id, 6 x i64 money micros (sales, item
