@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "cli/thread_cpu.h"
 #include "core/event_time.h"
 #include "engine/engine.h"
 #include "ingest/dataco_csv.h"
@@ -112,6 +113,7 @@ int bench_dataco(const BenchOptions& o) {
   c.checkpoint_interval_ms = 3'600'000;  // measure the pipeline, not checkpoints
   double elapsed_s = 0, cpu_s = 0;
   int64_t faults = 0;
+  std::map<std::string, double> groups;
   int64_t lines = 0;
   {
     Engine engine(c);
@@ -122,6 +124,7 @@ int bench_dataco(const BenchOptions& o) {
     int64_t t0 = monotonic_ns();
     double c1 = process_cpu_s();
     const int64_t faults0 = minor_faults();
+    const std::map<int, ThreadCpu> threads0 = thread_cpu();
     Result<uint64_t> next = feed(engine, f->data, o.file, o.batch_lines);
     if (!next) {
       spdlog::error("bench: {}", next.status().to_string());
@@ -131,6 +134,13 @@ int bench_dataco(const BenchOptions& o) {
     elapsed_s = double(monotonic_ns() - t0) / 1e9;
     cpu_s = process_cpu_s() - c1;
     faults = minor_faults() - faults0;
+    // This thread splits and parses the file; the engine's threads are lf-*.
+    groups = cpu_by_group(threads0, thread_cpu(), [](int, const std::string& name) {
+      return name.rfind("lf-log", 0) == 0     ? std::string("log_writer")
+             : name.rfind("lf-shard", 0) == 0 ? std::string("shards")
+             : name.rfind("lf-", 0) == 0      ? std::string("other")
+                                              : std::string("feeder");
+    });
     lines = engine.dataco_summary().lines.lines;
     engine.stop();
   }
@@ -143,9 +153,10 @@ int bench_dataco(const BenchOptions& o) {
         "{{\"rows\":{},\"lines_in_marts\":{},\"rows_per_s\":{:.0f},\"mb_per_s\":{:.1f},\"shards\":{"
         "},\"fsync\":\"{}\","
         "\"seconds\":{:.3f},\"cpu_seconds\":{:.3f},\"rows_per_cpu_s\":{:.0f},"
-        "\"minor_faults_per_row\":{:.2f},\"baseline_parse_only_rows_per_cpu_s\":{:.0f}}}\n",
+        "\"cpu_seconds_by_thread\":{},\"minor_faults_per_row\":{:.2f},"
+        "\"baseline_parse_only_rows_per_cpu_s\":{:.0f}}}\n",
         rows, lines, rps, mb / elapsed_s, o.shards, fsync_policy_name(o.fsync), elapsed_s, cpu_s,
-        rows_per_cpu_s, double(faults) / double(rows), baseline_rps);
+        rows_per_cpu_s, cpu_groups_json(groups), double(faults) / double(rows), baseline_rps);
   } else {
     fmt::print(
         "file: {} ({:.1f} MB, {} valid rows, {} distinct lines in the marts)  shards: {}  fsync: "
@@ -157,6 +168,7 @@ int bench_dataco(const BenchOptions& o) {
         "CPU: {:.3f} s in all threads = {:.0f} rows per CPU-second (the whole pipeline on one "
         "core)\n",
         cpu_s, rows_per_cpu_s);
+    fmt::print("CPU by thread group (s): {}\n", cpu_groups_json(groups));
     fmt::print("baseline, CSV split + row parse only on one thread: {:.0f} rows per CPU-second\n",
                baseline_rps);
   }

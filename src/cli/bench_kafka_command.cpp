@@ -7,14 +7,10 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
@@ -22,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "cli/kafka_tool_producer.h"
+#include "cli/thread_cpu.h"
 #include "core/event_time.h"
 #include "engine/engine.h"
 #include "sources/bench_data.h"
@@ -95,51 +92,16 @@ double raw_consume_eps(const std::string& bootstrap, const std::vector<std::stri
   return got == n && secs > 0 ? double(n) / secs : 0;
 }
 
-// CPU time (user + system, seconds) and name of every thread of this process, by thread id,
-// from /proc/self/task/<tid>/stat (fields 14 and 15, in clock ticks).
-struct ThreadCpu {
-  std::string name;
-  double cpu_s = 0;
-};
-std::map<int, ThreadCpu> thread_cpu() {
-  std::map<int, ThreadCpu> out;
-  const double tick = double(::sysconf(_SC_CLK_TCK));
-  std::error_code ec;
-  for (const auto& d : fs::directory_iterator("/proc/self/task", ec)) {
-    std::ifstream f(d.path() / "stat");
-    std::string s((std::istreambuf_iterator<char>(f)), {});
-    size_t open = s.find('('), close = s.rfind(')');
-    if (open == std::string::npos || close == std::string::npos || close + 2 > s.size()) continue;
-    std::istringstream rest(s.substr(close + 2));  // from field 3 (state) on
-    std::vector<std::string> fields(std::istream_iterator<std::string>(rest), {});
-    if (fields.size() < 13) continue;
-    out[std::atoi(d.path().filename().c_str())] = {
-        s.substr(open + 1, close - open - 1),
-        (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) / tick};
-  }
-  return out;
-}
-
-// CPU seconds per thread group between two snapshots. Threads named rdk:* that existed before
-// the source started belong to the mock cluster (the broker side, another machine in
-// production); the rest is ledgerflow's side: the engine's lf-* threads and the consumer's own
-// librdkafka threads.
-std::map<std::string, double> cpu_by_group(const std::map<int, ThreadCpu>& before,
-                                           const std::map<int, ThreadCpu>& after,
-                                           const std::set<int>& broker_side) {
-  std::map<std::string, double> out;
-  for (const auto& [tid, t] : after) {
-    auto b = before.find(tid);
-    double used = t.cpu_s - (b == before.end() ? 0 : b->second.cpu_s);
-    std::string group = broker_side.count(tid)             ? "mock_broker"
-                        : t.name.rfind("lf-kafka", 0) == 0 ? "consumer"
-                        : t.name.rfind("lf-log", 0) == 0   ? "log_writer"
-                        : t.name.rfind("lf-shard", 0) == 0 ? "shards"
-                        : t.name.rfind("rdk", 0) == 0      ? "librdkafka_client"
-                                                           : "other";
-    out[group] += used;
-  }
-  return out;
+// Threads named rdk:* that existed before the source started belong to the mock cluster (the
+// broker side, another machine in production); the rest is ledgerflow's side: the engine's lf-*
+// threads and the consumer's own librdkafka threads.
+std::string kafka_thread_group(const std::set<int>& broker_side, int tid, const std::string& name) {
+  return broker_side.count(tid)           ? "mock_broker"
+         : name.rfind("lf-kafka", 0) == 0 ? "consumer"
+         : name.rfind("lf-log", 0) == 0   ? "log_writer"
+         : name.rfind("lf-shard", 0) == 0 ? "shards"
+         : name.rfind("rdk", 0) == 0      ? "librdkafka_client"
+                                          : "other";
 }
 
 }  // namespace
@@ -273,7 +235,9 @@ int bench_kafka(const BenchOptions& o) {
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
     int64_t t_end = monotonic_ns();
-    cpu = cpu_by_group(cpu_first, thread_cpu(), broker_side);
+    cpu = cpu_by_group(cpu_first, thread_cpu(), [&](int tid, const std::string& name) {
+      return kafka_thread_group(broker_side, tid, name);
+    });
     steady_s = double(t_end - t_first) / 1e9;
     with_join_s = double(t_end - t_start) / 1e9;
     eps = double(o.events) / steady_s;
@@ -286,15 +250,14 @@ int bench_kafka(const BenchOptions& o) {
     return 2;
   }
   double side_cpu_s = 0;
-  std::string cpu_json;
   for (const auto& [group, secs] : cpu) {
     if (group != "mock_broker") side_cpu_s += secs;
-    cpu_json += fmt::format("{}\"{}\":{:.3f}", cpu_json.empty() ? "" : ",", group, secs);
   }
+  const std::string cpu_json = cpu_groups_json(cpu);
   const double per_cpu_s = side_cpu_s > 0 ? double(o.events) / side_cpu_s : 0;
   if (o.json) {
-    fmt::print("{{\"source\":\"kafka\",\"events_per_cpu_s\":{:.0f},\"cpu_seconds\":{{{}}},",
-               per_cpu_s, cpu_json);
+    fmt::print("{{\"source\":\"kafka\",\"events_per_cpu_s\":{:.0f},\"cpu_seconds\":{},", per_cpu_s,
+               cpu_json);
     fmt::print(
         "\"events\":{},\"events_per_s\":{:.0f},\"seconds\":{:.3f},"
         "\"seconds_with_group_join\":{:.3f},\"shards\":{},\"partitions\":{},\"fsync\":\"{}\","
