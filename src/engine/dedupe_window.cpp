@@ -16,7 +16,7 @@ bool DedupeWindow::contains(IdKey key) const {
 
 void DedupeWindow::grow() {
   size_t slots = table_.empty() ? 1024 : table_.size() * 2;
-  std::vector<IdKey> old = std::move(table_);
+  std::vector<IdKey, HugePageAllocator<IdKey>> old = std::move(table_);
   table_.assign(slots, IdKey{});
   mask_ = slots - 1;
   size_ = 0;

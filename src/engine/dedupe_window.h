@@ -13,6 +13,7 @@
 
 #include "core/bytes.h"
 #include "core/checksum.h"
+#include "core/huge_page_allocator.h"
 
 namespace ledgerflow {
 
@@ -42,7 +43,8 @@ class DedupeWindow {
   void insert_new(IdKey key);
 
   size_t capacity_;
-  std::vector<IdKey> table_;  // size is a power of two (or 0)
+  // Size is a power of two (or 0). Probed at random: on huge pages where the kernel allows.
+  std::vector<IdKey, HugePageAllocator<IdKey>> table_;
   size_t mask_ = 0;
   size_t size_ = 0;
   std::vector<IdKey> ring_;  // insertion order; ring_[head_] is the oldest once full

@@ -67,3 +67,31 @@ TEST(DedupeWindow, SerializesInEvictionOrder) {
   EXPECT_TRUE(r.contains(key(151)));
   EXPECT_EQ(w.contains(key(151)), r.contains(key(151)));
 }
+
+TEST(DedupeWindow, ATableOnHugePagesGrowsAndForgetsLikeASmallOne) {
+  // 200,000 identities: the table grows through 2 MiB (131,072 slots) to 8 MiB, so it is
+  // allocated by HugePageAllocator's large path, and eviction runs in it.
+  DedupeWindow w(200'000);
+  for (uint64_t i = 0; i < 300'000; ++i) ASSERT_TRUE(w.insert(key(i))) << i;
+  EXPECT_EQ(w.size(), 200'000u);
+  for (uint64_t i = 0; i < 100'000; i += 997) EXPECT_FALSE(w.contains(key(i))) << i;
+  for (uint64_t i = 100'000; i < 300'000; i += 997) EXPECT_TRUE(w.contains(key(i))) << i;
+}
+
+TEST(HugePageAllocator, LargeBlocksAreAlignedToHugePagesAndSmallOnesAreOrdinary) {
+  HugePageAllocator<IdKey> a;
+  const size_t large = kHugePageBytes / sizeof(IdKey) + 1;  // just over 2 MiB: rounded to 4
+  IdKey* p = a.allocate(large);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % kHugePageBytes, 0u);
+  for (size_t i = 0; i < large; ++i) p[i] = IdKey{i, ~i};  // every byte of it is usable
+  EXPECT_EQ(p[large - 1].lo, large - 1);
+  a.deallocate(p, large);
+  IdKey* q = a.allocate(4);
+  q[3] = IdKey{1, 2};
+  EXPECT_EQ(q[3].hi, 2u);
+  a.deallocate(q, 4);
+  std::vector<IdKey, HugePageAllocator<IdKey>> v(large);
+  v.resize(8);  // shrinking keeps the large block; the free must still take the large path
+  v.shrink_to_fit();
+  EXPECT_EQ(v.size(), 8u);
+}
