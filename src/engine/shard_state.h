@@ -58,6 +58,8 @@ class ShardState {
   ShardState(const Catalog* catalog, ShardOptions options);
 
   ApplyOutcome apply(const RoutedEvent& re);
+  // The event will be applied after `ahead` others: start loading what its apply reads first.
+  void prefetch(const Event& e, size_t ahead) const { dedupe_.prefetch(e.id_key, ahead); }
 
   const InventoryState& inventory() const { return inventory_; }
   const SalesWindows& windows() const { return windows_; }

@@ -34,7 +34,15 @@ bool ShardWorker::push(ShardMessage message) {
 }
 
 void ShardWorker::apply_locked(const ShardBatch& batch) {
-  for (const RoutedEvent& re : batch.events) state_.apply(re);
+  // Far enough ahead for memory to answer while the events before it are applied.
+  constexpr size_t kPrefetchAhead = 16;
+  const std::vector<RoutedEvent>& events = batch.events;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (i + kPrefetchAhead < events.size()) {
+      state_.prefetch(events[i + kPrefetchAhead].event, kPrefetchAhead);
+    }
+    state_.apply(events[i]);
+  }
   state_.set_next_offset(batch.next_offset);
 }
 
