@@ -3,6 +3,7 @@
 // `ingest --data-dir` does); the log writer and the shards run on their own threads. The
 // baseline in the same run is CSV split + row parse alone on one thread, nothing logged.
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <deque>
 #include <filesystem>
@@ -134,12 +135,14 @@ int bench_dataco(const BenchOptions& o) {
     elapsed_s = double(monotonic_ns() - t0) / 1e9;
     cpu_s = process_cpu_s() - c1;
     faults = minor_faults() - faults0;
-    // This thread splits and parses the file; the engine's threads are lf-*.
-    groups = cpu_by_group(threads0, thread_cpu(), [](int, const std::string& name) {
-      return name.rfind("lf-log", 0) == 0     ? std::string("log_writer")
+    // This thread splits and parses the file (told by its id: its name is the program's, which
+    // may be anything); the engine's threads are named lf-*.
+    const int feeder_tid = int(::gettid());
+    groups = cpu_by_group(threads0, thread_cpu(), [&](int tid, const std::string& name) {
+      return tid == feeder_tid                ? std::string("feeder")
+             : name.rfind("lf-log", 0) == 0   ? std::string("log_writer")
              : name.rfind("lf-shard", 0) == 0 ? std::string("shards")
-             : name.rfind("lf-", 0) == 0      ? std::string("other")
-                                              : std::string("feeder");
+                                              : std::string("other");
     });
     lines = engine.dataco_summary().lines.lines;
     engine.stop();
