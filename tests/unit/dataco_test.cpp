@@ -636,3 +636,31 @@ TEST(Dataco, EngineSnapshotIsSharedUntilLinesAreApplied) {
   EXPECT_EQ(empty->lines, 0);  // the old snapshot is unchanged for whoever still holds it
   e.stop();
 }
+
+// The amount and integer readers' fast paths (six fraction digits in a loop of known length,
+// values without blanks at either end not trimmed) against the general parsers, on amounts of
+// every shape with and without blanks around them.
+TEST(Dataco, FastMoneyAndUntrimmedValuesAgreeWithTheGeneralParsers) {
+  std::mt19937 rng(500);
+  std::vector<std::string> values = {
+      "1.5",        "1.05",     "12.123456",   "12.1234565", "12.12345649", "12.1234564999",
+      "-0.0000005", "0.000000", "1.00000051x", "1.123x",     "1.9999995",   "999999999.9999995",
+      " 12.5 ",     "\t-3.25",  "12. 5",       "12.5\t",     " ",           "-999999999.9999996"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string v;
+    const size_t len = 1 + rng() % 22;
+    for (size_t k = 0; k < len; ++k) v += "0123456789012345678.-+ x"[rng() % 24];
+    values.push_back(v);
+  }
+  for (const std::string& v : values) {
+    Event e;
+    Status s = parse(row({{DatacoColumn::kSales, v}}), &e);
+    Result<Money> m = Money::parse_rounded(trim(v));
+    const bool in_range = !trim(v).empty() && m && m->micros() <= 1'000'000'000 * Money::kScale &&
+                          m->micros() >= -1'000'000'000 * Money::kScale;
+    ASSERT_EQ(s.is_ok(), in_range) << v << ": " << s.to_string();
+    if (in_range) {
+      ASSERT_EQ(e.order_line->sales.micros(), m->micros()) << v;
+    }
+  }
+}
