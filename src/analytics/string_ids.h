@@ -18,7 +18,12 @@ namespace ledgerflow {
 
 class StringIds {
  public:
-  uint32_t id(std::string_view name);
+  // The last name asked for is checked first, inline: lines of one order come one after
+  // another and share most dimension values, so most lookups compare one string and stop.
+  uint32_t id(std::string_view name) {
+    if (last_ < names_.size() && std::string_view(names_[last_]) == name) return last_;
+    return last_ = find_or_add(name);
+  }
   const std::string& name(uint32_t id) const { return names_[id]; }
   size_t size() const { return names_.size(); }
 
@@ -27,11 +32,13 @@ class StringIds {
     uint32_t hash = 0;
     uint32_t id_plus_one = 0;  // 0: empty
   };
+  uint32_t find_or_add(std::string_view name);
   static uint32_t hash_of(std::string_view s);
   void grow();
 
   std::vector<Slot> slots_;  // size is a power of two (or 0), at most half full
   std::vector<std::string> names_;
+  uint32_t last_ = UINT32_MAX;  // the id returned last (none yet: out of range)
 };
 
 }  // namespace ledgerflow

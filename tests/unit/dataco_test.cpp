@@ -637,6 +637,61 @@ TEST(Dataco, EngineSnapshotIsSharedUntilLinesAreApplied) {
   e.stop();
 }
 
+// StringIds answers the last name from a memo: interleaved lookups must still give each name
+// one id, in first-seen order, past the table's growth.
+TEST(Dataco, StringIdsAreFirstSeenWhateverTheLookupOrder) {
+  StringIds ids;
+  std::vector<std::string> names;
+  for (int i = 0; i < 100; ++i) names.push_back("name " + std::to_string(i));
+  names.push_back("");
+  std::mt19937 rng(3);
+  std::map<std::string, uint32_t> seen;
+  for (int k = 0; k < 5000; ++k) {
+    const std::string& n = names[rng() % (k < 2000 ? 10 : names.size())];
+    const uint32_t want = seen.emplace(n, uint32_t(seen.size())).first->second;
+    ASSERT_EQ(ids.id(n), want) << n;
+    ASSERT_EQ(ids.id(n), want) << n;  // the memo's answer
+    ASSERT_EQ(ids.name(want), n);
+  }
+  EXPECT_EQ(ids.size(), seen.size());
+}
+
+// The marts keep the entry of the last order and customer: a copy or a move of the marts, or a
+// checkpoint reload, must not use the other object's entries. Lines of one order come in runs
+// (the memo's case) and out of them.
+TEST(Dataco, MartsCopiedMovedOrReloadedMidStreamAgree) {
+  std::vector<Event> events = workload();
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return a.order_line->order_id < b.order_line->order_id;
+  });
+  const size_t half = events.size() / 2;
+  DatacoMarts straight, first;
+  for (size_t i = 0; i < half; ++i) first.apply(*events[i].order_line);
+  DatacoMarts copied = first;
+  DatacoMarts moved_from = first;
+  DatacoMarts moved = std::move(moved_from);
+  std::string blob;
+  ByteWriter w(&blob);
+  first.serialize(w);
+  first.serialize_receivables(w);
+  DatacoMarts reloaded;
+  ByteReader r(blob);
+  ASSERT_TRUE(reloaded.deserialize(r));
+  ASSERT_TRUE(reloaded.deserialize_receivables(r));
+  for (const Event& e : events) straight.apply(*e.order_line);
+  for (size_t i = half; i < events.size(); ++i) {
+    for (DatacoMarts* m : {&first, &copied, &moved, &reloaded}) m->apply(*events[i].order_line);
+  }
+  DatacoSummary want;
+  straight.summarize(&want);
+  for (DatacoMarts* m : {&first, &copied, &moved, &reloaded}) {
+    DatacoSummary got;
+    m->summarize(&got);
+    EXPECT_EQ(marts_json(got), marts_json(want));
+    EXPECT_EQ(m->line_count(), straight.line_count());
+  }
+}
+
 // The amount and integer readers' fast paths (six fraction digits in a loop of known length,
 // values without blanks at either end not trimmed) against the general parsers, on amounts of
 // every shape with and without blanks around them.
