@@ -42,7 +42,7 @@ uint32_t StringIds::find_or_add(std::string_view name) {
       s = Slot{h, uint32_t(names_.size())};
       return s.id_plus_one - 1;
     }
-    if (s.hash == h && names_[s.id_plus_one - 1] == name) return s.id_plus_one - 1;
+    if (s.hash == h && same(names_[s.id_plus_one - 1], name)) return s.id_plus_one - 1;
   }
 }
 

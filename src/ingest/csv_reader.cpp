@@ -152,13 +152,13 @@ struct PlainSplit {
 // elsewhere, an unterminated one, a record longer than max_bytes) is left whole to the general
 // path (done = false), which splits or refuses it exactly as it always did.
 PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
-                       std::vector<uint32_t>* ends_buffer, std::vector<std::string_view>* fields) {
+                       std::vector<uint32_t>* ends_buffer, std::vector<uint32_t>* quoted_fields,
+                       std::vector<std::string_view>* fields) {
   const char* d = data.data();
   const size_t size = data.size();
   PlainSplit out;
   size_t n = 0;
   uint64_t inside_carry = 0;  // all ones while a quoted field goes on into the next block
-  bool quoted = false;        // some field of the record is quoted
   size_t end = size;          // the record's line end (or the input's end)
   // Positions are relative to the record's start; a record this long goes the general way.
   const size_t limit = std::min<size_t>(max_bytes, UINT32_MAX - 128);
@@ -183,6 +183,7 @@ PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
     }
     const uint64_t line_end = m.line_end & ~inside;
     const uint64_t before_end = line_end != 0 ? (line_end & (0 - line_end)) - 1 : ~uint64_t(0);
+    const uint64_t commas = m.comma & ~inside & before_end;
     if (m.quote != 0) {
       // Each quote before the record's end must open a field or close one; no line end may be
       // inside quotes.
@@ -192,17 +193,19 @@ PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
         const size_t p = pos + size_t(bit);
         if ((inside >> bit) & 1) {
           if (p != start && d[p - 1] != ',') return out;
+          // Its field: the fields ended before this block and by the commas before it.
+          const uint64_t below = (uint64_t(1) << bit) - 1;
+          quoted_fields->push_back(uint32_t(n + size_t(std::popcount(commas & below))));
         } else if (p + 1 < size && d[p + 1] != ',' && d[p + 1] != '\n' && d[p + 1] != '\r') {
           return out;
         }
       }
-      quoted = true;
     } else if (inside != 0 && (m.line_end & before_end) != 0) {
       return out;  // a quoted field goes on over this block and holds a line end
     }
     if (ends_buffer->size() < n + 64) ends_buffer->resize(2 * (n + 64));
-    n = flatten((m.comma & ~inside & before_end) | (line_end & (0 - line_end)),
-                uint32_t(pos - start), ends_buffer->data(), n);
+    n = flatten(commas | (line_end & (0 - line_end)), uint32_t(pos - start), ends_buffer->data(),
+                n);
     if (line_end != 0) {
       end = pos + size_t(std::countr_zero(line_end));
       break;
@@ -222,21 +225,13 @@ PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
   const uint32_t* e = ends_buffer->data();
   std::string_view* f = fields->data();
   size_t s = start;
-  if (!quoted) {
-    for (size_t i = 0; i < n; ++i) {
-      const size_t stop = start + e[i];
-      f[i] = std::string_view(d + s, stop - s);
-      s = stop + 1;
-    }
-  } else {
-    for (size_t i = 0; i < n; ++i) {
-      const size_t stop = start + e[i];
-      // A quote at a field's start was checked above to open a simple quoted field.
-      const size_t q = s < stop && d[s] == '"' ? 1 : 0;
-      f[i] = std::string_view(d + s + q, stop - s - 2 * q);
-      s = stop + 1;
-    }
+  for (size_t i = 0; i < n; ++i) {
+    const size_t stop = start + e[i];
+    f[i] = std::string_view(d + s, stop - s);
+    s = stop + 1;
   }
+  // A simple quoted field's value is between its quotes (checked above).
+  for (uint32_t i : *quoted_fields) f[i] = f[i].substr(1, f[i].size() - 2);
   out.done = true;
   return out;
 }
@@ -348,7 +343,8 @@ bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
   // Field strings are reused from record to record: their buffers stay allocated.
   size_t n = 0;
   if constexpr (std::is_same_v<Field, std::string_view>) {
-    PlainSplit plain = split_plain(data_, pos_, max_record_bytes_, &ends_, fields);
+    quoted_fields_.clear();
+    PlainSplit plain = split_plain(data_, pos_, max_record_bytes_, &ends_, &quoted_fields_, fields);
     if (plain.done) {
       pos_ = plain.next;
       line_ += plain.line_end ? 1 : 0;

@@ -644,9 +644,19 @@ TEST(Dataco, StringIdsAreFirstSeenWhateverTheLookupOrder) {
   std::vector<std::string> names;
   for (int i = 0; i < 100; ++i) names.push_back("name " + std::to_string(i));
   names.push_back("");
+  // Names of every length up to 40 that differ in one byte only (first, middle or last): the
+  // byte comparison loads 8 or 4 bytes at a time with an overlapping last load.
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at : {size_t(0), len / 2, len - 1}) {
+      std::string n(len, 'm');
+      n[at] = 'M';
+      names.push_back(n);
+    }
+    names.push_back(std::string(len, 'm'));
+  }
   std::mt19937 rng(3);
   std::map<std::string, uint32_t> seen;
-  for (int k = 0; k < 5000; ++k) {
+  for (int k = 0; k < 20000; ++k) {
     const std::string& n = names[rng() % (k < 2000 ? 10 : names.size())];
     const uint32_t want = seen.emplace(n, uint32_t(seen.size())).first->second;
     ASSERT_EQ(ids.id(n), want) << n;
