@@ -21,6 +21,16 @@ bool is_receivable(std::string_view status) {
   return status == "PENDING_PAYMENT";
 }
 
+// saturating_add without its out-of-line call while the sum fits (it always does on real data;
+// an overflow still saturates exactly as before). Five sums per line.
+Money add_money(Money a, Money b) {
+  int64_t sum;
+  if (!__builtin_add_overflow(a.micros(), b.micros(), &sum)) [[likely]] {
+    return Money::from_micros(sum);
+  }
+  return saturating_add(a, b);
+}
+
 // Grows a by-id vector so that `id` is an index.
 template <typename T>
 T& at_id(std::vector<T>& v, uint32_t id) {
@@ -37,20 +47,20 @@ void add(LateAgg& a, const LateAgg& b) {
   a.lines += b.lines;
 }
 void add(CommitmentAgg& a, const CommitmentAgg& b) {
-  a.committed = saturating_add(a.committed, b.committed);
+  a.committed = add_money(a.committed, b.committed);
   a.lines += b.lines;
   a.fulfilled += b.fulfilled;
 }
 void add(MonthAgg& a, const MonthAgg& b) {
-  a.sales = saturating_add(a.sales, b.sales);
-  a.profit = saturating_add(a.profit, b.profit);
-  a.order_value = saturating_add(a.order_value, b.order_value);
+  a.sales = add_money(a.sales, b.sales);
+  a.profit = add_money(a.profit, b.profit);
+  a.order_value = add_money(a.order_value, b.order_value);
   a.lines += b.lines;
   a.days_real_sum += b.days_real_sum;
   a.days_scheduled_sum += b.days_scheduled_sum;
 }
 void add(DayAgg& a, const DayAgg& b) {
-  a.order_value = saturating_add(a.order_value, b.order_value);
+  a.order_value = add_money(a.order_value, b.order_value);
   a.lines += b.lines;
 }
 
@@ -202,8 +212,14 @@ void DatacoMarts::apply(const OrderLine& l) {
   lines_.lines += 1;
   lines_.max_order_time_ms = std::max(lines_.max_order_time_ms, l.order_time_ms);
 
-  OrderAgg& o = orders_[l.order_id];
-  o.total = saturating_add(o.total, l.item_total);
+  // Lines of one order (and one customer) mostly come one after another: the node of the last
+  // one is kept (unordered_map nodes do not move on rehash) to skip the hash lookup.
+  if (last_order_.agg == nullptr || last_order_.key != l.order_id) {
+    last_order_.key = l.order_id;
+    last_order_.agg = &orders_[l.order_id];
+  }
+  OrderAgg& o = *last_order_.agg;
+  o.total = add_money(o.total, l.item_total);
   if (l.order_item_id < o.first_item_id) {
     o.first_item_id = l.order_item_id;
     o.customer_id = l.customer_id;
@@ -212,7 +228,11 @@ void DatacoMarts::apply(const OrderLine& l) {
     o.market = market;
     o.status = status;
   }
-  std::vector<int32_t>& months = customer_months_[l.customer_id];
+  if (last_customer_.agg == nullptr || last_customer_.key != l.customer_id) {
+    last_customer_.key = l.customer_id;
+    last_customer_.agg = &customer_months_[l.customer_id];
+  }
+  std::vector<int32_t>& months = *last_customer_.agg;
   auto it = std::lower_bound(months.begin(), months.end(), month);
   if (it == months.end() || *it != month) months.insert(it, month);
   if ((status_kinds_[status] & kReceivable) != 0) {

@@ -181,6 +181,21 @@ class DatacoMarts {
   std::unordered_map<int64_t, OrderAgg> orders_;                        // by Order Id
   std::unordered_map<int64_t, std::vector<int32_t>> customer_months_;   // sorted, distinct
   std::unordered_map<int64_t, std::map<int64_t, DayAgg>> receivables_;  // customer -> day
+  // The entry of the last key looked up in one of the maps above. A copy or a move of the
+  // marts starts without it (it points into this object's map).
+  template <typename V>
+  struct LastEntry {
+    int64_t key = 0;
+    V* agg = nullptr;
+    LastEntry() = default;
+    LastEntry(const LastEntry&) {}
+    LastEntry& operator=(const LastEntry&) {
+      agg = nullptr;
+      return *this;
+    }
+  };
+  LastEntry<OrderAgg> last_order_;
+  LastEntry<std::vector<int32_t>> last_customer_;
 };
 
 }  // namespace ledgerflow

@@ -31,7 +31,7 @@ uint32_t StringIds::hash_of(std::string_view s) {
   return uint32_t(h ^ (h >> 32));
 }
 
-uint32_t StringIds::id(std::string_view name) {
+uint32_t StringIds::find_or_add(std::string_view name) {
   if (2 * (names_.size() + 1) > slots_.size()) grow();
   const uint32_t h = hash_of(name);
   const size_t mask = slots_.size() - 1;
@@ -42,7 +42,7 @@ uint32_t StringIds::id(std::string_view name) {
       s = Slot{h, uint32_t(names_.size())};
       return s.id_plus_one - 1;
     }
-    if (s.hash == h && names_[s.id_plus_one - 1] == name) return s.id_plus_one - 1;
+    if (s.hash == h && same(names_[s.id_plus_one - 1], name)) return s.id_plus_one - 1;
   }
 }
 

@@ -3,6 +3,7 @@
 // quotes; CRLF or LF line ends. A record longer than the limit is refused, not truncated.
 // Not thread-safe; one reader per input.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ class CsvReader {
   size_t max_record_bytes_;
   std::deque<std::string> quoted_;  // quoted fields of the current record (stable addresses)
   size_t quoted_used_ = 0;
+  std::vector<uint32_t> ends_;           // the one-pass split's field ends (scratch, reused)
+  std::vector<uint32_t> quoted_fields_;  // and the indexes of its quoted fields
 };
 
 // Trims ASCII spaces and tabs at both ends.

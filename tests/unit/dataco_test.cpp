@@ -636,3 +636,96 @@ TEST(Dataco, EngineSnapshotIsSharedUntilLinesAreApplied) {
   EXPECT_EQ(empty->lines, 0);  // the old snapshot is unchanged for whoever still holds it
   e.stop();
 }
+
+// StringIds answers the last name from a memo: interleaved lookups must still give each name
+// one id, in first-seen order, past the table's growth.
+TEST(Dataco, StringIdsAreFirstSeenWhateverTheLookupOrder) {
+  StringIds ids;
+  std::vector<std::string> names;
+  for (int i = 0; i < 100; ++i) names.push_back("name " + std::to_string(i));
+  names.push_back("");
+  // Names of every length up to 40 that differ in one byte only (first, middle or last): the
+  // byte comparison loads 8 or 4 bytes at a time with an overlapping last load.
+  for (size_t len = 1; len <= 40; ++len) {
+    for (size_t at : {size_t(0), len / 2, len - 1}) {
+      std::string n(len, 'm');
+      n[at] = 'M';
+      names.push_back(n);
+    }
+    names.push_back(std::string(len, 'm'));
+  }
+  std::mt19937 rng(3);
+  std::map<std::string, uint32_t> seen;
+  for (int k = 0; k < 20000; ++k) {
+    const std::string& n = names[rng() % (k < 2000 ? 10 : names.size())];
+    const uint32_t want = seen.emplace(n, uint32_t(seen.size())).first->second;
+    ASSERT_EQ(ids.id(n), want) << n;
+    ASSERT_EQ(ids.id(n), want) << n;  // the memo's answer
+    ASSERT_EQ(ids.name(want), n);
+  }
+  EXPECT_EQ(ids.size(), seen.size());
+}
+
+// The marts keep the entry of the last order and customer: a copy or a move of the marts, or a
+// checkpoint reload, must not use the other object's entries. Lines of one order come in runs
+// (the memo's case) and out of them.
+TEST(Dataco, MartsCopiedMovedOrReloadedMidStreamAgree) {
+  std::vector<Event> events = workload();
+  std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) {
+    return a.order_line->order_id < b.order_line->order_id;
+  });
+  const size_t half = events.size() / 2;
+  DatacoMarts straight, first;
+  for (size_t i = 0; i < half; ++i) first.apply(*events[i].order_line);
+  DatacoMarts copied = first;
+  DatacoMarts moved_from = first;
+  DatacoMarts moved = std::move(moved_from);
+  std::string blob;
+  ByteWriter w(&blob);
+  first.serialize(w);
+  first.serialize_receivables(w);
+  DatacoMarts reloaded;
+  ByteReader r(blob);
+  ASSERT_TRUE(reloaded.deserialize(r));
+  ASSERT_TRUE(reloaded.deserialize_receivables(r));
+  for (const Event& e : events) straight.apply(*e.order_line);
+  for (size_t i = half; i < events.size(); ++i) {
+    for (DatacoMarts* m : {&first, &copied, &moved, &reloaded}) m->apply(*events[i].order_line);
+  }
+  DatacoSummary want;
+  straight.summarize(&want);
+  for (DatacoMarts* m : {&first, &copied, &moved, &reloaded}) {
+    DatacoSummary got;
+    m->summarize(&got);
+    EXPECT_EQ(marts_json(got), marts_json(want));
+    EXPECT_EQ(m->line_count(), straight.line_count());
+  }
+}
+
+// The amount and integer readers' fast paths (six fraction digits in a loop of known length,
+// values without blanks at either end not trimmed) against the general parsers, on amounts of
+// every shape with and without blanks around them.
+TEST(Dataco, FastMoneyAndUntrimmedValuesAgreeWithTheGeneralParsers) {
+  std::mt19937 rng(500);
+  std::vector<std::string> values = {
+      "1.5",        "1.05",     "12.123456",   "12.1234565", "12.12345649", "12.1234564999",
+      "-0.0000005", "0.000000", "1.00000051x", "1.123x",     "1.9999995",   "999999999.9999995",
+      " 12.5 ",     "\t-3.25",  "12. 5",       "12.5\t",     " ",           "-999999999.9999996"};
+  for (int i = 0; i < 20000; ++i) {
+    std::string v;
+    const size_t len = 1 + rng() % 22;
+    for (size_t k = 0; k < len; ++k) v += "0123456789012345678.-+ x"[rng() % 24];
+    values.push_back(v);
+  }
+  for (const std::string& v : values) {
+    Event e;
+    Status s = parse(row({{DatacoColumn::kSales, v}}), &e);
+    Result<Money> m = Money::parse_rounded(trim(v));
+    const bool in_range = !trim(v).empty() && m && m->micros() <= 1'000'000'000 * Money::kScale &&
+                          m->micros() >= -1'000'000'000 * Money::kScale;
+    ASSERT_EQ(s.is_ok(), in_range) << v << ": " << s.to_string();
+    if (in_range) {
+      ASSERT_EQ(e.order_line->sales.micros(), m->micros()) << v;
+    }
+  }
+}

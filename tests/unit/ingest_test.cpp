@@ -74,28 +74,130 @@ TEST(CsvReader, ViewsEqualCopies) {
   }
 }
 
-// Records without quotes take a one-pass split; it must agree with the general path on any
-// mix of separators, line ends, quotes and record size limits, at any offset within a block.
+namespace {
+
+// The viewing reader (one-pass split) against the copying one (the general path): the same
+// records, errors, lines, raw bytes and positions.
+void expect_views_equal_copies(const std::string& csv, size_t max_bytes) {
+  CsvReader copies(csv, max_bytes), views(csv, max_bytes);
+  std::vector<std::string> f;
+  std::vector<std::string_view> v;
+  Status e1, e2;
+  for (;;) {
+    bool more = copies.next(&f, &e1);
+    ASSERT_EQ(views.next(&v, &e2), more) << csv;
+    if (!more) break;
+    ASSERT_EQ(e1.code(), e2.code()) << csv;
+    ASSERT_EQ(std::vector<std::string>(v.begin(), v.end()), f) << csv;
+    ASSERT_EQ(copies.line(), views.line()) << csv;
+    ASSERT_EQ(copies.last_raw(), views.last_raw()) << csv;
+    ASSERT_EQ(copies.position(), views.position()) << csv;
+  }
+}
+
+}  // namespace
+
+// Records without quotes, or with simple quoted fields, take a one-pass split 64 bytes at a
+// time; it must agree with the general path on any mix of separators, line ends, quotes and
+// record size limits, at any offset within a block and across blocks.
 TEST(CsvReader, ViewsEqualCopiesOnRandomInput) {
   std::mt19937 rng(6);
   const std::string alphabet = "aaaaabbbbb  ,,,,\n\r\"";
-  for (int i = 0; i < 5000; ++i) {
-    std::string csv(rng() % 120, ' ');
+  for (int i = 0; i < 8000; ++i) {
+    std::string csv(rng() % 300, ' ');
     for (char& c : csv) c = alphabet[rng() % alphabet.size()];
-    const size_t max_bytes = 8 + rng() % 100;
-    CsvReader copies(csv, max_bytes), views(csv, max_bytes);
-    std::vector<std::string> f;
-    std::vector<std::string_view> v;
-    Status e1, e2;
-    for (;;) {
-      bool more = copies.next(&f, &e1);
-      ASSERT_EQ(views.next(&v, &e2), more) << csv;
-      if (!more) break;
-      ASSERT_EQ(e1.code(), e2.code()) << csv;
-      ASSERT_EQ(std::vector<std::string>(v.begin(), v.end()), f) << csv;
-      ASSERT_EQ(copies.line(), views.line()) << csv;
-      ASSERT_EQ(copies.last_raw(), views.last_raw()) << csv;
-      ASSERT_EQ(copies.position(), views.position()) << csv;
+    const size_t max_bytes = 8 + rng() % 300;
+    expect_views_equal_copies(csv, max_bytes);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+// Records of DataCo-like fields: the one-pass split takes 64 bytes at a time and simple quoted
+// fields ("x, y") itself, so fields of every length must land on every offset of a block, next
+// to quoted fields of every kind (simple, doubled quotes, line breaks, blanks before the quote,
+// text after it, unterminated), under CRLF, LF and CR line ends and record limits around the
+// record's size. The copying reader (the general path) is the reference.
+TEST(CsvReader, ViewsEqualCopiesOnFieldsOfEveryShape) {
+  std::mt19937 rng(64);
+  auto text = [&](size_t max_len) {
+    std::string t(rng() % (max_len + 1), 'a');
+    for (char& c : t) c = "abcdef xyz.-0123456789"[rng() % 22];
+    return t;
+  };
+  const char* line_ends[] = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n"};
+  for (int i = 0; i < 4000; ++i) {
+    std::string csv;
+    const int records = 1 + int(rng() % 4);
+    for (int r = 0; r < records; ++r) {
+      const int fields = 1 + int(rng() % 12);
+      for (int f = 0; f < fields; ++f) {
+        if (f > 0) csv += ',';
+        switch (rng() % 12) {
+          case 0:
+            csv += '"' + text(70) + ", " + text(10) + '"';
+            break;  // simple quoted
+          case 1:
+            csv += "\"\"";
+            break;  // empty quoted
+          case 2:
+            csv += '"' + text(20) + "\"\"" + text(5) + '"';
+            break;  // doubled quote
+          case 3:
+            csv += '"' + text(20) + "\n" + text(5) + '"';
+            break;  // line break inside
+          case 4:
+            csv += "  \"" + text(10) + '"';
+            break;  // blanks first
+          case 5:
+            csv += '"' + text(10) + "\"tail";
+            break;  // text after it
+          case 6:
+            csv += text(10) + '"' + text(10);
+            break;  // literal quote
+          case 7:
+            csv += "";
+            break;  // empty
+          default:
+            csv += text(rng() % 2 == 0 ? 12 : 90);
+            break;
+        }
+      }
+      if (r + 1 < records || rng() % 3 != 0) csv += line_ends[rng() % 5];
+    }
+    if (rng() % 20 == 0) csv += ",\"open " + text(80);  // an unterminated quote at the end
+    const size_t max_bytes = rng() % 3 == 0 ? size_t(1) << 20 : 20 + rng() % 400;
+    expect_views_equal_copies(csv, max_bytes);
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+// A record exactly at the limit is split; one byte more (its line end counts) is refused; a
+// quoted field keeps its separator inside whether it starts or ends a 64-byte block.
+TEST(CsvReader, RecordsAtTheLimitAndQuotesOnBlockEdges) {
+  for (size_t len = 60; len < 140; ++len) {
+    const std::string rec = std::string(len - 7, 'x') + ",\"a, b\"";  // len bytes
+    const std::string csv = rec + "\r\n" + rec;
+    for (size_t max_bytes : {len + 1, len + 2}) {
+      CsvReader views(csv, max_bytes);
+      std::vector<std::string_view> v;
+      Status err;
+      ASSERT_TRUE(views.next(&v, &err));
+      if (max_bytes == len + 2) {
+        ASSERT_TRUE(err.is_ok()) << len;
+        ASSERT_EQ(v.size(), 2u);
+        EXPECT_EQ(v[0], std::string(len - 7, 'x'));
+        EXPECT_EQ(v[1], "a, b");
+        EXPECT_EQ(v[1].data(), csv.data() + len - 5);  // the one-pass split's view of the input
+      } else {
+        EXPECT_EQ(err.code(), "line_too_long") << len;
+      }
+      ASSERT_TRUE(views.next(&v, &err));  // the last record has no line end
+      ASSERT_TRUE(err.is_ok()) << len;
+      ASSERT_EQ(v.size(), 2u);
+      EXPECT_EQ(v[1], "a, b");
+      EXPECT_EQ(v[1].data(), csv.data() + len + 2 + len - 5);
+      EXPECT_EQ(views.line(), 2u);
+      EXPECT_FALSE(views.next(&v, &err));
     }
   }
 }
