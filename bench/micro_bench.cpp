@@ -349,18 +349,22 @@ BENCHMARK(BM_KafkaAddLine);
 static void BM_ShardApply(benchmark::State& state) {
   const auto& lines = kafka_bench_lines(1'000'000);
   std::vector<ShardBatch> batches;
+  std::vector<Event> events;  // what the batches point into (sized once: pointers stay valid)
+  events.reserve(lines.size());
   {
     EventParser parser;
     uint64_t offset = 0;
     int64_t max_ms = 0;
     for (const auto& [json, type] : lines) {
       if (batches.empty() || batches.back().events.size() == 10'000) batches.emplace_back();
-      RoutedEvent re;
-      if (!parser.parse(json, type, &re.event)) continue;
-      re.event.offset = offset++;
-      max_ms = std::max(max_ms, re.event.event_time_ms);
-      re.watermark_ms = max_ms - 5'000;
-      batches.back().events.push_back(std::move(re));
+      Event& e = events.emplace_back();
+      if (!parser.parse(json, type, &e)) {
+        events.pop_back();
+        continue;
+      }
+      e.offset = offset++;
+      max_ms = std::max(max_ms, e.event_time_ms);
+      batches.back().events.push_back(RoutedEvent{&e, max_ms - 5'000});
       batches.back().next_offset = offset;
     }
   }

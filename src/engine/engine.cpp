@@ -198,11 +198,19 @@ bool Engine::reparse_order_line(LogRecord* rec) {
 
 void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns) {
   std::vector<ShardBatch> batches(shards_.size());
-  for (ShardBatch& b : batches) b.events.reserve(records.size() / shards_.size() + 16);
+  std::shared_ptr<std::vector<LogRecord>> owner;
+  if (live) {
+    // The shards read the events where they are: the records go to them (and are freed by the
+    // last shard done with them) instead of each event being copied out.
+    owner = std::make_shared<std::vector<LogRecord>>(std::move(records));
+    for (ShardBatch& b : batches) b.owner = owner;
+  }
+  std::vector<LogRecord>& routed = live ? *owner : records;
+  for (ShardBatch& b : batches) b.events.reserve(routed.size() / shards_.size() + 16);
   uint64_t next_offset = 0;
   {
     std::lock_guard lock(router_mu_);
-    for (LogRecord& rec : records) {
+    for (LogRecord& rec : routed) {
       int64_t wm = router_.watermark_for(rec);
       router_.observe(rec);
       if (rec.kind == RecordKind::kEvent) {
@@ -217,7 +225,7 @@ void Engine::route(std::vector<LogRecord>& records, bool live, int64_t submit_ns
         rec.event.offset = rec.offset;
         rec.event.ingest_time_ms = rec.ingest_time_ms;
         size_t shard = shard_for(rec.event);
-        batches[shard].events.emplace_back(std::move(rec.event), wm);  // one move, not two
+        batches[shard].events.push_back(RoutedEvent{&rec.event, wm});
       }
     }
     next_offset = router_.next_offset();

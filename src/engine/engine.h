@@ -237,7 +237,8 @@ class Engine {
   void writer_loop();
   void checkpoint_loop();
   // Routes records (offsets assigned, in log order) to the router state and shards. `live`
-  // pushes to shard queues; otherwise applies on the calling thread (recovery).
+  // pushes to shard queues and hands the records over to them (`records` is left empty);
+  // otherwise applies on the calling thread (recovery).
   void route(std::vector<LogRecord>& records, bool live, int64_t submit_ns);
   PendingCheckpoint begin_checkpoint();
   std::optional<std::future<PendingCheckpoint>> request_checkpoint();

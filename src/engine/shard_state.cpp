@@ -11,7 +11,7 @@ ShardState::ShardState(const Catalog* catalog, ShardOptions options)
       dedupe_(options.dedupe_window) {}
 
 ApplyOutcome ShardState::apply(const RoutedEvent& re) {
-  const Event& e = re.event;
+  const Event& e = *re.event;
   if (e.offset + 1 > next_offset_) next_offset_ = e.offset + 1;
   if (!dedupe_.insert(e.id_key)) {
     counters_.duplicates += 1;

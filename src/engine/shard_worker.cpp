@@ -39,7 +39,7 @@ void ShardWorker::apply_locked(const ShardBatch& batch) {
   const std::vector<RoutedEvent>& events = batch.events;
   for (size_t i = 0; i < events.size(); ++i) {
     if (i + kPrefetchAhead < events.size()) {
-      state_.prefetch(events[i + kPrefetchAhead].event, kPrefetchAhead);
+      state_.prefetch(*events[i + kPrefetchAhead].event, kPrefetchAhead);
     }
     state_.apply(events[i]);
   }

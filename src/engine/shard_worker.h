@@ -19,6 +19,10 @@ namespace ledgerflow {
 
 struct ShardBatch {
   std::vector<RoutedEvent> events;
+  // Keeps the records the events point into alive until every shard's batch of them is applied
+  // (the live path: the writer moves a group's records here and goes on). Empty when the caller
+  // applies the batch synchronously and owns the events itself.
+  std::shared_ptr<const void> owner;
   uint64_t next_offset = 0;  // every record below this has been routed
   int64_t submit_ns = 0;     // when the first input of the group was submitted (latency)
 };

@@ -486,7 +486,7 @@ TEST(Dataco, MartsDoNotDependOnOrderShardsOrReplays) {
   for (int i = 0; i < 3; ++i) shards.emplace_back(&Catalog::builtin(), ShardOptions{});
   for (int pass = 0; pass < 2; ++pass) {
     for (const Event& e : events)
-      shards[size_t(e.order_line->customer_id % 3)].apply(RoutedEvent{e, 0});
+      shards[size_t(e.order_line->customer_id % 3)].apply(RoutedEvent{&e, 0});
   }
   DatacoSummary merged;
   for (const ShardState& s : shards) s.dataco().summarize(&merged);
@@ -572,7 +572,7 @@ TEST(Dataco, PendingPaymentLinesAreReceivablesAgedByHand) {
       receivable_line(1, 1, "1/10/2017", "1.00", "DEBIT", "COMPLETE"),
   };
   ShardState shard(&Catalog::builtin(), ShardOptions{});
-  for (const Event& e : events) shard.apply(RoutedEvent{e, 0});
+  for (const Event& e : events) shard.apply(RoutedEvent{&e, 0});
   EXPECT_EQ(shard.counters().duplicates, 1u);
   DatacoReceivables r;
   shard.dataco().add_receivables_to(&r);

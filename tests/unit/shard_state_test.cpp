@@ -25,7 +25,7 @@ ShardState run(const std::vector<Event>& events, int64_t bound_ms = 15'000) {
     e.offset = offset++;
     int64_t mark = wm.advance();
     wm.observe(SourcePosition{SourceKind::kHttp, "http", 0, 0}, e.event_time_ms, 0);
-    s.apply(RoutedEvent{e, mark});
+    s.apply(RoutedEvent{&e, mark});
   }
   return s;
 }
@@ -198,9 +198,9 @@ TEST(ShardState, CheckpointRoundTripReproducesState) {
   // Retrying the first half after restore is recognised as duplicates.
   WatermarkTracker wm;
   uint64_t dup_before = restored.counters().duplicates;
-  for (Event e : first) restored.apply(RoutedEvent{e, WatermarkTracker::kNone});
+  for (Event e : first) restored.apply(RoutedEvent{&e, WatermarkTracker::kNone});
   EXPECT_EQ(restored.counters().duplicates - dup_before, first.size());
-  for (Event e : rest) restored.apply(RoutedEvent{e, WatermarkTracker::kNone});
+  for (Event e : rest) restored.apply(RoutedEvent{&e, WatermarkTracker::kNone});
   for (const auto& [key, row] : whole.inventory().rows()) {
     EXPECT_EQ(row.total_sold, restored.inventory().rows().at(key).total_sold);
     EXPECT_EQ(row.total_received, restored.inventory().rows().at(key).total_received);
