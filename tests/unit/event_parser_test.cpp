@@ -87,6 +87,16 @@ TEST(EventParser, ChecksTypesAndRanges) {
   EXPECT_EQ(code_of(with("unit_sold", "\"3\"")), "wrong_type");
   EXPECT_EQ(code_of(with("unit_sold", "99999999999999999999")), "out_of_range");
   EXPECT_EQ(code_of(with("unit_sold", "1e400")), "wrong_type");
+  // Integers are read in one pass (get_int64) and only a refused token is classified: every
+  // other kind of token still gets its own reason.
+  EXPECT_EQ(code_of(with("unit_sold", "3e0")), "wrong_type");
+  EXPECT_EQ(code_of(with("unit_sold", "-0")), "out_of_range");
+  EXPECT_EQ(code_of(with("unit_sold", "true")), "wrong_type");
+  EXPECT_EQ(code_of(with("unit_sold", "null")), "wrong_type");
+  EXPECT_EQ(code_of(with("unit_sold", "[3]")), "wrong_type");
+  EXPECT_EQ(code_of(with("unit_sold", "9223372036854775807")), "out_of_range");
+  EXPECT_EQ(code_of(with("unit_sold", "18446744073709551615")), "out_of_range");
+  EXPECT_EQ(code_of(with("unit_sold", "12")), "ok");
   EXPECT_EQ(code_of(with("prod_id", "{\"a\":{\"b\":1}}")), "wrong_type");
   EXPECT_EQ(code_of(with("regular_unit_price", "-1")), "out_of_range");
   EXPECT_EQ(code_of(with("regular_unit_price", "1e400")), "invalid_money");
