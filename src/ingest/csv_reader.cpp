@@ -112,16 +112,16 @@ uint64_t prefix_xor(uint64_t x) {
   return x;
 }
 
-// Appends the positions of the set bits of `bits` (plus `base`) at ends[n...]. Eight are
-// written whatever the count (the extra ones are overwritten later), so a block costs one
-// well-predicted branch per eight fields instead of one per field; ends must have room for
-// n + 64.
 // The index of the lowest set bit; 63 when none is (a garbage entry flatten overwrites later):
 // std::countr_zero must give 64 for 0, which costs a test and a conditional move per entry.
 [[gnu::always_inline]] inline uint32_t lowest_bit(uint64_t bits) {
   return uint32_t(__builtin_ctzll(bits | (uint64_t(1) << 63)));
 }
 
+// Appends the positions of the set bits of `bits` (plus `base`) at ends[n...]. Eight are
+// written whatever the count (the extra ones are overwritten later), so a block costs one
+// well-predicted branch per eight fields instead of one per field; ends must have room for
+// n + 64.
 [[gnu::always_inline]] inline size_t flatten(uint64_t bits, uint32_t base, uint32_t* ends,
                                              size_t n) {
   const size_t count = size_t(std::popcount(bits));
