@@ -253,8 +253,9 @@ void SilverRows::add_order_line(const LogRecord& rec, const OrderLine& l) {
                    std::string(l.order_country()), std::string(l.order_state()),
                    std::string(l.order_city()));
   }
-  if (first_sight(&SeenDimensions::shipping_modes, std::string(l.shipping_mode()))) {
-    shipping_modes_.add(std::string(l.shipping_mode()));
+  const std::string shipping_mode(l.shipping_mode());
+  if (first_sight(&SeenDimensions::shipping_modes, shipping_mode)) {
+    shipping_modes_.add(shipping_mode);
   }
   order_lines_.add(l.order_item_id, l.order_id, l.customer_id, product, location,
                    ordered.date_key(), l.order_time_ms, std::string(l.payment_type()),
@@ -262,7 +263,7 @@ void SilverRows::add_order_line(const LogRecord& rec, const OrderLine& l) {
                    l.discount.micros(), l.sales.micros(), l.item_total.micros(), l.profit.micros(),
                    l.benefit.micros());
   add_source(rec, &order_lines_);
-  deliveries_.add(l.order_item_id, l.order_id, std::string(l.shipping_mode()), shipped.date_key(),
+  deliveries_.add(l.order_item_id, l.order_id, shipping_mode, shipped.date_key(),
                   l.shipping_time_ms, int64_t(l.days_scheduled), int64_t(l.days_real),
                   std::string(l.delivery_status()), int64_t(l.late_delivery_risk ? 1 : 0),
                   int64_t(rec.offset));
