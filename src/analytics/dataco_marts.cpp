@@ -236,7 +236,7 @@ void DatacoMarts::apply(const OrderLine& l) {
   auto it = std::lower_bound(months.begin(), months.end(), month);
   if (it == months.end() || *it != month) months.insert(it, month);
   if ((status_kinds_[status] & kReceivable) != 0) {
-    add(receivables_[l.customer_id][floor_div(l.order_time_ms, kMsPerDay)],
+    add(receivables_[CustomerDay{l.customer_id, floor_div(l.order_time_ms, kMsPerDay)}],
         DayAgg{l.item_total, 1});
   }
 }
@@ -247,7 +247,8 @@ void DatacoReceivables::merge(const DatacoReceivables& o) {
 }
 
 void DatacoMarts::add_receivables_to(DatacoReceivables* out) const {
-  for (const auto& [customer, days] : receivables_) merge_map(out->by_customer[customer], days);
+  receivables_.for_each(
+      [&](const CustomerDay& k, const DayAgg& v) { add(out->by_customer[k.customer][k.day], v); });
   out->max_order_time_ms = std::max(out->max_order_time_ms, lines_.max_order_time_ms);
 }
 
@@ -255,22 +256,38 @@ void DatacoMarts::add_receivables_to(DatacoReceivables* out) const {
 // count, then per day: i64 order day (days since 1970-01-01), i64 open amount in micro-units,
 // i64 lines. Customers ascending (deterministic bytes), days ascending.
 void DatacoMarts::serialize_receivables(ByteWriter& w) const {
-  std::map<int64_t, const std::map<int64_t, DayAgg>*> sorted;
-  for (const auto& [customer, days] : receivables_) sorted.emplace(customer, &days);
-  w.u64(sorted.size());
-  for (const auto& [customer, days] : sorted) {
-    w.i64(customer);
-    put_map(w, *days);
+  std::vector<std::pair<CustomerDay, DayAgg>> sorted;
+  sorted.reserve(receivables_.size());
+  receivables_.for_each([&](const CustomerDay& k, const DayAgg& v) { sorted.emplace_back(k, v); });
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.customer, a.first.day) < std::tie(b.first.customer, b.first.day);
+  });
+  size_t customers = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    customers += i == 0 || sorted[i].first.customer != sorted[i - 1].first.customer ? 1 : 0;
+  }
+  w.u64(customers);
+  for (size_t begin = 0, end; begin < sorted.size(); begin = end) {
+    end = begin + 1;
+    while (end < sorted.size() && sorted[end].first.customer == sorted[begin].first.customer) ++end;
+    w.i64(sorted[begin].first.customer);
+    w.u64(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      put_key(w, sorted[i].first.day);
+      put(w, sorted[i].second);
+    }
   }
 }
 
 bool DatacoMarts::deserialize_receivables(ByteReader& r) {
-  receivables_.clear();
+  receivables_ = {};
   uint64_t n;
   if (!r.u64(&n) || n > r.remaining()) return false;
   for (uint64_t i = 0; i < n; ++i) {
     int64_t customer;
-    if (!r.i64(&customer) || !get_map(r, &receivables_[customer])) return false;
+    std::map<int64_t, DayAgg> days;
+    if (!r.i64(&customer) || !get_map(r, &days)) return false;
+    for (const auto& [day, agg] : days) receivables_[CustomerDay{customer, day}] = agg;
   }
   return true;
 }
