@@ -10,13 +10,16 @@
 // and the source that holds it, and recomputes over all sources only when that source moves,
 // a source appears, comes back from idle or is forgotten, or the newest ingest time moves
 // (sources may turn idle). With Kafka partitions as sources that is about once per
-// partition-count records and once per millisecond, not once per record.
+// partition-count records and once per millisecond, not once per record. The clocks sit in
+// one vector, so a recomputation reads a few cache lines instead of walking a tree of nodes
+// (it was a tenth of the log writer's time with 21 partitions).
 //
 // Owned by the Engine's router (the log writer thread); copied under the router lock.
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/bytes.h"
 #include "core/event.h"
@@ -40,7 +43,7 @@ class WatermarkTracker {
   int64_t advance();
   int64_t watermark() const { return watermark_; }
   int64_t max_event_time() const { return max_event_ms_; }
-  size_t source_count() const { return sources_.size(); }
+  size_t source_count() const { return clocks_.size(); }
 
   void serialize(ByteWriter& w) const;
   bool deserialize(ByteReader& r);
@@ -52,7 +55,11 @@ class WatermarkTracker {
   };
   static std::string source_key(const SourcePosition& s);
 
-  SourceClock& clock_for(const SourcePosition& source);
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  // The slot in clocks_ of the source (added when new).
+  uint32_t slot_for(const SourcePosition& source);
+  // Forgets the least recently active source (the last slot moves into its place).
+  void forget_oldest();
   // A source is idle when its latest ingest time is more than idle_timeout_ms older than the
   // newest one. Saturating: before any observation latest_ingest_ms_ is kNone.
   bool idle(const SourceClock& c) const {
@@ -63,19 +70,23 @@ class WatermarkTracker {
   }
 
   WatermarkOptions options_;
-  std::map<std::string, SourceClock> sources_;
+  // Source key -> slot in clocks_, and each slot's key (copies, not iterators: the tracker is
+  // copied for readers).
+  std::map<std::string, uint32_t> slots_;
+  std::vector<SourceClock> clocks_;
+  std::vector<std::string> keys_;
   // The source of the previous observation: consecutive records mostly share one.
   SourceKind last_kind_ = SourceKind::kHttp;
   int32_t last_partition_ = 0;
   std::string last_name_;
-  SourceClock* last_clock_ = nullptr;
+  uint32_t last_slot_ = kNoSlot;
   int64_t watermark_ = kNone;
   int64_t max_event_ms_ = kNone;
   int64_t latest_ingest_ms_ = kNone;
   // The minimum of max_event_ms over active sources as last computed, and its holder; valid
   // while !stale_.
   int64_t low_ = kNone;
-  const SourceClock* low_holder_ = nullptr;
+  uint32_t low_holder_ = kNoSlot;
   bool stale_ = true;
 };
 

@@ -103,3 +103,38 @@ TEST(Watermark, CachedMinimumEqualsTheDefinitionAtEveryStep) {
     }
   }
 }
+
+// The clocks sit in slots with the keys beside them: a copy (readers get one) or a tracker
+// restored from a checkpoint forgets its own sources without touching the original's, and the
+// slot moved into a forgotten one keeps its clock. By hand, no bound, no idling:
+//   w: p0 100, p1 200, p2 300, p3 400 -> 100;
+//   copy + p10 1000: 5 sources > 4, the oldest (p0) goes -> 200; w + p0 150 -> 150;
+//   restored copy + p11 5000: p1 goes, p11's clock moves into its slot -> 300;
+//   then p10 6000, p2 7000, p3 8000 -> 5000 (p11's clock, found in its new slot).
+TEST(Watermark, CopiesAndRestoredTrackersForgetSourcesOnTheirOwn) {
+  const WatermarkOptions opts{0, 1'000'000, 4};
+  WatermarkTracker w(opts);
+  for (int p = 0; p < 4; ++p) w.observe(kafka(p), 100 * (p + 1), p);
+  EXPECT_EQ(w.advance(), 100);
+  WatermarkTracker copy = w;
+  copy.observe(kafka(10), 1'000, 10);
+  EXPECT_EQ(copy.source_count(), 4u);
+  EXPECT_EQ(copy.advance(), 200);
+  w.observe(kafka(0), 150, 11);
+  EXPECT_EQ(w.source_count(), 4u);
+  EXPECT_EQ(w.advance(), 150);
+  std::string blob;
+  ByteWriter bw(&blob);
+  copy.serialize(bw);
+  WatermarkTracker restored(opts);
+  ByteReader br(blob);
+  ASSERT_TRUE(restored.deserialize(br));
+  restored.observe(kafka(11), 5'000, 12);
+  EXPECT_EQ(restored.source_count(), 4u);
+  EXPECT_EQ(restored.advance(), 300);
+  restored.observe(kafka(10), 6'000, 13);
+  restored.observe(kafka(2), 7'000, 14);
+  restored.observe(kafka(3), 8'000, 15);
+  EXPECT_EQ(restored.source_count(), 4u);
+  EXPECT_EQ(restored.advance(), 5'000);
+}
