@@ -354,13 +354,28 @@ bool plain_ascii(std::string_view s) {
   return true;
 }
 
+// The first '"' in [s, end), or nullptr: 16 bytes at a time while they lie before `end`, then
+// memchr for the rest (a memchr call per key and string was 6 % of the consumer thread).
+const char* find_quote(const char* s, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  while (end - s >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    if (int m = _mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)); m != 0)
+      return s + __builtin_ctz(unsigned(m));
+    s += 16;
+  }
+#endif
+  return static_cast<const char*>(std::memchr(s, '"', size_t(end - s)));
+}
+
 // A quoted string at *p (before `end`); *p moves past its closing quote. Refuses what
 // read_string refuses (too long, empty or blank: the line has no tab, see plain_ascii).
 bool flat_string(const char** p, const char* end, size_t max_bytes, std::string_view* out) {
   const char* s = *p;
   if (s == end || *s != '"') return false;
   ++s;
-  const char* q = static_cast<const char*>(std::memchr(s, '"', size_t(end - s)));
+  const char* q = find_quote(s, end);
   if (!q) return false;
   std::string_view v(s, size_t(q - s));
   if (v.size() > max_bytes || v.find_first_not_of(' ') == std::string_view::npos) return false;
@@ -413,7 +428,7 @@ bool EventParser::parse_flat(std::string_view line, std::optional<EventType> typ
     // "key":value, with no whitespace anywhere outside strings.
     if (p == end || *p != '"') return false;
     const char* k = p + 1;
-    const char* q = static_cast<const char*>(std::memchr(k, '"', size_t(end - k)));
+    const char* q = find_quote(k, end);
     if (!q) return false;
     Field bit = field_bit(std::string_view(k, size_t(q - k)));
     if (bit == 0 || (e.seen & bit)) return false;
