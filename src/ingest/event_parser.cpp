@@ -339,11 +339,17 @@ bool plain_ascii(std::string_view s) {
   const __m128i del = _mm_set1_epi8(0x7f);
   const __m128i backslash = _mm_set1_epi8('\\');
   __m128i bad = _mm_setzero_si128();
-  for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+  auto check = [&](const char* at) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
     bad = _mm_or_si128(bad, _mm_cmplt_epi8(v, space));
     bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, del));
     bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, backslash));
+  };
+  for (; i + 16 <= n; i += 16) check(p + i);
+  // The last bytes of a line of 16 or more: one load of its last 16 bytes (some checked twice).
+  if (i < n && n >= 16) {
+    check(p + n - 16);
+    i = n;
   }
   if (_mm_movemask_epi8(bad) != 0) return false;
 #endif
