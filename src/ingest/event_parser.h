@@ -51,7 +51,7 @@ class EventParser {
   const ParseLimits& limits() const { return limits_; }
 
   // Sales and shipments written as compact printable-ASCII JSON without escapes (what the
-  // generator and most producers send) are read by a direct scan instead of simdjson; a line
+  // generator sends) are read by a direct scan instead of simdjson; a line
   // the scan does not accept as valid goes through simdjson, which decides and words every
   // refusal. Tests turn the scan off to compare the two paths.
   void set_flat_scan(bool on) { flat_scan_ = on; }
