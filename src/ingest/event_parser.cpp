@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
 #include <type_traits>
 #include <variant>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/checksum.h"
 #include "core/event_time.h"
@@ -69,6 +73,10 @@ constexpr Field field_bit(std::string_view key) {
       return Field(0);
   }
 }
+
+// Longest "dt" and "type" values read.
+constexpr size_t kMaxDtBytes = 64;
+constexpr size_t kMaxTypeBytes = 64;
 
 // sizeof(Event) on the platforms built here (x86-64, libstdc++); see parse_object.
 constexpr size_t kEventSize = 176;
@@ -217,6 +225,10 @@ Status EventParser::parse(std::string_view line, std::optional<EventType> type, 
   }
   if (type == EventType::kOrderLine) return order_lines_.parse_json(line, out);
   if (type && is_finance_event(*type)) return parse_finance(line, finance_type_of(*type), out);
+  if (flat_scan_ && parse_flat(line, type, out)) {
+    ++flat_parsed_;
+    return Status::ok();
+  }
   simdjson::ondemand::document doc;
   if (Status s = open_json_object(parser_, scratch_, line, &doc); !s) return s;
   if (!type) {
@@ -243,19 +255,21 @@ bool EventParser::too_far_ahead(int64_t event_ms) {
   return event_ms > clock_ms_ + limits_.max_future_ms;
 }
 
+struct EventParser::Fields {
+  uint32_t seen = 0;  // Field bits
+  int32_t store_id = kDefaultStoreId;
+  int64_t prod_id = 0;
+  int64_t units = 0;
+  int64_t reorder_point = -1;
+  Money unit_price;
+  std::string_view id, prod_name, dt, type_name;
+};
+
 Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<EventType> type,
                                  Event* out) {
-  uint32_t seen = 0;
   // Scalars are read here and strings stay views into simdjson's buffer until the line is
   // valid; then *out is filled in place (it is usually a record's slot in a batch).
-  struct Scalars {
-    int32_t store_id = kDefaultStoreId;
-    int64_t prod_id = 0;
-    int64_t units = 0;
-    int64_t reorder_point = -1;
-    Money unit_price;
-  } e;
-  std::string_view id, prod_name, dt, type_name;
+  Fields e;
   for (auto field_result : obj) {
     simdjson::ondemand::field field;
     if (auto err = std::move(field_result).get(field)) return json_error(err);
@@ -266,21 +280,21 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
       std::string shown(key.substr(0, 64));
       return Status::bad_input("unknown_field", fmt::format("unknown field \"{}\"", shown));
     }
-    if (seen & bit) {
+    if (e.seen & bit) {
       return Status::bad_input("duplicate_field", fmt::format("field \"{}\" appears twice", key));
     }
-    seen |= bit;
+    e.seen |= bit;
     simdjson::ondemand::value v = field.value();
     Status s;
     switch (bit) {
       case kId:
-        s = read_string(v, "id", limits_.max_id_bytes, false, &id);
+        s = read_string(v, "id", limits_.max_id_bytes, false, &e.id);
         break;
       case kProdId:
         s = read_int(v, "prod_id", 1, limits_.max_prod_id, &e.prod_id);
         break;
       case kProdName:
-        s = read_string(v, "prod_name", limits_.max_name_bytes, false, &prod_name);
+        s = read_string(v, "prod_name", limits_.max_name_bytes, false, &e.prod_name);
         break;
       case kUnitSold:
       case kUnitReceived:
@@ -293,7 +307,7 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
         s = read_money(v, "regular_unit_price", limits_.max_unit_price_units, &e.unit_price);
         break;
       case kDt:
-        s = read_string(v, "dt", 64, false, &dt);
+        s = read_string(v, "dt", kMaxDtBytes, false, &e.dt);
         break;
       case kStoreId: {
         int64_t store = 0;
@@ -302,17 +316,188 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
         break;
       }
       case kType:
-        s = read_string(v, "type", 64, false, &type_name);
+        s = read_string(v, "type", kMaxTypeBytes, false, &e.type_name);
         break;
     }
     if (!s) return s;
   }
-  if (seen & kType) {
+  return finish(e, type, out);
+}
+
+namespace {
+
+// The lines parse_flat reads are printable ASCII without a backslash: no byte that needs
+// UTF-8 validation, no control character (JSON refuses them unescaped in strings) and no
+// escape, so a string's bytes between its quotes are its value.
+bool plain_ascii(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Signed bytes: anything from 0x80 up is negative, so one "less than 0x20" covers both ends.
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i del = _mm_set1_epi8(0x7f);
+  const __m128i backslash = _mm_set1_epi8('\\');
+  __m128i bad = _mm_setzero_si128();
+  auto check = [&](const char* at) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    bad = _mm_or_si128(bad, _mm_cmplt_epi8(v, space));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, del));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(v, backslash));
+  };
+  for (; i + 16 <= n; i += 16) check(p + i);
+  // The last bytes of a line of 16 or more: one load of its last 16 bytes (some checked twice).
+  if (i < n && n >= 16) {
+    check(p + n - 16);
+    i = n;
+  }
+  if (_mm_movemask_epi8(bad) != 0) return false;
+#endif
+  for (; i < n; ++i) {
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c < 0x20 || c >= 0x7f || c == '\\') return false;
+  }
+  return true;
+}
+
+// The first '"' in [s, end), or nullptr: 16 bytes at a time while they lie before `end`, then
+// memchr for the rest (a memchr call per key and string was 6 % of the consumer thread).
+const char* find_quote(const char* s, const char* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  while (end - s >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    if (int m = _mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)); m != 0)
+      return s + __builtin_ctz(unsigned(m));
+    s += 16;
+  }
+#endif
+  return static_cast<const char*>(std::memchr(s, '"', size_t(end - s)));
+}
+
+// A quoted string at *p (before `end`); *p moves past its closing quote. Refuses what
+// read_string refuses (too long, empty or blank: the line has no tab, see plain_ascii).
+bool flat_string(const char** p, const char* end, size_t max_bytes, std::string_view* out) {
+  const char* s = *p;
+  if (s == end || *s != '"') return false;
+  ++s;
+  const char* q = find_quote(s, end);
+  if (!q) return false;
+  std::string_view v(s, size_t(q - s));
+  if (v.size() > max_bytes || v.find_first_not_of(' ') == std::string_view::npos) return false;
+  *out = v;
+  *p = q + 1;
+  return true;
+}
+
+// A JSON integer written as 0 or [1-9][0-9]* (at most 18 digits: no overflow) within
+// [lo, hi]. Signs, fractions, exponents and leading zeros are left to simdjson.
+bool flat_int(const char** p, const char* end, int64_t lo, int64_t hi, int64_t* out) {
+  const char* s = *p;
+  if (s == end || *s < '0' || *s > '9') return false;
+  int64_t x = *s++ - '0';
+  if (x != 0) {
+    for (int digits = 1; s != end && *s >= '0' && *s <= '9'; ++s) {
+      if (++digits > 18) return false;
+      x = x * 10 + (*s - '0');
+    }
+  }
+  if (x < lo || x > hi) return false;
+  *out = x;
+  *p = s;
+  return true;
+}
+
+// A decimal number made of digits and dots only, read by Money::parse from its own text as
+// read_money does (simdjson gives read_money the same text: the token ends at ',' or '}').
+bool flat_money(const char** p, const char* end, int64_t max_units, Money* out) {
+  const char* s = *p;
+  if (s == end || *s < '0' || *s > '9') return false;
+  const char* t = s;
+  while (t != end && ((*t >= '0' && *t <= '9') || *t == '.')) ++t;
+  Result<Money> m = Money::parse(std::string_view(s, size_t(t - s)));
+  if (!m || m->micros() < 0 || m->micros() > max_units * Money::kScale) return false;
+  *out = *m;
+  *p = t;
+  return true;
+}
+
+}  // namespace
+
+bool EventParser::parse_flat(std::string_view line, std::optional<EventType> type, Event* out) {
+  if (line.size() < 2 || line.front() != '{' || line.back() != '}' || !plain_ascii(line))
+    return false;
+  const char* p = line.data() + 1;
+  const char* end = line.data() + line.size() - 1;  // the closing brace
+  Fields e;
+  for (;;) {
+    // "key":value, with no whitespace anywhere outside strings.
+    if (p == end || *p != '"') return false;
+    const char* k = p + 1;
+    const char* q = find_quote(k, end);
+    if (!q) return false;
+    Field bit = field_bit(std::string_view(k, size_t(q - k)));
+    if (bit == 0 || (e.seen & bit)) return false;
+    e.seen |= bit;
+    p = q + 1;
+    if (p == end || *p != ':') return false;
+    ++p;
+    bool ok = false;
+    switch (bit) {
+      case kId:
+        ok = flat_string(&p, end, limits_.max_id_bytes, &e.id);
+        break;
+      case kProdId:
+        ok = flat_int(&p, end, 1, limits_.max_prod_id, &e.prod_id);
+        break;
+      case kProdName:
+        ok = flat_string(&p, end, limits_.max_name_bytes, &e.prod_name);
+        break;
+      case kUnitSold:
+      case kUnitReceived:
+        ok = flat_int(&p, end, 1, limits_.max_units, &e.units);
+        break;
+      case kReorderPoint:
+        ok = flat_int(&p, end, 0, limits_.max_reorder_point, &e.reorder_point);
+        break;
+      case kPrice:
+        ok = flat_money(&p, end, limits_.max_unit_price_units, &e.unit_price);
+        break;
+      case kDt:
+        ok = flat_string(&p, end, kMaxDtBytes, &e.dt);
+        break;
+      case kStoreId: {
+        int64_t store = 0;
+        ok = flat_int(&p, end, 1, limits_.max_store_id, &store);
+        e.store_id = int32_t(store);
+        break;
+      }
+      case kType:
+        ok = flat_string(&p, end, kMaxTypeBytes, &e.type_name);
+        break;
+    }
+    if (!ok) return false;
+    if (p == end) break;
+    if (*p != ',') return false;
+    ++p;
+  }
+  // A line without an implied type that names a finance event belongs to the finance parser.
+  if (!type) {
     EventType named;
-    if (!event_type_from_name(type_name, &named)) {
+    if (!(e.seen & kType) || !event_type_from_name(e.type_name, &named) ||
+        (named != EventType::kSale && named != EventType::kShipment))
+      return false;
+  }
+  return finish(e, type, out).is_ok();
+}
+
+Status EventParser::finish(const Fields& e, std::optional<EventType> type, Event* out) {
+  if (e.seen & kType) {
+    EventType named;
+    if (!event_type_from_name(e.type_name, &named)) {
       return Status::bad_input(
           "unknown_type",
-          fmt::format("unknown event type \"{}\"", std::string_view(type_name).substr(0, 64)));
+          fmt::format("unknown event type \"{}\"", std::string_view(e.type_name).substr(0, 64)));
     }
     if (named == EventType::kOrderLine) {
       return Status::bad_input("unknown_type",
@@ -322,14 +507,14 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
     if (type && *type != named) {
       return Status::bad_input("type_mismatch",
                                fmt::format("event type \"{}\" does not match the topic \"{}\"",
-                                           type_name, event_type_topic(*type)));
+                                           e.type_name, event_type_topic(*type)));
     }
     type = named;
   }
   if (!type) return Status::bad_input("missing_field", "missing field \"type\"");
   uint32_t required = *type == EventType::kSale ? kSaleRequired : kShipmentRequired;
   uint32_t allowed = *type == EventType::kSale ? kSaleAllowed : kShipmentAllowed;
-  if (uint32_t extra = seen & ~allowed) {
+  if (uint32_t extra = e.seen & ~allowed) {
     for (const FieldName& f : kFields) {
       if (extra & f.bit) {
         return Status::bad_input("unknown_field",
@@ -338,19 +523,19 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
       }
     }
   }
-  if (uint32_t missing = required & ~seen) {
+  if (uint32_t missing = required & ~e.seen) {
     for (const FieldName& f : kFields) {
       if (missing & f.bit) {
         return Status::bad_input("missing_field", fmt::format("missing field \"{}\"", f.name));
       }
     }
   }
-  Result<int64_t> ms = parse_event_time_ms(dt);
+  Result<int64_t> ms = parse_event_time_ms(e.dt);
   if (!ms) return ms.status();
   if (too_far_ahead(*ms)) {
     return Status::bad_input(
         "time_in_future",
-        fmt::format("dt {} is more than {} ms ahead of the clock", dt, limits_.max_future_ms));
+        fmt::format("dt {} is more than {} ms ahead of the clock", e.dt, limits_.max_future_ms));
   }
   // Every field of Event is set: *out may hold an earlier event. The size check makes whoever
   // adds a field to Event come here too.
@@ -363,8 +548,8 @@ Status EventParser::parse_object(simdjson::ondemand::object obj, std::optional<E
   out_e.reorder_point = e.reorder_point;
   out_e.unit_price = e.unit_price;
   out_e.event_time_ms = *ms;
-  out_e.id.assign(id);
-  out_e.prod_name.assign(prod_name);
+  out_e.id.assign(e.id);
+  out_e.prod_name.assign(e.prod_name);
   out_e.order_line.reset();
   out_e.finance.reset();
   out_e.id_key = event_identity(out_e);
