@@ -8,7 +8,8 @@ namespace ledgerflow {
 void OrderLine::set_texts(const OrderTexts& values) {
   size_t total = 0;
   for (std::string_view v : values) total += v.size();
-  char* out = texts_.reset(total);
+  texts_.resize(total);
+  char* out = texts_.data();
   uint32_t end = 0;
   for (size_t i = 0; i < kOrderTexts; ++i) {
     if (!values[i].empty()) std::memcpy(out + end, values[i].data(), values[i].size());

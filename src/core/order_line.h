@@ -4,14 +4,11 @@
 // Plain data, immutable once parsed: an Event shares it (shared_ptr<const OrderLine>) from the
 // parser through the log writer to the shard that aggregates it.
 //
-// The 13 text fields live back to back in one buffer (views come out of accessors), inside the
-// line itself up to OrderTextBuffer::kInline bytes (every row of the DataCo fixtures: at most
-// 198), so that a parsed line is one allocation (make_shared's) and one free when the last
-// reference goes (on the shard thread); longer texts take one heap buffer more.
+// The 13 text fields live back to back in one buffer (views come out of accessors): one
+// allocation when the parser or the log fills a line and one free when the last reference goes
+// (on the shard thread), where 13 std::string members cost 13 assigns and up to 13 frees.
 #include <array>
 #include <cstdint>
-#include <cstring>
-#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,61 +37,7 @@ enum class OrderText : uint8_t {
 inline constexpr size_t kOrderTexts = size_t(OrderText::kCount);
 using OrderTexts = std::array<std::string_view, kOrderTexts>;  // indexed by OrderText
 
-// Bytes of the texts back to back: inline up to kInline, else on the heap. Copies copy the
-// bytes; a moved-from buffer is empty.
-class OrderTextBuffer {
- public:
-  static constexpr size_t kInline = 256;
-
-  OrderTextBuffer() {}  // the inline bytes are left unset: size_ says how many are valid
-  OrderTextBuffer(const OrderTextBuffer& o) { copy_from(o); }
-  OrderTextBuffer(OrderTextBuffer&& o) noexcept { take(o); }
-  OrderTextBuffer& operator=(const OrderTextBuffer& o) {
-    if (this != &o) copy_from(o);
-    return *this;
-  }
-  OrderTextBuffer& operator=(OrderTextBuffer&& o) noexcept {
-    if (this != &o) take(o);
-    return *this;
-  }
-
-  // Room for n bytes, to be written through the pointer (the old contents are dropped).
-  char* reset(size_t n) {
-    size_ = uint32_t(n);
-    if (n <= kInline) {
-      heap_.reset();
-      return inline_;
-    }
-    heap_.reset(new char[n]);
-    return heap_.get();
-  }
-  const char* data() const { return size_ <= kInline ? inline_ : heap_.get(); }
-  size_t size() const { return size_; }
-
- private:
-  void copy_from(const OrderTextBuffer& o) {
-    if (o.size_ > 0)
-      std::memcpy(reset(o.size_), o.data(), o.size_);
-    else
-      reset(0);
-  }
-  void take(OrderTextBuffer& o) {
-    size_ = o.size_;
-    heap_ = std::move(o.heap_);
-    if (size_ <= kInline && size_ > 0) std::memcpy(inline_, o.inline_, size_);
-    o.size_ = 0;
-  }
-
-  uint32_t size_ = 0;
-  std::unique_ptr<char[]> heap_;
-  char inline_[kInline];
-};
-
 struct OrderLine {
-  // User-provided, so that make_shared<OrderLine>() does not zero the inline text bytes first
-  // (value-initialization of a class without one zeroes the whole object).
-  OrderLine() {}
-
   int64_t order_item_id = 0;  // identity of the line
   int64_t order_id = 0;
   int64_t customer_id = 0;       // "Order Customer Id": the routing key
@@ -142,8 +85,8 @@ struct OrderLine {
   bool decode(ByteReader& r);
 
  private:
+  std::string texts_;                              // the text fields back to back
   std::array<uint32_t, kOrderTexts> text_ends_{};  // end of each in texts_
-  OrderTextBuffer texts_;                          // the text fields back to back
 };
 
 }  // namespace ledgerflow

@@ -811,49 +811,6 @@ TEST(Dataco, TheFirstBadValueInReadOrderNamesTheRow) {
   EXPECT_EQ(o.payment_type(), "DEBIT");
 }
 
-// An order line's texts live inside it up to OrderTextBuffer::kInline bytes and on the heap
-// beyond; either way copies and moves keep every text, and a moved-from line is empty.
-TEST(Dataco, OrderLineTextsInlineOrOnTheHeapSurviveCopiesAndMoves) {
-  for (size_t total : {size_t(0), size_t(13), OrderTextBuffer::kInline - 1,
-                       OrderTextBuffer::kInline, OrderTextBuffer::kInline + 1, size_t(3000)}) {
-    std::vector<std::string> values(kOrderTexts);
-    for (size_t i = 0; i < total; ++i) values[i % kOrderTexts] += char('a' + i % 26);
-    OrderTexts views;
-    for (size_t i = 0; i < kOrderTexts; ++i) views[i] = values[i];
-    OrderLine line;
-    line.order_id = 42;
-    line.set_texts(views);
-    auto expect_texts = [&](const OrderLine& l) {
-      for (size_t i = 0; i < kOrderTexts; ++i) ASSERT_EQ(l.text(OrderText(i)), values[i]) << total;
-      EXPECT_EQ(l.order_id, 42);
-    };
-    expect_texts(line);
-    OrderLine copy = line;
-    expect_texts(copy);
-    OrderLine assigned;
-    assigned.set_texts(OrderTexts{"x", "y"});
-    assigned = copy;
-    expect_texts(assigned);
-    OrderLine moved = std::move(copy);
-    expect_texts(moved);
-    OrderLine move_assigned;
-    move_assigned = std::move(moved);
-    expect_texts(move_assigned);
-    // The texts are the line's own: replacing them in one line leaves the other's alone.
-    line.set_texts(OrderTexts{"changed"});
-    EXPECT_EQ(line.payment_type(), "changed");
-    expect_texts(assigned);
-    // Encoded and decoded (the pre-raw-only log layout), the line is the same.
-    std::string bytes;
-    ByteWriter w(&bytes);
-    assigned.encode(w);
-    OrderLine decoded;
-    ByteReader r(bytes);
-    ASSERT_TRUE(decoded.decode(r));
-    expect_texts(decoded);
-  }
-}
-
 // next_row gives what next gives, without the fields the parser does not read: the same lines,
 // raw bytes, errors (wrong field counts, unterminated quotes), rows and positions, on records the
 // one-pass split takes (simple quoted fields) and on those it leaves to the general path
