@@ -877,3 +877,35 @@ TEST(Dataco, NextRowGivesTheRecordsOfNext) {
     }
   }
 }
+
+// The row parse remembers the last text of each date column: a repeated text gives the same
+// value, and a different text (of the same length, or a bad one, or an empty one) right after a
+// remembered one is read, or refused, on its own.
+TEST(Dataco, RepeatedDatesGiveTheValuesOfTheirText) {
+  using C = DatacoColumn;
+  const std::vector<std::pair<std::string, std::string>> dates = {
+      {"1/31/2018 22:56", "2/3/2018 22:56"},
+      {"1/31/2018 22:56", "2/3/2018 22:56"},
+      {"1/31/2018 22:57", "2/3/2018 22:56"},
+      {"1/31/2018 22:57", "2/4/2018 22:56"},
+      {"2/30/2018 22:57", "2/4/2018 22:56"},
+      {"1/31/2018 22:57", "2/30/2018 2:56"},
+      {"", "2/4/2018 22:56"},
+      {"1/31/2018 22:57", ""},
+      {" 1/31/2018 22:57", "2/4/2018 22:56"},
+      {"12/31/2199 23:59:59", "1/1/1970 0:00"},
+      {"12/31/2199 23:59:59", "1/1/1970 0:00"}};
+  for (const auto& [order, shipping] : dates) {
+    Event e;
+    Status s = parse(row({{C::kOrderDate, order}, {C::kShippingDate, shipping}}), &e);
+    Result<int64_t> o = parse_us_datetime_ms(trim(order));
+    Result<int64_t> sh = parse_us_datetime_ms(trim(shipping));
+    ASSERT_EQ(s.is_ok(), o.is_ok() && sh.is_ok()) << order << " / " << shipping;
+    if (!s) {
+      EXPECT_EQ(s.code(), "invalid_time") << order << " / " << shipping;
+      continue;
+    }
+    EXPECT_EQ(e.order_line->order_time_ms, *o) << order;
+    EXPECT_EQ(e.order_line->shipping_time_ms, *sh) << shipping;
+  }
+}
