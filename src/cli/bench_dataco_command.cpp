@@ -48,10 +48,7 @@ uint64_t parse_only(std::string_view data) {
   DatacoCsvRecord rec;
   Event e;
   uint64_t ok = 0;
-  while (reader.next(&rec)) {
-    ok += rec.error &&
-          parser.parse_row(OrderLineParser::row_of(reader.columns(), rec.fields), &e).is_ok();
-  }
+  while (reader.next_row(&rec)) ok += rec.error && parser.parse_row(rec.row, &e).is_ok();
   return ok;
 }
 
@@ -74,7 +71,7 @@ Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& 
   for (bool more = true; more;) {
     NdjsonBatch b;
     b.batch.records.reserve(batch_rows);
-    while (b.lines < batch_rows && (more = reader.next(&rec))) {
+    while (b.lines < batch_rows && (more = reader.next_row(&rec))) {
       add_dataco_record(&b, rec, reader, source, parser, engine.config().dead_letter_raw_bytes);
     }
     if (b.lines > 0) in_flight.push_back(engine.submit(std::move(b.batch)));

@@ -91,7 +91,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
   DatacoCsvRecord rec;
   for (bool more = true; more && ok;) {
     NdjsonBatch batch;
-    while (batch.lines < o.batch_rows && (more = reader.next(&rec))) {
+    while (batch.lines < o.batch_rows && (more = reader.next_row(&rec))) {
       add_dataco_record(&batch, rec, reader, source, parser, config.dead_letter_raw_bytes);
     }
     t.read += batch.lines;

@@ -143,23 +143,25 @@ uint64_t prefix_xor(uint64_t x) {
   return n + count;
 }
 
-// What split_plain did with a record.
+// What split_ends did with a record.
 struct PlainSplit {
   bool done = false;      // false: left whole to the general path
   size_t next = 0;        // after the record's line end (or the input's end)
   bool line_end = false;  // the record ended with a line end (not the input's end)
+  size_t fields = 0;      // the record's fields (when done)
 };
 
-// Splits a record 64 bytes at a time from bit masks of its separators, line ends and quotes:
-// the fields are views of the input. A quoted field is taken here too when it is simple, as
-// DataCo's are ("Washington, D.C."): the quote opens right at the field's start, closes right
-// before its separator, and holds no quote (doubled) and no line end; its view is the text
-// between the quotes, which is what the general path unescapes it to. Anything else (a quote
+// Splits a record 64 bytes at a time from bit masks of its separators, line ends and quotes
+// into field ends: ends[1 + i] is the end of field i relative to `start` and ends[0] is
+// UINT32_MAX, so that field i starts at ends[i] + 1 (0 for the first). A quoted field is taken
+// here too when it is simple, as DataCo's are ("Washington, D.C."): the quote opens right at the
+// field's start, closes right before its separator, and holds no quote (doubled) and no line
+// end; its index goes to quoted_fields, and its value is the text between the quotes, which is
+// what the general path unescapes it to (plain_field). Anything else (a quote
 // elsewhere, an unterminated one, a record longer than max_bytes) is left whole to the general
 // path (done = false), which splits or refuses it exactly as it always did.
-PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
-                       std::vector<uint32_t>* ends_buffer, std::vector<uint32_t>* quoted_fields,
-                       std::vector<std::string_view>* fields) {
+PlainSplit split_ends(std::string_view data, size_t start, size_t max_bytes,
+                      std::vector<uint32_t>* ends_buffer, std::vector<uint32_t>* quoted_fields) {
   const char* d = data.data();
   const size_t size = data.size();
   PlainSplit out;
@@ -168,6 +170,8 @@ PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
   size_t end = size;          // the record's line end (or the input's end)
   // Positions are relative to the record's start; a record this long goes the general way.
   const size_t limit = std::min<size_t>(max_bytes, UINT32_MAX - 128);
+  if (ends_buffer->empty()) ends_buffer->resize(128);
+  (*ends_buffer)[0] = UINT32_MAX;
   for (size_t pos = start;; pos += 64) {
     if (pos >= size) {
       if (inside_carry != 0) return out;  // an unterminated quote
@@ -209,17 +213,17 @@ PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
     } else if (inside != 0 && (m.line_end & before_end) != 0) {
       return out;  // a quoted field goes on over this block and holds a line end
     }
-    if (ends_buffer->size() < n + 64) ends_buffer->resize(2 * (n + 64));
-    n = flatten(commas | (line_end & (0 - line_end)), uint32_t(pos - start), ends_buffer->data(),
-                n);
+    if (ends_buffer->size() < n + 65) ends_buffer->resize(2 * (n + 65));
+    n = flatten(commas | (line_end & (0 - line_end)), uint32_t(pos - start),
+                ends_buffer->data() + 1, n);
     if (line_end != 0) {
       end = pos + size_t(std::countr_zero(line_end));
       break;
     }
   }
   if (end == size) {  // the input ends without a line end: the last field ends there
-    if (ends_buffer->size() < n + 1) ends_buffer->resize(n + 1);
-    (*ends_buffer)[n++] = uint32_t(size - start);
+    if (ends_buffer->size() < n + 2) ends_buffer->resize(n + 2);
+    (*ends_buffer)[1 + n++] = uint32_t(size - start);
     out.next = size;
   } else {
     out.next = end + 1;
@@ -227,19 +231,31 @@ PlainSplit split_plain(std::string_view data, size_t start, size_t max_bytes,
     out.line_end = true;
   }
   if (out.next - start > max_bytes) return out;
-  fields->resize(n);
-  const uint32_t* e = ends_buffer->data();
-  std::string_view* f = fields->data();
-  size_t s = start;
-  for (size_t i = 0; i < n; ++i) {
-    const size_t stop = start + e[i];
-    f[i] = std::string_view(d + s, stop - s);
-    s = stop + 1;
-  }
-  // A simple quoted field's value is between its quotes (checked above).
-  for (uint32_t i : *quoted_fields) f[i] = f[i].substr(1, f[i].size() - 2);
+  out.fields = n;
   out.done = true;
   return out;
+}
+
+// Field i of a record that split_ends split, without its quotes if it had any (checked there).
+std::string_view plain_field(const char* record, const uint32_t* ends, size_t i) {
+  const uint32_t begin = ends[i] + 1;
+  return std::string_view(record + begin, ends[i + 1] - begin);
+}
+
+// Every field of a record that split_ends split.
+void plain_fields(const char* record, const std::vector<uint32_t>& ends, size_t n,
+                  const std::vector<uint32_t>& quoted_fields,
+                  std::vector<std::string_view>* fields) {
+  fields->resize(n);
+  const uint32_t* e = ends.data() + 1;
+  std::string_view* f = fields->data();
+  size_t s = 0;
+  for (size_t i = 0; i < n; ++i) {
+    f[i] = std::string_view(record + s, e[i] - s);
+    s = e[i] + 1;
+  }
+  // A simple quoted field's value is between its quotes (checked by split_ends).
+  for (uint32_t i : quoted_fields) f[i] = f[i].substr(1, f[i].size() - 2);
 }
 
 }  // namespace
@@ -331,8 +347,8 @@ bool CsvReader::next(std::vector<std::string_view>* fields, Status* error) {
   return next_record(fields, error);
 }
 
-template <typename Field>
-bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
+// Skips blank lines and marks where the next record starts; false at the end of the input.
+bool CsvReader::start_record(Status* error) {
   *error = Status::ok();
   quoted_used_ = 0;
   // Skip blank lines between records.
@@ -340,30 +356,44 @@ bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
     if (data_[pos_] == '\n') ++line_;
     ++pos_;
   }
-  if (pos_ >= data_.size()) {
+  if (pos_ >= data_.size()) return false;
+  record_line_ = line_;
+  record_start_ = pos_;
+  return true;
+}
+
+template <typename Field>
+bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
+  if (!start_record(error)) {
     fields->clear();
     return false;
   }
-  record_line_ = line_;
-  record_start_ = pos_;
-  // Field strings are reused from record to record: their buffers stay allocated.
-  size_t n = 0;
   if constexpr (std::is_same_v<Field, std::string_view>) {
     quoted_fields_.clear();
-    PlainSplit plain = split_plain(data_, pos_, max_record_bytes_, &ends_, &quoted_fields_, fields);
+    PlainSplit plain = split_ends(data_, pos_, max_record_bytes_, &ends_, &quoted_fields_);
     if (plain.done) {
+      plain_fields(data_.data() + pos_, ends_, plain.fields, quoted_fields_, fields);
       pos_ = plain.next;
       line_ += plain.line_end ? 1 : 0;
       return true;
     }
   }
+  split_general(fields, error);
+  return true;
+}
+
+// The record at pos_ (its start) field by field, as it always was split.
+template <typename Field>
+void CsvReader::split_general(std::vector<Field>* fields, Status* error) {
+  // Field strings are reused from record to record: their buffers stay allocated.
+  size_t n = 0;
   for (;;) {
     if (n == fields->size()) fields->emplace_back();
     FieldEnd end = read_field(&(*fields)[n++]);
     if (end == FieldEnd::kUnterminated) {
       *error = Status::bad_input("unterminated_quote", "a quoted field is not closed");
       fields->clear();
-      return true;
+      return;
     }
     if (pos_ - record_start_ > max_record_bytes_) {
       // Skip to the end of this physical line and report.
@@ -373,11 +403,41 @@ bool CsvReader::next_record(std::vector<Field>* fields, Status* error) {
       *error = Status::bad_input("line_too_long",
                                  fmt::format("record longer than {} bytes", max_record_bytes_));
       fields->clear();
-      return true;
+      return;
     }
     if (end != FieldEnd::kComma) break;
   }
   fields->resize(n);
+}
+
+bool CsvReader::next_picked(size_t fields, const uint32_t* pick, size_t picks,
+                            std::string_view* out, size_t* count, Status* error) {
+  if (!start_record(error)) {
+    *count = 0;
+    return false;
+  }
+  quoted_fields_.clear();
+  PlainSplit plain = split_ends(data_, pos_, max_record_bytes_, &ends_, &quoted_fields_);
+  if (plain.done) {
+    const char* record = data_.data() + pos_;
+    pos_ = plain.next;
+    line_ += plain.line_end ? 1 : 0;
+    *count = plain.fields;
+    if (plain.fields != fields) return true;
+    const uint32_t* ends = ends_.data();
+    for (size_t k = 0; k < picks; ++k) out[k] = plain_field(record, ends, pick[k]);
+    for (uint32_t q : quoted_fields_) {
+      for (size_t k = 0; k < picks; ++k) {
+        if (pick[k] == q) out[k] = out[k].substr(1, out[k].size() - 2);
+      }
+    }
+    return true;
+  }
+  split_general(&general_, error);
+  *count = general_.size();
+  if (*error && general_.size() == fields) {
+    for (size_t k = 0; k < picks; ++k) out[k] = general_[pick[k]];
+  }
   return true;
 }
 

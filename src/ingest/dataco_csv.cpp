@@ -17,8 +17,14 @@ Status DatacoCsvReader::open() {
   Result<DatacoHeader> columns = OrderLineParser::map_header(header_);
   if (!columns) return columns.status();
   columns_ = *columns;
+  for (size_t c = 0; c < kDatacoColumns; ++c) pick_[c] = uint32_t(columns_.index[c]);
   parse_hint_ = csv_parse_hint(columns_);
   return Status::ok();
+}
+
+Status DatacoCsvReader::field_count_error(size_t fields) const {
+  return Status::bad_input("wrong_field_count",
+                           fmt::format("{} fields, the header has {}", fields, columns_.fields));
 }
 
 bool DatacoCsvReader::next(DatacoCsvRecord* rec) {
@@ -26,10 +32,22 @@ bool DatacoCsvReader::next(DatacoCsvRecord* rec) {
   rec->line = csv_.line();
   rec->raw = csv_.last_raw();
   if (rec->error && rec->fields.size() != columns_.fields) {
-    rec->error = Status::bad_input(
-        "wrong_field_count",
-        fmt::format("{} fields, the header has {}", rec->fields.size(), columns_.fields));
+    rec->error = field_count_error(rec->fields.size());
   }
+  if (rec->error) rec->row = OrderLineParser::row_of(columns_, rec->fields);
+  return true;
+}
+
+bool DatacoCsvReader::next_row(DatacoCsvRecord* rec) {
+  rec->fields.clear();
+  size_t count = 0;
+  if (!csv_.next_picked(columns_.fields, pick_.data(), pick_.size(), rec->row.data(), &count,
+                        &rec->error)) {
+    return false;
+  }
+  rec->line = csv_.line();
+  rec->raw = csv_.last_raw();
+  if (rec->error && count != columns_.fields) rec->error = field_count_error(count);
   return true;
 }
 
@@ -44,7 +62,7 @@ void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const Datac
   // Built in place: a LogRecord is large, and this runs for every row of a file.
   LogRecord& lr = out->batch.records.emplace_back();
   Status s = rec.error;
-  if (s) s = parser.parse_row(OrderLineParser::row_of(reader.columns(), rec.fields), &lr.event);
+  if (s) s = parser.parse_row(rec.row, &lr.event);
   if (!s) {
     lr = make_dead_letter(at, rec.raw, s, dead_letter_raw_bytes);
     lr.source.position = int64_t(rec.line);

@@ -6,6 +6,7 @@
 // tests build identical batches.
 //
 // Not thread-safe; the data must outlive the reader (it holds views).
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +22,9 @@ namespace ledgerflow {
 struct DatacoCsvRecord {
   size_t line = 0;                       // 1-based line where the record starts
   std::string_view raw;                  // the record's bytes without its line end
-  std::vector<std::string_view> fields;  // valid until the reader's next record
-  Status error;                          // bad input: not a row (the fields are then meaningless)
+  std::vector<std::string_view> fields;  // every field (next() only); valid until the next record
+  DatacoRow row;                         // the columns the parser reads; valid as the fields
+  Status error;  // bad input: not a row (the fields and the row are then meaningless)
 };
 
 class DatacoCsvReader {
@@ -31,8 +33,11 @@ class DatacoCsvReader {
 
   // Reads and maps the header. Bad input "no_header" or "missing_columns".
   Status open();
-  // The next record; false at the end of the input.
+  // The next record, with all its fields and its row; false at the end of the input.
   bool next(DatacoCsvRecord* rec);
+  // The same records, errors and positions with the row only (rec->fields is left empty): the
+  // fields the parser does not read are never made into views.
+  bool next_row(DatacoCsvRecord* rec);
 
   const std::vector<std::string>& header() const { return header_; }
   const DatacoHeader& columns() const { return columns_; }
@@ -43,7 +48,11 @@ class DatacoCsvReader {
  private:
   CsvReader csv_;
   std::vector<std::string> header_;
+  Status field_count_error(size_t fields) const;
+
   DatacoHeader columns_;
+  std::array<uint32_t, kDatacoColumns>
+      pick_{};  // columns_.index as CsvReader::next_picked takes it
   std::string parse_hint_;
 };
 

@@ -25,7 +25,7 @@ inline uint64_t submit_dataco_file(Engine& e, const std::string& name, size_t ro
   uint64_t next_offset = 0;
   for (bool more = true; more;) {
     NdjsonBatch batch;
-    while (batch.lines < rows && (more = reader.next(&rec))) {
+    while (batch.lines < rows && (more = reader.next_row(&rec))) {
       add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, name}, parser, 4096);
     }
     if (batch.lines == 0) break;

@@ -783,3 +783,183 @@ TEST(Dataco, FastMoneyAndUntrimmedValuesAgreeWithTheGeneralParsers) {
     }
   }
 }
+
+// The fast readers of a row and the checked ones must agree: with two bad values, the reason is
+// the one the first of them in the readers' order gives alone (code and message), whichever
+// two they are; every value at its limit (a text of 1024 bytes, an empty optional text) passes.
+TEST(Dataco, TheFirstBadValueInReadOrderNamesTheRow) {
+  using C = DatacoColumn;
+  // The readers' order (parse_row), with a value each refuses.
+  const std::vector<std::pair<C, std::string>> order = {
+      {C::kOrderItemId, "x"},
+      {C::kOrderId, "0"},
+      {C::kOrderCustomerId, ""},
+      {C::kOrderDate, "1/31/2018"},
+      {C::kShippingDate, "2/30/2018 1:00"},
+      {C::kDaysReal, "10001"},
+      {C::kDaysScheduled, "-1"},
+      {C::kLateRisk, "2"},
+      {C::kQuantity, "0"},
+      {C::kProductCardId, "1.5"},
+      {C::kSales, "1e3"},
+      {C::kItemTotal, "1000000000.0000006"},
+      {C::kProfit, ""},
+      {C::kBenefit, "12,5"},
+      {C::kProductPrice, "-"},
+      {C::kDiscount, "--1"},
+      {C::kType, ""},
+      {C::kDeliveryStatus, " "},
+      {C::kOrderStatus, "\t"},
+      {C::kShippingMode, std::string(1025, 'm')},
+      {C::kCustomerSegment, ""},
+      {C::kMarket, ""},
+      {C::kDepartmentName, ""},
+      {C::kCategoryName, ""},
+      {C::kOrderRegion, std::string(1025, 'r')},
+      {C::kOrderCountry, std::string(1025, 'c')},
+      {C::kOrderState, std::string(1025, 's')},
+      {C::kOrderCity, std::string(1025, 'y')},
+      {C::kProductName, std::string(1026, 'p')},
+  };
+  ASSERT_EQ(order.size(), kDatacoColumns);
+  std::vector<Status> alone;
+  for (const auto& bad : order) {
+    Event e;
+    alone.push_back(parse(row({bad}), &e));
+    ASSERT_FALSE(alone.back()) << dataco_column_name(bad.first);
+    EXPECT_NE(alone.back().message().find(dataco_column_name(bad.first)), std::string::npos)
+        << alone.back().to_string();
+  }
+  for (size_t a = 0; a < order.size(); ++a) {
+    for (size_t b = a + 1; b < order.size(); ++b) {
+      Event e;
+      Status s = parse(row({order[a], order[b]}), &e);
+      ASSERT_EQ(s.code(), alone[a].code()) << a << " " << b;
+      ASSERT_EQ(s.message(), alone[a].message()) << a << " " << b;
+    }
+  }
+  // At the limits: 1024-byte texts, empty optional texts, the smallest and largest counts.
+  Event e;
+  Status s = parse(row({{C::kProductName, std::string(1024, 'p')},
+                        {C::kShippingMode, std::string(1024, 'm')},
+                        {C::kOrderCity, ""},
+                        {C::kOrderRegion, " "},
+                        {C::kOrderCountry, ""},
+                        {C::kOrderState, ""},
+                        {C::kDaysReal, "10000"},
+                        {C::kQuantity, "1000000"},
+                        {C::kLateRisk, "1"},
+                        {C::kProductCardId, "0"},
+                        {C::kItemTotal, "-1000000000"}}),
+                   &e);
+  ASSERT_TRUE(s) << s.to_string();
+  const OrderLine& o = *e.order_line;
+  EXPECT_EQ(o.product_name(), std::string(1024, 'p'));
+  EXPECT_EQ(o.shipping_mode(), std::string(1024, 'm'));
+  EXPECT_EQ(o.order_city(), "");
+  EXPECT_EQ(o.order_region(), "");
+  EXPECT_EQ(o.days_real, 10000);
+  EXPECT_EQ(o.quantity, 1000000);
+  EXPECT_TRUE(o.late_delivery_risk);
+  EXPECT_EQ(o.item_total.micros(), -1'000'000'000 * Money::kScale);
+  EXPECT_EQ(o.payment_type(), "DEBIT");
+}
+
+// next_row gives what next gives, without the fields the parser does not read: the same lines,
+// raw bytes, errors (wrong field counts, unterminated quotes), rows and positions, on records the
+// one-pass split takes (simple quoted fields) and on those it leaves to the general path
+// (doubled quotes, line breaks inside quotes), on every fixture file.
+TEST(Dataco, NextRowGivesTheRecordsOfNext) {
+  std::string made;
+  for (size_t i = 0; i < header().size(); ++i) made += (i ? "," : "") + header()[i];
+  made += "\r\n";
+  auto add = [&](const std::vector<std::string>& fields, bool quote_all) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      made += i ? "," : "";
+      made += quote_all ? "\"" + fields[i] + "\"" : fields[i];
+    }
+    made += "\n";
+  };
+  add(row(), false);
+  add(row(), true);
+  add(row({{DatacoColumn::kOrderCity, "Washington, D.C."}}), true);
+  add(row({{DatacoColumn::kProductName, "The \"\"best\"\" ball"}}), true);  // doubled quotes
+  add(row({{DatacoColumn::kOrderState, "two\nlines"}}), true);              // a line break
+  made += "DEBIT,3\n\n\n";                                                  // too few fields
+  add(row({{DatacoColumn::kOrderId, "x"}}), false);
+  std::vector<std::string> more = row();
+  more.push_back("extra");
+  add(more, false);  // too many fields
+  add(row(), false);
+  made += "\"unterminated,";
+  std::vector<std::string> files = {made};
+  for (const char* name : {"fixture.csv", "fixture_bom.csv", "fixture_latin1.csv"}) {
+    Result<TextFile> f = read_text_file_utf8(ledgerflow::testing::dataco_fixture(name));
+    ASSERT_TRUE(f) << f.status().to_string();
+    files.push_back(f->data);
+  }
+  for (const std::string& csv : files) {
+    DatacoCsvReader all(csv), picked(csv);
+    ASSERT_TRUE(all.open());
+    ASSERT_TRUE(picked.open());
+    DatacoCsvRecord a, p;
+    size_t records = 0, errors = 0;
+    for (;;) {
+      const bool got = all.next(&a);
+      ASSERT_EQ(picked.next_row(&p), got);
+      if (!got) break;
+      ++records;
+      EXPECT_TRUE(p.fields.empty());
+      ASSERT_EQ(p.line, a.line);
+      ASSERT_EQ(p.raw, a.raw);
+      ASSERT_EQ(p.error.code(), a.error.code()) << a.line;
+      ASSERT_EQ(p.error.message(), a.error.message()) << a.line;
+      ASSERT_EQ(picked.position(), all.position());
+      if (!a.error) {
+        ++errors;
+        continue;
+      }
+      for (size_t c = 0; c < kDatacoColumns; ++c) {
+        ASSERT_EQ(p.row[c], a.row[c]) << a.line << " " << dataco_column_name(DatacoColumn(c));
+        ASSERT_EQ(a.row[c], a.fields[all.columns().index[c]]);
+      }
+    }
+    EXPECT_GT(records, 5u);
+    if (&csv == &files.front()) {
+      EXPECT_EQ(records, 10u);
+      EXPECT_EQ(errors, 3u);
+    }
+  }
+}
+
+// The row parse remembers the last text of each date column: a repeated text gives the same
+// value, and a different text (of the same length, or a bad one, or an empty one) right after a
+// remembered one is read, or refused, on its own.
+TEST(Dataco, RepeatedDatesGiveTheValuesOfTheirText) {
+  using C = DatacoColumn;
+  const std::vector<std::pair<std::string, std::string>> dates = {
+      {"1/31/2018 22:56", "2/3/2018 22:56"},
+      {"1/31/2018 22:56", "2/3/2018 22:56"},
+      {"1/31/2018 22:57", "2/3/2018 22:56"},
+      {"1/31/2018 22:57", "2/4/2018 22:56"},
+      {"2/30/2018 22:57", "2/4/2018 22:56"},
+      {"1/31/2018 22:57", "2/30/2018 2:56"},
+      {"", "2/4/2018 22:56"},
+      {"1/31/2018 22:57", ""},
+      {" 1/31/2018 22:57", "2/4/2018 22:56"},
+      {"12/31/2199 23:59:59", "1/1/1970 0:00"},
+      {"12/31/2199 23:59:59", "1/1/1970 0:00"}};
+  for (const auto& [order, shipping] : dates) {
+    Event e;
+    Status s = parse(row({{C::kOrderDate, order}, {C::kShippingDate, shipping}}), &e);
+    Result<int64_t> o = parse_us_datetime_ms(trim(order));
+    Result<int64_t> sh = parse_us_datetime_ms(trim(shipping));
+    ASSERT_EQ(s.is_ok(), o.is_ok() && sh.is_ok()) << order << " / " << shipping;
+    if (!s) {
+      EXPECT_EQ(s.code(), "invalid_time") << order << " / " << shipping;
+      continue;
+    }
+    EXPECT_EQ(e.order_line->order_time_ms, *o) << order;
+    EXPECT_EQ(e.order_line->shipping_time_ms, *sh) << shipping;
+  }
+}

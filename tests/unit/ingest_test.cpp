@@ -76,22 +76,40 @@ TEST(CsvReader, ViewsEqualCopies) {
 
 namespace {
 
-// The viewing reader (one-pass split) against the copying one (the general path): the same
-// records, errors, lines, raw bytes and positions.
+// The viewing reader (one-pass split) and the picking one against the copying one (the general
+// path): the same records, errors, lines, raw bytes and positions; the picked fields are the
+// copies' fields at the picked indexes when the expected field count is right, and untouched
+// when it is not.
 void expect_views_equal_copies(const std::string& csv, size_t max_bytes) {
-  CsvReader copies(csv, max_bytes), views(csv, max_bytes);
+  CsvReader copies(csv, max_bytes), views(csv, max_bytes), picked(csv, max_bytes);
   std::vector<std::string> f;
   std::vector<std::string_view> v;
-  Status e1, e2;
-  for (;;) {
+  Status e1, e2, e3;
+  for (size_t record = 0;; ++record) {
     bool more = copies.next(&f, &e1);
     ASSERT_EQ(views.next(&v, &e2), more) << csv;
+    // Up to 5 picks, in any order, repeats allowed; every fourth record expects one field more.
+    const size_t expected = f.size() + (record % 4 == 3 ? 1 : 0);
+    uint32_t pick[5];
+    const size_t picks = f.empty() ? 0 : 1 + record % 5;
+    for (size_t k = 0; k < picks; ++k) pick[k] = uint32_t((k * 7 + record * 3) % f.size());
+    std::string_view out[5] = {"unset", "unset", "unset", "unset", "unset"};
+    size_t count = 99;
+    ASSERT_EQ(picked.next_picked(expected, pick, picks, out, &count, &e3), more) << csv;
     if (!more) break;
     ASSERT_EQ(e1.code(), e2.code()) << csv;
+    ASSERT_EQ(e1.code(), e3.code()) << csv;
     ASSERT_EQ(std::vector<std::string>(v.begin(), v.end()), f) << csv;
+    ASSERT_EQ(count, f.size()) << csv;
+    for (size_t k = 0; k < picks; ++k) {
+      ASSERT_EQ(out[k], expected == f.size() ? std::string_view(f[pick[k]]) : "unset") << csv;
+    }
     ASSERT_EQ(copies.line(), views.line()) << csv;
+    ASSERT_EQ(copies.line(), picked.line()) << csv;
     ASSERT_EQ(copies.last_raw(), views.last_raw()) << csv;
+    ASSERT_EQ(copies.last_raw(), picked.last_raw()) << csv;
     ASSERT_EQ(copies.position(), views.position()) << csv;
+    ASSERT_EQ(copies.position(), picked.position()) << csv;
   }
 }
 
