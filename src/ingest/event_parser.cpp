@@ -168,17 +168,20 @@ EventParser::EventParser(ParseLimits limits) : limits_(limits), finance_(finance
 
 namespace {
 
-// The "type" field of a line sent without an implied type, when it names a finance event.
-std::optional<FinanceEventType> named_finance_type(simdjson::ondemand::document& doc) {
+// The "type" field of a line sent without an implied type, when it names a finance event. A
+// line simdjson finds broken while looking (an object never closed: "{") is refused here, as
+// the typed pass would refuse it: rewinding such a document crashes simdjson 3.0.1.
+Status named_finance_type(simdjson::ondemand::document& doc, std::optional<FinanceEventType>* out) {
   std::string_view name;
-  std::optional<FinanceEventType> out;
   FinanceEventType t;
-  if (!doc.find_field_unordered("type").get_string().get(name) &&
-      finance_event_type_from_name(name, &t)) {
-    out = t;
+  const simdjson::error_code e = doc.find_field_unordered("type").get_string().get(name);
+  if (e == simdjson::SUCCESS) {
+    if (finance_event_type_from_name(name, &t)) *out = t;
+  } else if (e != simdjson::NO_SUCH_FIELD && e != simdjson::INCORRECT_TYPE) {
+    return json_error(e);
   }
   doc.rewind();
-  return out;
+  return Status::ok();
 }
 
 }  // namespace
@@ -232,8 +235,9 @@ Status EventParser::parse(std::string_view line, std::optional<EventType> type, 
   simdjson::ondemand::document doc;
   if (Status s = open_json_object(parser_, scratch_, line, &doc); !s) return s;
   if (!type) {
-    if (std::optional<FinanceEventType> f = named_finance_type(doc))
-      return parse_finance(line, f, out);
+    std::optional<FinanceEventType> f;
+    if (Status s = named_finance_type(doc, &f); !s) return s;
+    if (f) return parse_finance(line, f, out);
   }
   simdjson::ondemand::object obj;
   if (auto e = doc.get_object().get(obj)) return json_error(e);

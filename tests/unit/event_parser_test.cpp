@@ -72,6 +72,22 @@ TEST(EventParser, RejectionsHaveStableCodes) {
   EXPECT_EQ(code_of(std::string(kSale) + " {}"), "invalid_json");
 }
 
+// Regression: a line sent without an implied type (HTTP without a type, a Kafka topic of mixed
+// events) is searched for "type" first, and rewinding a document simdjson found unclosed
+// crashed the process ("{" was a segfault). Each is refused as invalid JSON (the typed pass may
+// name an earlier fault first: an unknown key before the break), and a line whose "type" is not
+// a string still goes on to name what is wrong.
+TEST(EventParser, UnclosedLinesWithoutAnImpliedTypeAreRefusedNotCrashed) {
+  for (std::string_view line :
+       {"{", "{{", R"({"type":)", R"({"type":"sale")", R"({"type":"supplier",)",
+        R"({"type":"sale","id":[)", R"({"a":{})", R"({"x":[})", R"({"type":1,)"}) {
+    EXPECT_EQ(code_of(line, std::nullopt), "invalid_json") << line;
+    EXPECT_NE(code_of(line), "ok") << line;
+  }
+  EXPECT_EQ(code_of(R"({"type":{"x":1}})", std::nullopt), "wrong_type");
+  EXPECT_EQ(code_of(R"({"prod_id":4})", std::nullopt), "missing_field");
+}
+
 TEST(EventParser, ChecksTypesAndRanges) {
   auto with = [](const std::string& field, const std::string& value) {
     std::string s = kSale;
