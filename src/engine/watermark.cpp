@@ -25,7 +25,6 @@ uint32_t WatermarkTracker::slot_for(const SourcePosition& source) {
   auto [it, inserted] = slots_.try_emplace(source_key(source), uint32_t(clocks_.size()));
   if (inserted) {
     clocks_.emplace_back();
-    keys_.push_back(it->first);
     stale_ = true;
   }
   last_slot_ = it->second;
@@ -44,12 +43,14 @@ void WatermarkTracker::forget_oldest() {
   const uint32_t last = uint32_t(clocks_.size() - 1);
   slots_.erase(oldest);
   if (slot != last) {
+    // The last slot's clock moves into the freed one; its key is found by the same kind of walk
+    // as the one above (this runs only past max_sources).
     clocks_[slot] = clocks_[last];
-    keys_[slot] = std::move(keys_[last]);
-    slots_[keys_[slot]] = slot;
+    for (auto& entry : slots_) {
+      if (entry.second == last) entry.second = slot;
+    }
   }
   clocks_.pop_back();
-  keys_.pop_back();
   last_slot_ = kNoSlot;
   low_holder_ = kNoSlot;
   stale_ = true;
@@ -107,7 +108,6 @@ bool WatermarkTracker::deserialize(ByteReader& r) {
   }
   slots_.clear();
   clocks_.clear();
-  keys_.clear();
   last_slot_ = kNoSlot;
   low_holder_ = kNoSlot;
   stale_ = true;
@@ -118,7 +118,6 @@ bool WatermarkTracker::deserialize(ByteReader& r) {
     auto [it, inserted] = slots_.try_emplace(std::move(key), uint32_t(clocks_.size()));
     if (inserted) {
       clocks_.push_back(c);
-      keys_.push_back(it->first);
     } else {
       clocks_[it->second] = c;  // written from a map, so never; the last one wins, as before
     }

@@ -70,11 +70,9 @@ class WatermarkTracker {
   }
 
   WatermarkOptions options_;
-  // Source key -> slot in clocks_, and each slot's key (copies, not iterators: the tracker is
-  // copied for readers).
+  // Source key -> slot in clocks_.
   std::map<std::string, uint32_t> slots_;
   std::vector<SourceClock> clocks_;
-  std::vector<std::string> keys_;
   // The source of the previous observation: consecutive records mostly share one.
   SourceKind last_kind_ = SourceKind::kHttp;
   int32_t last_partition_ = 0;
