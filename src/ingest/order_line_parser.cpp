@@ -120,7 +120,24 @@ bool column_of(std::string_view name, DatacoColumn* out) {
                            fmt::format("column \"{}\": {}", kNames[size_t(c)], s.message()));
 }
 
-bool read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out, Status* err) {
+// An integer column and its bounds. The fast pass and the checked readers below both read
+// these, so each bound is written once.
+struct IntColumn {
+  C column;
+  int64_t lo, hi;
+};
+constexpr IntColumn kItemIdColumn{C::kOrderItemId, 1, INT64_MAX / 2};
+constexpr IntColumn kOrderIdColumn{C::kOrderId, 1, INT64_MAX / 2};
+constexpr IntColumn kCustomerIdColumn{C::kOrderCustomerId, 1, INT64_MAX / 2};
+constexpr IntColumn kDaysRealColumn{C::kDaysReal, 0, 10'000};
+constexpr IntColumn kDaysScheduledColumn{C::kDaysScheduled, 0, 10'000};
+constexpr IntColumn kLateRiskColumn{C::kLateRisk, 0, 1};
+constexpr IntColumn kQuantityColumn{C::kQuantity, 1, 1'000'000};
+constexpr IntColumn kProductIdColumn{C::kProductCardId, 0, INT64_MAX / 2};
+
+bool read_int(const DatacoRow& row, const IntColumn& spec, int64_t* out, Status* err) {
+  const C c = spec.column;
+  const int64_t lo = spec.lo, hi = spec.hi;
   std::string_view v = value(row, c);
   if (v.empty()) {
     *err = empty_field(c);
@@ -142,9 +159,9 @@ bool read_int(const DatacoRow& row, C c, int64_t lo, int64_t hi, int64_t* out, S
   return true;
 }
 
-bool read_int32(const DatacoRow& row, C c, int64_t lo, int64_t hi, int32_t* out, Status* err) {
+bool read_int32(const DatacoRow& row, const IntColumn& spec, int32_t* out, Status* err) {
   int64_t x = 0;
-  if (!read_int(row, c, lo, hi, &x, err)) return false;
+  if (!read_int(row, spec, &x, err)) return false;
   *out = int32_t(x);
   return true;
 }
@@ -332,19 +349,19 @@ bool read_string(const DatacoRow& row, C c, bool allow_empty, OrderTexts* texts,
 // return false, and parse_row then runs the readers above in their order, which name the first
 // failing check. About a third of the instructions of the readers, which are calls that pass a
 // Status back (callgrind, 20,000 DataCo rows).
-[[gnu::always_inline]] inline bool int_in(const DatacoRow& row, C c, int64_t lo, int64_t hi,
+[[gnu::always_inline]] inline bool int_in(const DatacoRow& row, const IntColumn& spec,
                                           int64_t* out) {
-  const std::string_view v = value(row, c);
+  const std::string_view v = value(row, spec.column);
   int64_t x = 0;
-  if (v.empty() || !fast_int(v, &x) || x < lo || x > hi) return false;
+  if (v.empty() || !fast_int(v, &x) || x < spec.lo || x > spec.hi) return false;
   *out = x;
   return true;
 }
 
-[[gnu::always_inline]] inline bool int32_in(const DatacoRow& row, C c, int64_t lo, int64_t hi,
+[[gnu::always_inline]] inline bool int32_in(const DatacoRow& row, const IntColumn& spec,
                                             int32_t* out) {
   int64_t x = 0;
-  if (!int_in(row, c, lo, hi, &x)) return false;
+  if (!int_in(row, spec, &x)) return false;
   *out = int32_t(x);
   return true;
 }
@@ -405,24 +422,27 @@ template <size_t... I>
   return !bad;
 }
 
+// A text through read_string, with its column and whether it may be empty from kTextColumns.
+bool read_text(const DatacoRow& row, OrderText t, OrderTexts* texts, Status* err) {
+  const TextColumn& spec = kTextColumns[size_t(t)];
+  return read_string(row, spec.column, spec.allow_empty, texts, t, err);
+}
+
 bool read_fast(const DatacoRow& row, OrderLine& o, OrderTexts* texts, bool* late) {
   int64_t late_risk = 0;
-  const bool ok = int_in(row, C::kOrderItemId, 1, INT64_MAX / 2, &o.order_item_id) &&
-                  int_in(row, C::kOrderId, 1, INT64_MAX / 2, &o.order_id) &&
-                  int_in(row, C::kOrderCustomerId, 1, INT64_MAX / 2, &o.customer_id) &&
-                  time_of(row, C::kOrderDate, &o.order_time_ms) &&
-                  time_of(row, C::kShippingDate, &o.shipping_time_ms) &&
-                  int32_in(row, C::kDaysReal, 0, 10'000, &o.days_real) &&
-                  int32_in(row, C::kDaysScheduled, 0, 10'000, &o.days_scheduled) &&
-                  int_in(row, C::kLateRisk, 0, 1, &late_risk) &&
-                  int32_in(row, C::kQuantity, 1, 1'000'000, &o.quantity) &&
-                  int_in(row, C::kProductCardId, 0, INT64_MAX / 2, &o.product_id) &&
-                  money_of(row, C::kSales, &o.sales) &&
-                  money_of(row, C::kItemTotal, &o.item_total) &&
-                  money_of(row, C::kProfit, &o.profit) && money_of(row, C::kBenefit, &o.benefit) &&
-                  money_of(row, C::kProductPrice, &o.product_price) &&
-                  money_of(row, C::kDiscount, &o.discount) &&
-                  texts_of(row, texts, std::make_index_sequence<kOrderTexts>());
+  const bool ok =
+      int_in(row, kItemIdColumn, &o.order_item_id) && int_in(row, kOrderIdColumn, &o.order_id) &&
+      int_in(row, kCustomerIdColumn, &o.customer_id) &&
+      time_of(row, C::kOrderDate, &o.order_time_ms) &&
+      time_of(row, C::kShippingDate, &o.shipping_time_ms) &&
+      int32_in(row, kDaysRealColumn, &o.days_real) &&
+      int32_in(row, kDaysScheduledColumn, &o.days_scheduled) &&
+      int_in(row, kLateRiskColumn, &late_risk) && int32_in(row, kQuantityColumn, &o.quantity) &&
+      int_in(row, kProductIdColumn, &o.product_id) && money_of(row, C::kSales, &o.sales) &&
+      money_of(row, C::kItemTotal, &o.item_total) && money_of(row, C::kProfit, &o.profit) &&
+      money_of(row, C::kBenefit, &o.benefit) && money_of(row, C::kProductPrice, &o.product_price) &&
+      money_of(row, C::kDiscount, &o.discount) &&
+      texts_of(row, texts, std::make_index_sequence<kOrderTexts>());
   *late = late_risk == 1;
   return ok;
 }
@@ -432,35 +452,33 @@ bool read_fast(const DatacoRow& row, OrderLine& o, OrderTexts* texts, bool* late
 Status read_checked(const DatacoRow& row, OrderLine& o, OrderTexts* texts, bool* late) {
   int64_t late_risk = 0;
   Status err;
-  const bool ok = read_int(row, C::kOrderItemId, 1, INT64_MAX / 2, &o.order_item_id, &err) &&
-                  read_int(row, C::kOrderId, 1, INT64_MAX / 2, &o.order_id, &err) &&
-                  read_int(row, C::kOrderCustomerId, 1, INT64_MAX / 2, &o.customer_id, &err) &&
-                  read_time(row, C::kOrderDate, &o.order_time_ms, &err) &&
-                  read_time(row, C::kShippingDate, &o.shipping_time_ms, &err) &&
-                  read_int32(row, C::kDaysReal, 0, 10'000, &o.days_real, &err) &&
-                  read_int32(row, C::kDaysScheduled, 0, 10'000, &o.days_scheduled, &err) &&
-                  read_int(row, C::kLateRisk, 0, 1, &late_risk, &err) &&
-                  read_int32(row, C::kQuantity, 1, 1'000'000, &o.quantity, &err) &&
-                  read_int(row, C::kProductCardId, 0, INT64_MAX / 2, &o.product_id, &err) &&
-                  read_money(row, C::kSales, &o.sales, &err) &&
-                  read_money(row, C::kItemTotal, &o.item_total, &err) &&
-                  read_money(row, C::kProfit, &o.profit, &err) &&
-                  read_money(row, C::kBenefit, &o.benefit, &err) &&
-                  read_money(row, C::kProductPrice, &o.product_price, &err) &&
-                  read_money(row, C::kDiscount, &o.discount, &err) &&
-                  read_string(row, C::kType, false, texts, T::kPaymentType, &err) &&
-                  read_string(row, C::kDeliveryStatus, false, texts, T::kDeliveryStatus, &err) &&
-                  read_string(row, C::kOrderStatus, false, texts, T::kOrderStatus, &err) &&
-                  read_string(row, C::kShippingMode, false, texts, T::kShippingMode, &err) &&
-                  read_string(row, C::kCustomerSegment, false, texts, T::kCustomerSegment, &err) &&
-                  read_string(row, C::kMarket, false, texts, T::kMarket, &err) &&
-                  read_string(row, C::kDepartmentName, false, texts, T::kDepartment, &err) &&
-                  read_string(row, C::kCategoryName, false, texts, T::kCategory, &err) &&
-                  read_string(row, C::kOrderRegion, true, texts, T::kOrderRegion, &err) &&
-                  read_string(row, C::kOrderCountry, true, texts, T::kOrderCountry, &err) &&
-                  read_string(row, C::kOrderState, true, texts, T::kOrderState, &err) &&
-                  read_string(row, C::kOrderCity, true, texts, T::kOrderCity, &err) &&
-                  read_string(row, C::kProductName, true, texts, T::kProductName, &err);
+  const bool ok =
+      read_int(row, kItemIdColumn, &o.order_item_id, &err) &&
+      read_int(row, kOrderIdColumn, &o.order_id, &err) &&
+      read_int(row, kCustomerIdColumn, &o.customer_id, &err) &&
+      read_time(row, C::kOrderDate, &o.order_time_ms, &err) &&
+      read_time(row, C::kShippingDate, &o.shipping_time_ms, &err) &&
+      read_int32(row, kDaysRealColumn, &o.days_real, &err) &&
+      read_int32(row, kDaysScheduledColumn, &o.days_scheduled, &err) &&
+      read_int(row, kLateRiskColumn, &late_risk, &err) &&
+      read_int32(row, kQuantityColumn, &o.quantity, &err) &&
+      read_int(row, kProductIdColumn, &o.product_id, &err) &&
+      read_money(row, C::kSales, &o.sales, &err) &&
+      read_money(row, C::kItemTotal, &o.item_total, &err) &&
+      read_money(row, C::kProfit, &o.profit, &err) &&
+      read_money(row, C::kBenefit, &o.benefit, &err) &&
+      read_money(row, C::kProductPrice, &o.product_price, &err) &&
+      read_money(row, C::kDiscount, &o.discount, &err) &&
+      read_text(row, T::kPaymentType, texts, &err) &&
+      read_text(row, T::kDeliveryStatus, texts, &err) &&
+      read_text(row, T::kOrderStatus, texts, &err) &&
+      read_text(row, T::kShippingMode, texts, &err) &&
+      read_text(row, T::kCustomerSegment, texts, &err) && read_text(row, T::kMarket, texts, &err) &&
+      read_text(row, T::kDepartment, texts, &err) && read_text(row, T::kCategory, texts, &err) &&
+      read_text(row, T::kOrderRegion, texts, &err) &&
+      read_text(row, T::kOrderCountry, texts, &err) &&
+      read_text(row, T::kOrderState, texts, &err) && read_text(row, T::kOrderCity, texts, &err) &&
+      read_text(row, T::kProductName, texts, &err);
   if (!ok) return err;
   *late = late_risk == 1;
   return Status::ok();
