@@ -9,6 +9,7 @@
 #include "core/checksum.h"
 #include "core/money.h"
 #include "core/order_line.h"
+#include "core/source_name.h"
 #include "finance/finance_types.h"
 
 namespace ledgerflow {
@@ -58,7 +59,7 @@ std::string_view source_kind_name(SourceKind k);
 // (file, path, 0, line) or (http, "http", 0, line within the request).
 struct SourcePosition {
   SourceKind kind = SourceKind::kHttp;
-  std::string name;
+  SourceName name;
   int32_t partition = 0;
   int64_t position = 0;
 };

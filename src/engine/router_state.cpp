@@ -17,7 +17,8 @@ void RouterState::observe(const LogRecord& rec) {
     if (!last_source_offset_ || rec.source.partition != last_source_.second ||
         rec.source.name != last_source_.first) {
       last_source_ = {rec.source.name, rec.source.partition};
-      auto [it, inserted] = source_offsets_.try_emplace(last_source_, rec.source.position);
+      auto [it, inserted] = source_offsets_.try_emplace(
+          std::pair(rec.source.name.str(), rec.source.partition), rec.source.position);
       last_source_offset_ = &it->second;  // std::map nodes are stable
     }
     *last_source_offset_ = std::max(*last_source_offset_, rec.source.position);
@@ -86,7 +87,7 @@ void RouterState::serialize(ByteWriter& w) const {
     w.u64(d.offset);
     w.i64(d.ingest_time_ms);
     w.u8(uint8_t(d.source.kind));
-    w.str(d.source.name);
+    w.str(d.source.name.view());
     w.i32(d.source.partition);
     w.i64(d.source.position);
     w.str(d.reason_code);
@@ -125,13 +126,15 @@ bool RouterState::deserialize(ByteReader& r) {
   for (uint64_t i = 0; i < n; ++i) {
     DeadLetter d;
     uint8_t kind;
+    std::string_view name;
     if (!r.u64(&d.offset) || !r.i64(&d.ingest_time_ms) || !r.u8(&kind) ||
-        !r.str(&d.source.name, 4096) || !r.i32(&d.source.partition) || !r.i64(&d.source.position) ||
+        !r.str_view(&name, 4096) || !r.i32(&d.source.partition) || !r.i64(&d.source.position) ||
         !r.str(&d.reason_code, 256) || !r.str(&d.message) || !r.str(&d.raw) ||
         !r.u32(&d.raw_size)) {
       return false;
     }
     d.source.kind = SourceKind(kind);
+    d.source.name = SourceName::reuse(name);
     dead_letters_.push_back(std::move(d));
   }
   if (!r.u64(&n)) return false;

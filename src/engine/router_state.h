@@ -71,7 +71,7 @@ class RouterState {
   uint64_t next_offset_ = 0;
   std::map<std::pair<std::string, int32_t>, int64_t> source_offsets_;
   int64_t* last_source_offset_ = nullptr;  // cache: records come in runs of one partition
-  std::pair<std::string, int32_t> last_source_;
+  std::pair<SourceName, int32_t> last_source_;
 };
 
 }  // namespace ledgerflow

@@ -10,7 +10,7 @@ std::string WatermarkTracker::source_key(const SourcePosition& s) {
   std::string key(source_kind_name(s.kind));
   if (s.kind == SourceKind::kFile || s.kind == SourceKind::kKafka) {
     key += '/';
-    key += s.name;
+    key += s.name.view();
     key += '/';
     key += std::to_string(s.partition);
   }

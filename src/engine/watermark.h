@@ -76,7 +76,7 @@ class WatermarkTracker {
   // The source of the previous observation: consecutive records mostly share one.
   SourceKind last_kind_ = SourceKind::kHttp;
   int32_t last_partition_ = 0;
-  std::string last_name_;
+  SourceName last_name_;
   uint32_t last_slot_ = kNoSlot;
   int64_t watermark_ = kNone;
   int64_t max_event_ms_ = kNone;

@@ -49,7 +49,7 @@ void write_fields(W& w, const LogRecord& rec, std::string_view order_line_hint) 
   w.u16(raw_only ? kFlagRawOnly : 0);
   w.i32(rec.source.partition);
   w.i64(rec.source.position);
-  w.str(rec.source.name);
+  w.str(rec.source.name.view());
   w.u32(rec.raw_size);
   w.str(rec.raw);
   switch (rec.kind) {
@@ -159,10 +159,12 @@ bool decode_raw_only(ByteReader& r, LogRecord* rec) {
 }
 
 bool decode_body(ByteReader& r, LogRecord* rec, uint16_t flags) {
-  if (!r.i64(&rec->source.position) || !r.str(&rec->source.name, 4096) || !r.u32(&rec->raw_size) ||
+  std::string_view name;
+  if (!r.i64(&rec->source.position) || !r.str_view(&name, 4096) || !r.u32(&rec->raw_size) ||
       !r.str(&rec->raw)) {
     return false;
   }
+  rec->source.name = SourceName::reuse(name);
   if (flags & kFlagRawOnly) return decode_raw_only(r, rec);
   switch (rec->kind) {
     case RecordKind::kEvent: {

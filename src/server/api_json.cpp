@@ -136,7 +136,7 @@ void write_dead_letter(JsonWriter& w, const DeadLetter& d) {
       .field("reason", d.reason_code)
       .field("message", d.message)
       .field("source", source_kind_name(d.source.kind))
-      .field("source_name", d.source.name)
+      .field("source_name", d.source.name.view())
       .field("partition", int64_t(d.source.partition))
       .field("position", d.source.position)
       .field("raw", d.raw)

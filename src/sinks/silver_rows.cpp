@@ -110,7 +110,7 @@ std::vector<std::string> SilverRows::with_source(std::vector<std::string> cols) 
 }
 
 void SilverRows::add_source(const LogRecord& rec, TableRows* rows) {
-  rows->add(std::string(source_kind_name(rec.source.kind)), rec.source.name,
+  rows->add(std::string(source_kind_name(rec.source.kind)), rec.source.name.str(),
             int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
             int64_t(rec.offset));
 }
@@ -177,7 +177,7 @@ int64_t SilverRows::finance_date_key(int64_t day) {
 Status SilverRows::add(const LogRecord& rec) {
   if (rec.kind == RecordKind::kDeadLetter) {
     dead_letters_.add(int64_t(rec.offset), rec.reason_code, rec.message,
-                      std::string(source_kind_name(rec.source.kind)), rec.source.name,
+                      std::string(source_kind_name(rec.source.kind)), rec.source.name.str(),
                       int64_t(rec.source.partition), rec.source.position, rec.ingest_time_ms,
                       int64_t(rec.raw_size), base64(rec.raw));
     ++rows_;
