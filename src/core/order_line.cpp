@@ -8,8 +8,9 @@ namespace ledgerflow {
 void OrderLine::set_texts(const OrderTexts& values) {
   size_t total = 0;
   for (std::string_view v : values) total += v.size();
-  texts_.resize(total);
-  char* out = texts_.data();
+  long_texts_.clear();
+  if (total > kInlineTextBytes) long_texts_.resize(total);
+  char* out = total > kInlineTextBytes ? long_texts_.data() : inline_texts_;
   uint32_t end = 0;
   for (size_t i = 0; i < kOrderTexts; ++i) {
     if (!values[i].empty()) std::memcpy(out + end, values[i].data(), values[i].size());

@@ -4,9 +4,10 @@
 // Plain data, immutable once parsed: an Event shares it (shared_ptr<const OrderLine>) from the
 // parser through the log writer to the shard that aggregates it.
 //
-// The 13 text fields live back to back in one buffer (views come out of accessors): one
-// allocation when the parser or the log fills a line and one free when the last reference goes
-// (on the shard thread), where 13 std::string members cost 13 assigns and up to 13 frees.
+// The 13 text fields live back to back in one buffer (views come out of accessors), where 13
+// std::string members cost 13 assigns and up to 13 frees. The buffer is inside the line when the
+// texts fit (DataCo rows hold 112-198 bytes of them), so a line made with make_shared is one
+// allocation on the ingest thread and one free on the shard thread; longer texts go to the heap.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -58,7 +59,7 @@ struct OrderLine {
   std::string_view text(OrderText t) const {
     const size_t i = size_t(t);
     const uint32_t begin = i == 0 ? 0 : text_ends_[i - 1];
-    return std::string_view(texts_.data() + begin, text_ends_[i] - begin);
+    return std::string_view(texts() + begin, text_ends_[i] - begin);
   }
   // Replaces every text field (the values are copied into the line's one buffer).
   void set_texts(const OrderTexts& values);
@@ -84,9 +85,17 @@ struct OrderLine {
   void encode(ByteWriter& w) const;
   bool decode(ByteReader& r);
 
+  // Bytes of texts held inside the line: sized so that a line with its shared_ptr control block
+  // fills one 448-byte allocator size class.
+  static constexpr size_t kInlineTextBytes = 232;
+
  private:
-  std::string texts_;                              // the text fields back to back
-  std::array<uint32_t, kOrderTexts> text_ends_{};  // end of each in texts_
+  const char* texts() const { return long_texts_.empty() ? inline_texts_ : long_texts_.data(); }
+
+  // The text fields back to back: in inline_texts_ when they fit, else in long_texts_.
+  std::string long_texts_;
+  std::array<uint32_t, kOrderTexts> text_ends_{};  // end of each in the buffer
+  char inline_texts_[kInlineTextBytes];
 };
 
 }  // namespace ledgerflow
