@@ -53,9 +53,9 @@ uint64_t parse_only(std::string_view data) {
 }
 
 // Feeds the file into the engine in batches; returns the offset after the last record.
-Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& name,
-                      size_t batch_rows) {
-  DatacoCsvReader reader(data);
+Result<uint64_t> feed(Engine& engine, const std::shared_ptr<const std::string>& data,
+                      const std::string& name, size_t batch_rows) {
+  DatacoCsvReader reader(*data);
   if (Status s = reader.open(); !s) return s;
   OrderLineParser parser;
   SourcePosition source{SourceKind::kFile, name, 0, 0};
@@ -72,7 +72,8 @@ Result<uint64_t> feed(Engine& engine, std::string_view data, const std::string& 
     NdjsonBatch b;
     b.batch.records.reserve(batch_rows);
     while (b.lines < batch_rows && (more = reader.next_row(&rec))) {
-      add_dataco_record(&b, rec, reader, source, parser, engine.config().dead_letter_raw_bytes);
+      add_dataco_record(&b, rec, reader, source, parser, engine.config().dead_letter_raw_bytes,
+                        data);
     }
     if (b.lines > 0) in_flight.push_back(engine.submit(std::move(b.batch)));
     while (in_flight.size() > 4) {
@@ -93,8 +94,10 @@ int bench_dataco(const BenchOptions& o) {
     spdlog::error("bench: {}", f.status().message());
     return 2;
   }
+  // Shared: the records borrow their raw bytes from it, as `ingest --data-dir` does.
+  const auto data = std::make_shared<const std::string>(std::move(f->data));
   double c0 = process_cpu_s();
-  uint64_t rows = parse_only(f->data);
+  uint64_t rows = parse_only(*data);
   double baseline_rps = double(rows) / (process_cpu_s() - c0);
   if (rows == 0) {
     spdlog::error("bench: {} has no valid DataCo rows", o.file);
@@ -123,7 +126,7 @@ int bench_dataco(const BenchOptions& o) {
     double c1 = process_cpu_s();
     const int64_t faults0 = minor_faults();
     const std::map<int, ThreadCpu> threads0 = thread_cpu();
-    Result<uint64_t> next = feed(engine, f->data, o.file, o.batch_lines);
+    Result<uint64_t> next = feed(engine, data, o.file, o.batch_lines);
     if (!next) {
       spdlog::error("bench: {}", next.status().to_string());
       return 2;
@@ -147,7 +150,7 @@ int bench_dataco(const BenchOptions& o) {
   if (o.dir.empty()) fs::remove_all(dir);
   double rps = double(rows) / elapsed_s;
   double rows_per_cpu_s = double(rows) / cpu_s;
-  double mb = double(f->data.size()) / 1e6;
+  double mb = double(data->size()) / 1e6;
   if (o.json) {
     fmt::print(
         "{{\"rows\":{},\"lines_in_marts\":{},\"rows_per_s\":{:.0f},\"mb_per_s\":{:.1f},\"shards\":{"

@@ -64,7 +64,8 @@ int exit_code(const Tally& t) {
 }
 
 // Embedded engine: rows become log records directly (no JSON on the way).
-int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& reader) {
+int ingest_embedded(const IngestOptions& o, const TextFile& f,
+                    const std::shared_ptr<const std::string>& data, DatacoCsvReader& reader) {
   EngineConfig config;
   config.data_dir = o.data_dir;
   config.shards = o.shards;
@@ -76,7 +77,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
   const uint64_t duplicates_before = engine.pipeline().duplicates;
   OrderLineParser parser;
   SourcePosition source{SourceKind::kFile, o.file, 0, 0};
-  Progress progress("ingest (lines)", count_lines(f.data));
+  Progress progress("ingest (lines)", count_lines(*data));
   Tally t;
   std::deque<std::future<IngestAck>> in_flight;
   uint64_t next_offset = 0;
@@ -92,7 +93,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
   for (bool more = true; more && ok;) {
     NdjsonBatch batch;
     while (batch.lines < o.batch_rows && (more = reader.next_row(&rec))) {
-      add_dataco_record(&batch, rec, reader, source, parser, config.dead_letter_raw_bytes);
+      add_dataco_record(&batch, rec, reader, source, parser, config.dead_letter_raw_bytes, data);
     }
     t.read += batch.lines;
     t.accepted += batch.accepted;
@@ -102,7 +103,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, DatacoCsvReader& 
     progress.update(rec.line, t.counts());
   }
   while (!in_flight.empty()) ok = settle_one() && ok;
-  progress.update(count_lines(f.data), t.counts(), true);
+  progress.update(count_lines(*data), t.counts(), true);
   progress.finish();
   if (ok && !engine.wait_applied(next_offset, 600'000))
     spdlog::warn("shards did not catch up within 10 minutes");
@@ -168,7 +169,8 @@ bool post_batch(httplib::Client& client, const std::string& body, const std::str
   return false;
 }
 
-int ingest_http(const IngestOptions& o, const TextFile& f, DatacoCsvReader& reader) {
+int ingest_http(const IngestOptions& o, const TextFile& f, std::string_view data,
+                DatacoCsvReader& reader) {
   Result<HttpTarget> target = parse_http_url(o.to);
   if (!target) {
     spdlog::error("{}", target.status().message());
@@ -180,8 +182,8 @@ int ingest_http(const IngestOptions& o, const TextFile& f, DatacoCsvReader& read
   CsvRowJson to_json(reader.header());
   // Batches of this file are named by its content and their first line, so that a rerun after
   // a failure does not log the batches that already went through twice.
-  const std::string file_id = fmt::format("{:016x}", hash64(f.data));
-  Progress progress("ingest (lines)", count_lines(f.data));
+  const std::string file_id = fmt::format("{:016x}", hash64(data));
+  Progress progress("ingest (lines)", count_lines(data));
   Tally t;
   DatacoCsvRecord rec;
   bool ok = true;
@@ -204,7 +206,7 @@ int ingest_http(const IngestOptions& o, const TextFile& f, DatacoCsvReader& read
     }
     progress.update(rec.line, t.counts());
   }
-  progress.update(count_lines(f.data), t.counts(), true);
+  progress.update(count_lines(data), t.counts(), true);
   progress.finish();
   print_summary(o, f, t, "");
   return ok ? exit_code(t) : 2;
@@ -222,12 +224,15 @@ int ingest_dataco(const IngestOptions& o) {
     spdlog::error("{}", f.status().message());
     return 2;
   }
-  DatacoCsvReader reader(f->data);
+  // Shared: the embedded engine's records borrow their raw bytes from it (RawBytes::borrow).
+  const auto data = std::make_shared<const std::string>(std::move(f->data));
+  DatacoCsvReader reader(*data);
   if (Status s = reader.open(); !s) {
     spdlog::error("{}: refused: {}", o.file, s.message());
     return 2;
   }
-  return o.data_dir.empty() ? ingest_http(o, *f, reader) : ingest_embedded(o, *f, reader);
+  return o.data_dir.empty() ? ingest_http(o, *f, *data, reader)
+                            : ingest_embedded(o, *f, data, reader);
 }
 
 }  // namespace ledgerflow::cli

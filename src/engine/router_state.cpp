@@ -40,7 +40,8 @@ void RouterState::observe(const LogRecord& rec) {
       dead_letters_total_ += 1;
       dead_letter_counts_[rec.reason_code] += 1;
       dead_letters_.push_back(DeadLetter{rec.offset, rec.ingest_time_ms, rec.source,
-                                         rec.reason_code, rec.message, rec.raw, rec.raw_size});
+                                         rec.reason_code, rec.message, std::string(rec.raw.view()),
+                                         rec.raw_size});
       if (dead_letters_.size() > limits_.dead_letters_kept) dead_letters_.pop_front();
       break;
     }

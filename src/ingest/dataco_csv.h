@@ -7,6 +7,7 @@
 //
 // Not thread-safe; the data must outlive the reader (it holds views).
 #include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,9 +59,11 @@ class DatacoCsvReader {
 
 // Adds the record to the batch as an event (source position = `at` with the record's line) or
 // as a dead letter with its reason. A batch holds the records of one reader (one file): its
-// order lines share the reader's parse hint.
+// order lines share the reader's parse hint. `input`, when given, holds the bytes the reader
+// reads: an event then borrows its raw bytes from it (RawBytes::borrow) instead of copying them.
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
                        const SourcePosition& at, const OrderLineParser& parser,
-                       size_t dead_letter_raw_bytes);
+                       size_t dead_letter_raw_bytes,
+                       const std::shared_ptr<const std::string>& input = nullptr);
 
 }  // namespace ledgerflow

@@ -51,7 +51,7 @@ void write_fields(W& w, const LogRecord& rec, std::string_view order_line_hint) 
   w.i64(rec.source.position);
   w.str(rec.source.name.view());
   w.u32(rec.raw_size);
-  w.str(rec.raw);
+  w.str(rec.raw.view());
   switch (rec.kind) {
     case RecordKind::kEvent: {
       const Event& e = rec.event;
@@ -159,12 +159,13 @@ bool decode_raw_only(ByteReader& r, LogRecord* rec) {
 }
 
 bool decode_body(ByteReader& r, LogRecord* rec, uint16_t flags) {
-  std::string_view name;
+  std::string_view name, raw;
   if (!r.i64(&rec->source.position) || !r.str_view(&name, 4096) || !r.u32(&rec->raw_size) ||
-      !r.str(&rec->raw)) {
+      !r.str_view(&raw)) {
     return false;
   }
   rec->source.name = SourceName::reuse(name);
+  rec->raw.assign(raw);
   if (flags & kFlagRawOnly) return decode_raw_only(r, rec);
   switch (rec->kind) {
     case RecordKind::kEvent: {

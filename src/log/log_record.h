@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/event.h"
+#include "core/raw_bytes.h"
 
 namespace ledgerflow {
 
@@ -19,7 +20,7 @@ struct LogRecord {
   uint64_t offset = 0;         // assigned by the log when appended
   int64_t ingest_time_ms = 0;  // wall clock when the engine received it
   SourcePosition source;
-  std::string raw;          // the input exactly as it arrived (dead letters: truncated)
+  RawBytes raw;             // the input exactly as it arrived (dead letters: truncated)
   uint32_t raw_size = 0;    // the input's full size (dead letters may keep a prefix only)
   Event event;              // kEvent only
   std::string reason_code;  // kDeadLetter: stable code; kBatchMarker: idempotency key

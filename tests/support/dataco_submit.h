@@ -18,7 +18,10 @@ inline uint64_t submit_dataco_file(Engine& e, const std::string& name, size_t ro
   Result<TextFile> f = read_text_file_utf8(dataco_fixture(name));
   EXPECT_TRUE(f) << f.status().to_string();
   if (!f) return 0;
-  DatacoCsvReader reader(f->data);
+  // Shared as `ingest --data-dir` shares it: the records borrow their raw bytes from it and may
+  // outlive this function in the engine.
+  const auto data = std::make_shared<const std::string>(std::move(f->data));
+  DatacoCsvReader reader(*data);
   EXPECT_TRUE(reader.open());
   OrderLineParser parser;
   DatacoCsvRecord rec;
@@ -26,7 +29,8 @@ inline uint64_t submit_dataco_file(Engine& e, const std::string& name, size_t ro
   for (bool more = true; more;) {
     NdjsonBatch batch;
     while (batch.lines < rows && (more = reader.next_row(&rec))) {
-      add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, name}, parser, 4096);
+      add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, name}, parser, 4096,
+                        data);
     }
     if (batch.lines == 0) break;
     IngestAck ack = e.submit(std::move(batch.batch)).get();

@@ -331,6 +331,59 @@ TEST(Dataco, CsvRecordsBecomeEventsOrDeadLettersWithTheirLine) {
   EXPECT_EQ(parsed.ingest_time_ms, 1234);
 }
 
+// With the file's bytes given as shared, an accepted row's record borrows its raw bytes from
+// them and keeps them alive; a dead letter, or a row outside the given bytes, is copied. Both
+// kinds write the same log bytes.
+TEST(Dataco, RecordsBorrowTheirRawBytesFromASharedFileAndKeepItAlive) {
+  std::string text;
+  for (size_t i = 0; i < header().size(); ++i) text += (i ? "," : "") + header()[i];
+  text += "\n";
+  std::vector<std::string> lines;  // each data line as written, without its line end
+  for (const std::vector<std::string>& r : {row(), row({{DatacoColumn::kOrderDate, "yesterday"}}),
+                                            row({{DatacoColumn::kOrderItemId, "8"}})}) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) line += (i ? "," : "") + r[i];
+    lines.push_back(line);
+    text += line + "\n";
+  }
+  auto data = std::make_shared<const std::string>(text);
+  const auto other = std::make_shared<const std::string>("unrelated bytes");
+  NdjsonBatch borrowed, copied, elsewhere;
+  {
+    DatacoCsvReader reader(*data);
+    ASSERT_TRUE(reader.open());
+    OrderLineParser parser;
+    DatacoCsvRecord rec;
+    const SourcePosition at{SourceKind::kFile, "f.csv", 0, 0};
+    while (reader.next_row(&rec)) {
+      add_dataco_record(&borrowed, rec, reader, at, parser, 16, data);
+      add_dataco_record(&copied, rec, reader, at, parser, 16);
+      add_dataco_record(&elsewhere, rec, reader, at, parser, 16, other);
+    }
+  }
+  const std::weak_ptr<const std::string> alive = data;
+  data.reset();  // the borrowed records alone keep the file now
+  ASSERT_FALSE(alive.expired());
+  ASSERT_EQ(borrowed.batch.records.size(), 3u);
+  const std::vector<bool> borrows = {true, false, true};  // line 2 is a dead letter
+  for (size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const LogRecord& b = borrowed.batch.records[i];
+    EXPECT_EQ(b.raw.borrowed(), borrows[i]);
+    EXPECT_FALSE(copied.batch.records[i].raw.borrowed());
+    EXPECT_FALSE(elsewhere.batch.records[i].raw.borrowed());
+    EXPECT_EQ(b.raw, borrows[i] ? lines[i] : lines[i].substr(0, 16));
+    EXPECT_EQ(b.raw_size, lines[i].size());
+    EXPECT_EQ(elsewhere.batch.records[i].raw, b.raw);
+    std::string with_borrowed, with_copy;
+    logfmt::encode_record(b, &with_borrowed, borrowed.batch.order_line_hint);
+    logfmt::encode_record(copied.batch.records[i], &with_copy, copied.batch.order_line_hint);
+    EXPECT_EQ(with_borrowed, with_copy);
+  }
+  borrowed.batch.records.clear();
+  EXPECT_TRUE(alive.expired());
+}
+
 // Bytes of an order-line record as binaries before the raw-only layout wrote it (log_format.h:
 // flags 0, the event's fields, then the OrderLine's), built here by hand from that layout.
 std::string pre_raw_only_record(const LogRecord& r) {
@@ -403,8 +456,9 @@ TEST(Dataco, LoggedOrderLinesParseAgainFromEveryForm) {
     SCOPED_TRACE("a header-keyed JSON object (Kafka, HTTP) is stored with the JSON hint");
     std::vector<std::string> h = header(),
                              v = row({{DatacoColumn::kOrderCity, "Washington, D.C."}});
-    rec.raw.clear();
-    CsvRowJson(h).append(std::vector<std::string_view>(v.begin(), v.end()), &rec.raw);
+    std::string json;
+    CsvRowJson(h).append(std::vector<std::string_view>(v.begin(), v.end()), &json);
+    rec.raw = json;
     std::string bytes;
     logfmt::encode_record(rec, &bytes);
     LogRecord out;
