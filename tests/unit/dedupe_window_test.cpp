@@ -96,10 +96,12 @@ TEST(HugePageAllocator, LargeBlocksAreAlignedToHugePagesAndSmallOnesAreOrdinary)
   EXPECT_EQ(v.size(), 8u);
 }
 
-// Every key has the same home slot in any table below 2^20 slots, so all of them share one
-// probe run: a new key is stored in the free slot its lookup ended on unless an eviction
-// (which pulls the run back) or growth came between, and must stay findable either way.
+// Every key has the same home slot in a table of 1,024 slots, so all of them share one probe
+// run, which growth to 2,048 splits in two (bit 10 of the key): a new key is stored in the free
+// slot its lookup ended on unless an eviction (which pulls the run back) or growth came
+// between, and must stay findable either way.
 TEST(DedupeWindow, KeysOfOneHomeSlotStayFoundThroughEvictionAndGrowth) {
+  auto crowded = [](uint64_t id) { return IdKey{(id + 1) << 20 | (id & 1) << 10 | 77, 0}; };
   for (size_t capacity : {size_t(40), size_t(700)}) {  // evicting in 1024 slots; growing to 2048
     DedupeWindow w(capacity);
     std::deque<uint64_t> order;
@@ -107,7 +109,7 @@ TEST(DedupeWindow, KeysOfOneHomeSlotStayFoundThroughEvictionAndGrowth) {
     std::mt19937_64 rng(capacity);
     for (int step = 0; step < 20'000; ++step) {
       const uint64_t id = rng() % (capacity * 3);
-      const IdKey k{(id + 1) << 20 | 77, 0};
+      const IdKey k = crowded(id);
       const bool expect_new = !present.count(id);
       ASSERT_EQ(w.insert(k), expect_new) << step;
       if (expect_new) {
@@ -120,7 +122,7 @@ TEST(DedupeWindow, KeysOfOneHomeSlotStayFoundThroughEvictionAndGrowth) {
       }
       if (step % 397 == 0) {
         for (uint64_t j = 0; j < capacity * 3; ++j) {
-          ASSERT_EQ(w.contains(IdKey{(j + 1) << 20 | 77, 0}), present.count(j) == 1) << step;
+          ASSERT_EQ(w.contains(crowded(j)), present.count(j) == 1) << step;
         }
       }
     }
