@@ -31,10 +31,15 @@ Money add_money(Money a, Money b) {
   return saturating_add(a, b);
 }
 
-// Grows a by-id vector so that `id` is an index.
+// Grows a by-id vector so that `id` is an index. The growth is out of line: inlined, it made
+// this a call that saved registers on every line.
+template <typename T>
+[[gnu::noinline]] void grow_to(std::vector<T>& v, uint32_t id) {
+  v.resize(size_t(id) + 1);
+}
 template <typename T>
 T& at_id(std::vector<T>& v, uint32_t id) {
-  if (id >= v.size()) v.resize(size_t(id) + 1);
+  if (id >= v.size()) grow_to(v, id);
   return v[id];
 }
 
@@ -181,17 +186,24 @@ void LineAggregates::merge(const LineAggregates& o) {
   max_order_time_ms = std::max(max_order_time_ms, o.max_order_time_ms);
 }
 
-uint32_t DatacoMarts::order_status_id(std::string_view status) {
-  const uint32_t id = order_statuses_.id(status);
-  if (id == status_kinds_.size()) {
-    status_kinds_.push_back(uint8_t((is_fulfilled(status) ? kFulfilled : 0) |
-                                    (is_receivable(status) ? kReceivable : 0)));
-  }
-  return id;
+void DatacoMarts::note_status_kind(std::string_view status) {
+  status_kinds_.push_back(
+      uint8_t((is_fulfilled(status) ? kFulfilled : 0) | (is_receivable(status) ? kReceivable : 0)));
 }
 
 bool DatacoMarts::fulfilled(uint32_t order_status) const {
   return (status_kinds_[order_status] & kFulfilled) != 0;
+}
+
+int32_t DatacoMarts::month_of(int64_t day, int64_t ms) {
+  if (day != last_day_.day) last_day_ = DayMonth{day, month_index(ms)};
+  return last_day_.month;
+}
+
+void DatacoMarts::note_customer_month(int64_t customer, int32_t month) {
+  std::vector<int32_t>& months = customer_months_[customer];
+  auto it = std::lower_bound(months.begin(), months.end(), month);
+  if (it == months.end() || *it != month) months.insert(it, month);
 }
 
 void DatacoMarts::apply(const OrderLine& l) {
@@ -205,15 +217,16 @@ void DatacoMarts::apply(const OrderLine& l) {
   add(lines_.commitments[CommitmentIds{departments_.id(l.department()), market,
                                        categories_.id(l.category())}],
       CommitmentAgg{l.item_total, 1, fulfilled(status) ? 1 : 0});
-  const int32_t month = month_index(l.order_time_ms);
+  const int64_t day = floor_div(l.order_time_ms, kMsPerDay);
+  const int32_t month = month_of(day, l.order_time_ms);
   add(lines_.by_month[month],
       MonthAgg{l.sales, l.profit, l.item_total, 1, l.days_real, l.days_scheduled});
-  add(lines_.by_day[floor_div(l.order_time_ms, kMsPerDay)], DayAgg{l.item_total, 1});
+  add(lines_.by_day[day], DayAgg{l.item_total, 1});
   lines_.lines += 1;
   lines_.max_order_time_ms = std::max(lines_.max_order_time_ms, l.order_time_ms);
 
-  // Lines of one order (and one customer) mostly come one after another: the node of the last
-  // one is kept (unordered_map nodes do not move on rehash) to skip the hash lookup.
+  // Lines of one order mostly come one after another: the node of the last one is kept
+  // (unordered_map nodes do not move on rehash) to skip the hash lookup.
   if (last_order_.agg == nullptr || last_order_.key != l.order_id) {
     last_order_.key = l.order_id;
     last_order_.agg = &orders_[l.order_id];
@@ -228,16 +241,13 @@ void DatacoMarts::apply(const OrderLine& l) {
     o.market = market;
     o.status = status;
   }
-  if (last_customer_.agg == nullptr || last_customer_.key != l.customer_id) {
-    last_customer_.key = l.customer_id;
-    last_customer_.agg = &customer_months_[l.customer_id];
+  const CustomerMonth seen{l.customer_id, month, true};
+  if (!(last_customer_month_ == seen)) {
+    note_customer_month(l.customer_id, month);
+    last_customer_month_ = seen;
   }
-  std::vector<int32_t>& months = *last_customer_.agg;
-  auto it = std::lower_bound(months.begin(), months.end(), month);
-  if (it == months.end() || *it != month) months.insert(it, month);
   if ((status_kinds_[status] & kReceivable) != 0) {
-    add(receivables_[CustomerDay{l.customer_id, floor_div(l.order_time_ms, kMsPerDay)}],
-        DayAgg{l.item_total, 1});
+    add(receivables_[CustomerDay{l.customer_id, day}], DayAgg{l.item_total, 1});
   }
 }
 

@@ -165,9 +165,19 @@ class DatacoMarts {
   // Adds the line aggregates, with names for ids, into *out.
   void add_lines_to(LineAggregates* out) const;
   void load_lines(const LineAggregates& in);
-  // The order_statuses_ id of a status, noting what the status means when it is new.
-  uint32_t order_status_id(std::string_view status);
+  // The order_statuses_ id of a status. Inline, since it runs once per line; noting what a new
+  // status means is out of line.
+  uint32_t order_status_id(std::string_view status) {
+    const uint32_t id = order_statuses_.id(status);
+    if (id == status_kinds_.size()) note_status_kind(status);
+    return id;
+  }
+  void note_status_kind(std::string_view status);
   bool fulfilled(uint32_t order_status) const;
+  // month_index of a line's time whose order day is `day`, from a memo of the last day: the lines
+  // of one order share their date, and the calendar conversion is the costlier step.
+  int32_t month_of(int64_t day, int64_t ms);
+  void note_customer_month(int64_t customer, int32_t month);
   void summarize_orders(DatacoSummary* out) const;
   void summarize_retention(DatacoSummary* out) const;
 
@@ -193,6 +203,11 @@ class DatacoMarts {
     }
   };
   FlatMap<CustomerDay, DayAgg, CustomerDayHash> receivables_;
+  struct DayMonth {
+    int64_t day = INT64_MIN;  // none yet
+    int32_t month = 0;
+  };
+  DayMonth last_day_;
   // The entry of the last key looked up in one of the maps above. A copy or a move of the
   // marts starts without it (it points into this object's map).
   template <typename V>
@@ -207,7 +222,15 @@ class DatacoMarts {
     }
   };
   LastEntry<OrderAgg> last_order_;
-  LastEntry<std::vector<int32_t>> last_customer_;
+  // The last (customer, month) noted: lines of one order come one after another and share both
+  // (values: a copy of the marts may keep it).
+  struct CustomerMonth {
+    int64_t customer = 0;
+    int32_t month = 0;
+    bool noted = false;
+    bool operator==(const CustomerMonth&) const = default;
+  };
+  CustomerMonth last_customer_month_;
 };
 
 }  // namespace ledgerflow

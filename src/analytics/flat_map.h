@@ -15,15 +15,17 @@ namespace ledgerflow {
 template <typename K, typename V, typename Hash>
 class FlatMap {
  public:
-  // The value of `key`, value-initialized when new.
+  // The value of `key`, value-initialized when new. A key already there is found inline and
+  // without calls; adding one (and growing) is out of line, so the lookup saves no registers.
   V& operator[](const K& key) {
-    if (2 * (size_ + 1) > slots_.size()) grow();
-    Slot* s = find_slot(key, slots_);
-    if (!s->used) {
-      *s = Slot{key, V{}, true};
-      ++size_;
+    if (!slots_.empty()) {
+      for (size_t i = home(key, mask_);; i = (i + 1) & mask_) {
+        Slot& s = slots_[i];
+        if (!s.used) break;
+        if (s.key == key) return s.value;
+      }
     }
-    return s->value;
+    return add(key);
   }
   size_t size() const { return size_; }
 
@@ -50,15 +52,25 @@ class FlatMap {
       if (!s.used || s.key == key) return &s;
     }
   }
+  // `key` is not in the table.
+  [[gnu::noinline]] V& add(const K& key) {
+    if (2 * (size_ + 1) > slots_.size()) grow();
+    Slot* s = find_slot(key, slots_);
+    *s = Slot{key, V{}, true};
+    ++size_;
+    return s->value;
+  }
   void grow() {
     std::vector<Slot> next(slots_.empty() ? 64 : slots_.size() * 2);
     for (const Slot& s : slots_) {
       if (s.used) *find_slot(s.key, next) = s;
     }
     slots_ = std::move(next);
+    mask_ = slots_.size() - 1;
   }
 
   std::vector<Slot> slots_;  // size is a power of two (or 0)
+  size_t mask_ = 0;          // slots_.size() - 1 once there are slots
   size_t size_ = 0;
 };
 

@@ -7,11 +7,13 @@ namespace ledgerflow {
 bool DedupeWindow::contains(IdKey key) const {
   if (table_.empty()) return false;
   key = normalize(key);
-  for (size_t i = slot_of(key);; i = (i + 1) & mask_) {
-    const IdKey& s = table_[i];
-    if (s == key) return true;
-    if (s.lo == 0 && s.hi == 0) return false;
-  }
+  return table_[find(key)] == key;
+}
+
+size_t DedupeWindow::find(IdKey key) const {
+  size_t i = slot_of(key);
+  while (!(table_[i] == key) && !is_free(table_[i])) i = (i + 1) & mask_;
+  return i;
 }
 
 void DedupeWindow::grow() {
@@ -21,13 +23,13 @@ void DedupeWindow::grow() {
   mask_ = slots - 1;
   size_ = 0;
   for (const IdKey& k : old) {
-    if (k.lo != 0 || k.hi != 0) insert_new(k);
+    if (!is_free(k)) insert_new(k);
   }
 }
 
 void DedupeWindow::insert_new(IdKey key) {
   size_t i = slot_of(key);
-  while (table_[i].lo != 0 || table_[i].hi != 0) i = (i + 1) & mask_;
+  while (!is_free(table_[i])) i = (i + 1) & mask_;
   table_[i] = key;
   ++size_;
 }
@@ -35,15 +37,11 @@ void DedupeWindow::insert_new(IdKey key) {
 // Backward-shift deletion: pull later members of the probe run into the hole so that every
 // key stays reachable from its home slot.
 void DedupeWindow::erase(IdKey key) {
-  size_t i = slot_of(key);
-  while (!(table_[i] == key)) {
-    LF_ASSERT(table_[i].lo != 0 || table_[i].hi != 0);
-    i = (i + 1) & mask_;
-  }
-  size_t hole = i;
+  size_t hole = find(key);
+  LF_ASSERT(table_[hole] == key);
   for (size_t j = (hole + 1) & mask_;; j = (j + 1) & mask_) {
     const IdKey& k = table_[j];
-    if (k.lo == 0 && k.hi == 0) break;
+    if (is_free(k)) break;
     size_t home = slot_of(k);
     // k may move into the hole if its home is not cyclically inside (hole, j].
     bool home_in_range = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
@@ -56,19 +54,34 @@ void DedupeWindow::erase(IdKey key) {
   --size_;
 }
 
+// One probe finds the key or the empty slot that ends its run, where it then goes unless the
+// table changed in between (an eviction shifts runs back, growth rehashes): a second probe only
+// then.
 bool DedupeWindow::insert(IdKey key) {
   if (capacity_ == 0) return true;
   key = normalize(key);
-  if (contains(key)) return false;
+  if (table_.empty()) grow();
+  const size_t i = find(key);
+  if (table_[i] == key) return false;
+  bool moved = false;
   if (ring_.size() == capacity_) {
     erase(ring_[head_]);
     ring_[head_] = key;
     head_ = (head_ + 1) % capacity_;
+    moved = true;
   } else {
     ring_.push_back(key);
   }
-  if ((size_ + 1) * 2 > table_.size()) grow();
-  insert_new(key);
+  if ((size_ + 1) * 2 > table_.size()) {
+    grow();
+    moved = true;
+  }
+  if (moved) {
+    insert_new(key);
+  } else {
+    table_[i] = key;
+    ++size_;
+  }
   return true;
 }
 

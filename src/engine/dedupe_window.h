@@ -47,6 +47,9 @@ class DedupeWindow {
     if (k.lo == 0 && k.hi == 0) k.lo = 1;  // {0,0} marks an empty slot
     return k;
   }
+  static bool is_free(const IdKey& slot) { return slot.lo == 0 && slot.hi == 0; }
+  // The slot of `key` (normalized), or else the free slot that ends its probe run.
+  size_t find(IdKey key) const;
   size_t slot_of(const IdKey& k) const { return size_t(k.lo ^ (k.hi >> 17)) & mask_; }
   void prefetch_slot(size_t i) const {
 #if defined(__x86_64__)

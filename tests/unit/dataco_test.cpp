@@ -692,8 +692,9 @@ TEST(Dataco, EngineSnapshotIsSharedUntilLinesAreApplied) {
   e.stop();
 }
 
-// StringIds answers the last name from a memo: interleaved lookups must still give each name
-// one id, in first-seen order, past the table's growth.
+// StringIds keys a short name by its bytes (an inline probe) and a long one by a hash:
+// interleaved lookups must still give each name one id, in first-seen order, past the table's
+// growth.
 TEST(Dataco, StringIdsAreFirstSeenWhateverTheLookupOrder) {
   StringIds ids;
   std::vector<std::string> names;
@@ -715,7 +716,7 @@ TEST(Dataco, StringIdsAreFirstSeenWhateverTheLookupOrder) {
     const std::string& n = names[rng() % (k < 2000 ? 10 : names.size())];
     const uint32_t want = seen.emplace(n, uint32_t(seen.size())).first->second;
     ASSERT_EQ(ids.id(n), want) << n;
-    ASSERT_EQ(ids.id(n), want) << n;  // the memo's answer
+    ASSERT_EQ(ids.id(n), want) << n;  // asked again
     ASSERT_EQ(ids.name(want), n);
   }
   EXPECT_EQ(ids.size(), seen.size());

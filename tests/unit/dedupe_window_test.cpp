@@ -95,3 +95,37 @@ TEST(HugePageAllocator, LargeBlocksAreAlignedToHugePagesAndSmallOnesAreOrdinary)
   v.shrink_to_fit();
   EXPECT_EQ(v.size(), 8u);
 }
+
+// Every key has the same home slot in a table of 1,024 slots, so all of them share one probe
+// run, which growth to 2,048 splits in two (bit 10 of the key): a new key is stored in the free
+// slot its lookup ended on unless an eviction (which pulls the run back) or growth came
+// between, and must stay findable either way.
+TEST(DedupeWindow, KeysOfOneHomeSlotStayFoundThroughEvictionAndGrowth) {
+  auto crowded = [](uint64_t id) { return IdKey{(id + 1) << 20 | (id & 1) << 10 | 77, 0}; };
+  for (size_t capacity : {size_t(40), size_t(700)}) {  // evicting in 1024 slots; growing to 2048
+    DedupeWindow w(capacity);
+    std::deque<uint64_t> order;
+    std::set<uint64_t> present;
+    std::mt19937_64 rng(capacity);
+    for (int step = 0; step < 20'000; ++step) {
+      const uint64_t id = rng() % (capacity * 3);
+      const IdKey k = crowded(id);
+      const bool expect_new = !present.count(id);
+      ASSERT_EQ(w.insert(k), expect_new) << step;
+      if (expect_new) {
+        order.push_back(id);
+        present.insert(id);
+        if (order.size() > capacity) {
+          present.erase(order.front());
+          order.pop_front();
+        }
+      }
+      if (step % 397 == 0) {
+        for (uint64_t j = 0; j < capacity * 3; ++j) {
+          ASSERT_EQ(w.contains(crowded(j)), present.count(j) == 1) << step;
+        }
+      }
+    }
+    EXPECT_EQ(w.size(), present.size());
+  }
+}
