@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/short_bytes.h"
+
 namespace ledgerflow {
 
 // Sized once, then one copy per text: appends would check the capacity 13 times.
@@ -13,7 +15,7 @@ void OrderLine::set_texts(const OrderTexts& values) {
   char* out = total > kInlineTextBytes ? long_texts_.data() : inline_texts_;
   uint32_t end = 0;
   for (size_t i = 0; i < kOrderTexts; ++i) {
-    if (!values[i].empty()) std::memcpy(out + end, values[i].data(), values[i].size());
+    short_bytes::copy(out + end, values[i].data(), values[i].size());
     end += uint32_t(values[i].size());
     text_ends_[i] = end;
   }

@@ -39,6 +39,10 @@ inline constexpr size_t kOrderTexts = size_t(OrderText::kCount);
 using OrderTexts = std::array<std::string_view, kOrderTexts>;  // indexed by OrderText
 
 struct OrderLine {
+  // User-provided, so that make_shared runs the initializers below and does not zero the whole
+  // line first, the inline text buffer included (set_texts writes what is read).
+  OrderLine() {}  // NOLINT(modernize-use-equals-default)
+
   int64_t order_item_id = 0;  // identity of the line
   int64_t order_id = 0;
   int64_t customer_id = 0;       // "Order Customer Id": the routing key
