@@ -26,11 +26,12 @@ class RawBytes {
     return *this;
   }
 
-  // A copy of the bytes, owned by this value.
+  // A copy of the bytes, owned by this value. Copied before the owner is let go: `bytes` may be
+  // this value's own borrowed view, and this value its buffer's last owner.
   void assign(std::string_view bytes) {
+    own_.assign(bytes);
     owner_.reset();
     view_ = {};
-    own_.assign(bytes);
   }
   // The bytes in place: `owner` must keep them alive and unchanged.
   void borrow(std::string_view bytes, std::shared_ptr<const void> owner) {

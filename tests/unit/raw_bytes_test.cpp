@@ -50,5 +50,19 @@ TEST(RawBytes, CopiesOfABorrowedValueKeepTheBufferAlive) {
   EXPECT_TRUE(alive.expired());
 }
 
+// A borrowed value that is its buffer's last owner, given its own bytes: they are copied while
+// the buffer still lives (the ASan build of the unit tests reads freed memory otherwise).
+TEST(RawBytes, AssigningItsOwnBorrowedBytesCopiesThemBeforeLettingGo) {
+  auto file = std::make_shared<const std::string>(std::string(64, 'x') + "23456");
+  const std::weak_ptr<const std::string> alive = file;
+  RawBytes line;
+  line.borrow(std::string_view(*file).substr(62, 5), file);
+  file.reset();
+  line.assign(line.view());
+  EXPECT_TRUE(alive.expired());
+  EXPECT_FALSE(line.borrowed());
+  EXPECT_EQ(line, "xx234");
+}
+
 }  // namespace
 }  // namespace ledgerflow
