@@ -55,7 +55,7 @@ uint64_t parse_only(std::string_view data) {
 // Feeds the file into the engine in batches; returns the offset after the last record.
 Result<uint64_t> feed(Engine& engine, const std::shared_ptr<const std::string>& data,
                       const std::string& name, size_t batch_rows) {
-  DatacoCsvReader reader(*data);
+  DatacoCsvReader reader(data);
   if (Status s = reader.open(); !s) return s;
   OrderLineParser parser;
   SourcePosition source{SourceKind::kFile, name, 0, 0};
@@ -72,8 +72,7 @@ Result<uint64_t> feed(Engine& engine, const std::shared_ptr<const std::string>& 
     NdjsonBatch b;
     b.batch.records.reserve(batch_rows);
     while (b.lines < batch_rows && (more = reader.next_row(&rec))) {
-      add_dataco_record(&b, rec, reader, source, parser, engine.config().dead_letter_raw_bytes,
-                        data);
+      add_dataco_record(&b, rec, reader, source, parser, engine.config().dead_letter_raw_bytes);
     }
     if (b.lines > 0) in_flight.push_back(engine.submit(std::move(b.batch)));
     while (in_flight.size() > 4) {

@@ -64,8 +64,8 @@ int exit_code(const Tally& t) {
 }
 
 // Embedded engine: rows become log records directly (no JSON on the way).
-int ingest_embedded(const IngestOptions& o, const TextFile& f,
-                    const std::shared_ptr<const std::string>& data, DatacoCsvReader& reader) {
+int ingest_embedded(const IngestOptions& o, const TextFile& f, std::string_view data,
+                    DatacoCsvReader& reader) {
   EngineConfig config;
   config.data_dir = o.data_dir;
   config.shards = o.shards;
@@ -77,7 +77,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f,
   const uint64_t duplicates_before = engine.pipeline().duplicates;
   OrderLineParser parser;
   SourcePosition source{SourceKind::kFile, o.file, 0, 0};
-  Progress progress("ingest (lines)", count_lines(*data));
+  Progress progress("ingest (lines)", count_lines(data));
   Tally t;
   std::deque<std::future<IngestAck>> in_flight;
   uint64_t next_offset = 0;
@@ -93,7 +93,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f,
   for (bool more = true; more && ok;) {
     NdjsonBatch batch;
     while (batch.lines < o.batch_rows && (more = reader.next_row(&rec))) {
-      add_dataco_record(&batch, rec, reader, source, parser, config.dead_letter_raw_bytes, data);
+      add_dataco_record(&batch, rec, reader, source, parser, config.dead_letter_raw_bytes);
     }
     t.read += batch.lines;
     t.accepted += batch.accepted;
@@ -103,7 +103,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f,
     progress.update(rec.line, t.counts());
   }
   while (!in_flight.empty()) ok = settle_one() && ok;
-  progress.update(count_lines(*data), t.counts(), true);
+  progress.update(count_lines(data), t.counts(), true);
   progress.finish();
   if (ok && !engine.wait_applied(next_offset, 600'000))
     spdlog::warn("shards did not catch up within 10 minutes");
@@ -226,13 +226,13 @@ int ingest_dataco(const IngestOptions& o) {
   }
   // Shared: the embedded engine's records borrow their raw bytes from it (RawBytes::borrow).
   const auto data = std::make_shared<const std::string>(std::move(f->data));
-  DatacoCsvReader reader(*data);
+  DatacoCsvReader reader(data);
   if (Status s = reader.open(); !s) {
     spdlog::error("{}: refused: {}", o.file, s.message());
     return 2;
   }
   return o.data_dir.empty() ? ingest_http(o, *f, *data, reader)
-                            : ingest_embedded(o, *f, data, reader);
+                            : ingest_embedded(o, *f, *data, reader);
 }
 
 }  // namespace ledgerflow::cli

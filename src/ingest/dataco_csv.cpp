@@ -51,21 +51,9 @@ bool DatacoCsvReader::next_row(DatacoCsvRecord* rec) {
   return true;
 }
 
-namespace {
-
-// Whether `part` lies inside `whole` (compared as addresses: they may be unrelated objects).
-bool holds(std::string_view whole, std::string_view part) {
-  const auto begin = reinterpret_cast<uintptr_t>(whole.data());
-  const auto at = reinterpret_cast<uintptr_t>(part.data());
-  return at >= begin && at - begin <= whole.size() && part.size() <= whole.size() - (at - begin);
-}
-
-}  // namespace
-
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
                        const SourcePosition& at, const OrderLineParser& parser,
-                       size_t dead_letter_raw_bytes,
-                       const std::shared_ptr<const std::string>& input) {
+                       size_t dead_letter_raw_bytes) {
   ++out->lines;
   // The log keeps the raw record and this hint only (one file per batch).
   std::string& hint = out->batch.order_line_hint;
@@ -84,8 +72,9 @@ void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const Datac
   lr.kind = RecordKind::kEvent;
   lr.source = at;
   lr.source.position = int64_t(rec.line);
-  if (input != nullptr && holds(*input, rec.raw)) {
-    lr.raw.borrow(rec.raw, input);
+  // rec.raw is a view of the reader's input (CsvReader::last_raw).
+  if (reader.shared_input() != nullptr) {
+    lr.raw.borrow(rec.raw, reader.shared_input());
   } else {
     lr.raw.assign(rec.raw);
   }

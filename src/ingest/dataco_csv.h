@@ -31,6 +31,10 @@ struct DatacoCsvRecord {
 class DatacoCsvReader {
  public:
   explicit DatacoCsvReader(std::string_view utf8_data) : csv_(utf8_data) {}
+  // Reads a shared buffer: the records add_dataco_record makes of its rows borrow their raw
+  // bytes from it (RawBytes::borrow) instead of copying them, and keep it alive.
+  explicit DatacoCsvReader(std::shared_ptr<const std::string> utf8_data)
+      : csv_(*utf8_data), input_(std::move(utf8_data)) {}
 
   // Reads and maps the header. Bad input "no_header" or "missing_columns".
   Status open();
@@ -42,6 +46,8 @@ class DatacoCsvReader {
 
   const std::vector<std::string>& header() const { return header_; }
   const DatacoHeader& columns() const { return columns_; }
+  // The shared buffer the reader reads, if it was given one (null otherwise).
+  const std::shared_ptr<const std::string>& shared_input() const { return input_; }
   // How the log parses this file's records again (ingest/logged_order_line.h).
   const std::string& parse_hint() const { return parse_hint_; }
   size_t position() const { return csv_.position(); }
@@ -55,15 +61,15 @@ class DatacoCsvReader {
   std::array<uint32_t, kDatacoColumns>
       pick_{};  // columns_.index as CsvReader::next_picked takes it
   std::string parse_hint_;
+  std::shared_ptr<const std::string> input_;  // null unless the reader was given a shared buffer
 };
 
 // Adds the record to the batch as an event (source position = `at` with the record's line) or
 // as a dead letter with its reason. A batch holds the records of one reader (one file): its
-// order lines share the reader's parse hint. `input`, when given, holds the bytes the reader
-// reads: an event then borrows its raw bytes from it (RawBytes::borrow) instead of copying them.
+// order lines share the reader's parse hint. An event borrows its raw bytes from the reader's
+// shared buffer when it has one, else copies them.
 void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const DatacoCsvReader& reader,
                        const SourcePosition& at, const OrderLineParser& parser,
-                       size_t dead_letter_raw_bytes,
-                       const std::shared_ptr<const std::string>& input = nullptr);
+                       size_t dead_letter_raw_bytes);
 
 }  // namespace ledgerflow

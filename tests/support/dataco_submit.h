@@ -21,7 +21,7 @@ inline uint64_t submit_dataco_file(Engine& e, const std::string& name, size_t ro
   // Shared as `ingest --data-dir` shares it: the records borrow their raw bytes from it and may
   // outlive this function in the engine.
   const auto data = std::make_shared<const std::string>(std::move(f->data));
-  DatacoCsvReader reader(*data);
+  DatacoCsvReader reader(data);
   EXPECT_TRUE(reader.open());
   OrderLineParser parser;
   DatacoCsvRecord rec;
@@ -29,8 +29,7 @@ inline uint64_t submit_dataco_file(Engine& e, const std::string& name, size_t ro
   for (bool more = true; more;) {
     NdjsonBatch batch;
     while (batch.lines < rows && (more = reader.next_row(&rec))) {
-      add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, name}, parser, 4096,
-                        data);
+      add_dataco_record(&batch, rec, reader, SourcePosition{SourceKind::kFile, name}, parser, 4096);
     }
     if (batch.lines == 0) break;
     IngestAck ack = e.submit(std::move(batch.batch)).get();
