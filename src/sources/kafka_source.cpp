@@ -202,17 +202,17 @@ bool KafkaSource::on_message(rd_kafka_message_t* m) {
   if (batch_.batch.records.empty())
     batch_.batch.records.reserve(config_.max_batch_records + kPollBatch);
   add_line(&batch_, payload, p->type,
-           SourcePosition{SourceKind::kKafka, p->source_name, p->partition, m->offset},
-           size_t(m->offset), parser_, engine_->config().dead_letter_raw_bytes);
+           SourcePosition{SourceKind::kKafka, p->topic, p->partition, m->offset}, size_t(m->offset),
+           parser_, engine_->config().dead_letter_raw_bytes);
   batch_bytes_ += m->len + 128;
   p->next = m->offset + 1;
   if (batch_offsets_.empty() || batch_offsets_.back().first.second != p->partition ||
-      batch_offsets_.back().first.first != p->topic) {
+      p->topic != batch_offsets_.back().first.first) {
     auto it = std::find_if(batch_offsets_.begin(), batch_offsets_.end(), [&](const auto& e) {
-      return e.first.second == p->partition && e.first.first == p->topic;
+      return e.first.second == p->partition && p->topic == e.first.first;
     });
     if (it == batch_offsets_.end()) {
-      batch_offsets_.emplace_back(TopicPartition{p->topic, p->partition}, m->offset);
+      batch_offsets_.emplace_back(TopicPartition{p->topic.str(), p->partition}, m->offset);
     } else {
       // Keep the current partition last so the common case stays a comparison.
       auto e = *it;
@@ -389,7 +389,6 @@ void KafkaSource::on_assign(rd_kafka_topic_partition_list_t* parts) {
     e.offset = start;
     Part p;
     p.topic = tp.first;
-    p.source_name = tp.first;
     p.partition = tp.second;
     p.type = type_of(tp.first);
     p.next = std::max<int64_t>(logged + 1, start >= 0 ? start : 0);

@@ -61,8 +61,7 @@ class KafkaSource {
  private:
   using TopicPartition = std::pair<std::string, int32_t>;
   struct Part {
-    std::string topic;
-    SourceName source_name;  // the topic, shared by every record of this partition
+    SourceName topic;  // shared by every record of this partition
     int32_t partition = 0;
     std::optional<EventType> type;
     int64_t next = 0;        // offsets below are logged (or belong to another instance): dropped
