@@ -1,13 +1,13 @@
 #include "analytics/string_ids.h"
 
 #include <bit>
-#include <cstring>
 
 namespace ledgerflow {
 
 // Eight bytes at a time with a multiply-xorshift mix (only names longer than 16 bytes come
 // here): a few multiplies where std::hash<std::string> walks them byte by byte.
 uint64_t StringIds::hash_of(std::string_view s) {
+  using short_bytes::load;
   uint64_t h = uint64_t(s.size()) * 0x9E3779B97F4A7C15ull;
   const char* p = s.data();
   size_t n = s.size();

@@ -13,10 +13,11 @@
 //
 // Owned by one DatacoMarts; single-threaded.
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/short_bytes.h"
 
 namespace ledgerflow {
 
@@ -55,6 +56,7 @@ class StringIds {
   static Key short_key(std::string_view s) {
     const char* p = s.data();
     const size_t n = s.size();
+    using short_bytes::load;
     if (n >= 8) return Key{load<uint64_t>(p), load<uint64_t>(p + n - 8), n};
     if (n >= 4) return Key{load<uint32_t>(p), load<uint32_t>(p + n - 4), n};
     if (n > 0) {
@@ -71,12 +73,6 @@ class StringIds {
     uint64_t h = (k.head ^ k.size) * 0x9E3779B97F4A7C15ull;
     h = (h ^ (h >> 29) ^ k.tail) * 0xBF58476D1CE4E5B9ull;
     return size_t(h >> shift_);
-  }
-  template <typename T>
-  static T load(const char* p) {
-    T v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
   }
   static uint64_t hash_of(std::string_view s);
   uint32_t find_or_add(std::string_view name);
