@@ -236,7 +236,8 @@ PlainSplit split_ends(std::string_view data, size_t start, size_t max_bytes,
   return out;
 }
 
-// Field i of a record that split_ends split, without its quotes if it had any (checked there).
+// Field i of a record that split_ends split, quotes included: a quoted field's value is between
+// them (split_ends lists it in quoted_fields), and the caller strips them.
 std::string_view plain_field(const char* record, const uint32_t* ends, size_t i) {
   const uint32_t begin = ends[i] + 1;
   return std::string_view(record + begin, ends[i + 1] - begin);
@@ -247,13 +248,8 @@ void plain_fields(const char* record, const std::vector<uint32_t>& ends, size_t 
                   const std::vector<uint32_t>& quoted_fields,
                   std::vector<std::string_view>* fields) {
   fields->resize(n);
-  const uint32_t* e = ends.data() + 1;
   std::string_view* f = fields->data();
-  size_t s = 0;
-  for (size_t i = 0; i < n; ++i) {
-    f[i] = std::string_view(record + s, e[i] - s);
-    s = e[i] + 1;
-  }
+  for (size_t i = 0; i < n; ++i) f[i] = plain_field(record, ends.data(), i);
   // A simple quoted field's value is between its quotes (checked by split_ends).
   for (uint32_t i : quoted_fields) f[i] = f[i].substr(1, f[i].size() - 2);
 }
