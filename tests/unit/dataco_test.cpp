@@ -837,6 +837,75 @@ TEST(Dataco, FastMoneyAndUntrimmedValuesAgreeWithTheGeneralParsers) {
   }
 }
 
+// The fast readers take integers untrimmed and the event's id from the Order Item Id's own text:
+// blanks around a value, leading zeros and signs must still give the trimmed value and the id
+// std::to_string writes (the identity of "0042" is that of "42"), with or without a pool.
+TEST(Dataco, UntrimmedIntegersAndItemIdsGiveTheValuesOfTheirTrimmedText) {
+  using C = DatacoColumn;
+  for (C c : {C::kOrderItemId, C::kOrderId, C::kOrderCustomerId, C::kDaysReal, C::kDaysScheduled,
+              C::kLateRisk, C::kQuantity, C::kProductCardId}) {
+    for (const char* v : {"1", " 1", "1 ", "\t1\t", "01", "+1", "-1", " ", "", "1 1"}) {
+      Event e;
+      Status s = parse(row({{c, v}}), &e);
+      const std::string_view t = trim(v);
+      int64_t x = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), x);
+      const bool ok = !t.empty() && ec == std::errc() && end == t.data() + t.size();
+      const bool at_least = x >= (c == C::kDaysReal || c == C::kDaysScheduled ||
+                                          c == C::kLateRisk || c == C::kProductCardId
+                                      ? 0
+                                      : 1);
+      ASSERT_EQ(s.is_ok(), ok && at_least)
+          << dataco_column_name(c) << " \"" << v << "\": " << s.to_string();
+    }
+  }
+  Event want;
+  ASSERT_TRUE(parse(row({{C::kOrderItemId, "42"}}), &want));
+  EXPECT_EQ(want.id, "42");
+  for (const char* v : {"0042", " 42", "42\t", " 042 "}) {
+    Event e;
+    ASSERT_TRUE(parse(row({{C::kOrderItemId, v}}), &e)) << v;
+    EXPECT_EQ(e.id, "42") << v;
+    EXPECT_EQ(e.id_key, want.id_key) << v;
+    EXPECT_EQ(e.order_line->order_item_id, 42) << v;
+  }
+}
+
+// Lines from a pool parse exactly as lines of their own, each one fresh and distinct, whatever
+// was parsed into the pool's earlier lines (good rows and refused ones).
+TEST(Dataco, PooledLinesParseAsLinesOfTheirOwn) {
+  DatacoHeader h = OrderLineParser::map_header(header()).value();
+  OrderLineParser parser;
+  OrderLinePool pool;
+  std::vector<Event> events;
+  for (int i = 0; i < 3 * int(OrderLinePool::kLinesPerBlock) + 5; ++i) {
+    const std::string item = std::to_string(1000 + i);
+    const bool bad = i % 7 == 3;
+    std::vector<std::string> fields =
+        row({{DatacoColumn::kOrderItemId, item},
+             {DatacoColumn::kProductName, i % 2 == 0 ? "" : std::string(300, 'p')},
+             {DatacoColumn::kSales, bad ? "x" : std::to_string(i) + ".25"}});
+    std::vector<std::string_view> views(fields.begin(), fields.end());
+    Event pooled, own;
+    Status a = parser.parse_row(OrderLineParser::row_of(h, views), &pooled, &pool);
+    Status b = parser.parse_row(OrderLineParser::row_of(h, views), &own);
+    ASSERT_EQ(a.is_ok(), !bad) << i;
+    ASSERT_EQ(b.to_string(), a.to_string()) << i;
+    if (bad) continue;
+    expect_same_order_line(pooled, own);
+    events.push_back(std::move(pooled));
+  }
+  // Every line kept its own values to the end (no slot was handed out twice).
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].id, std::to_string(events[i].order_line->order_item_id));
+    EXPECT_EQ(events[i].order_line->sales.micros(),
+              (events[i].order_line->order_item_id - 1000) * Money::kScale + Money::kScale / 4);
+    if (i > 0) {
+      EXPECT_NE(events[i].order_line.get(), events[i - 1].order_line.get());
+    }
+  }
+}
+
 // The fast readers of a row and the checked ones must agree: with two bad values, the reason is
 // the one the first of them in the readers' order gives alone (code and message), whichever
 // two they are; every value at its limit (a text of 1024 bytes, an empty optional text) passes.
