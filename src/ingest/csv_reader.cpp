@@ -173,7 +173,9 @@ bool CsvReader::next(std::vector<std::string_view>* fields, Status* error) {
 
 // Skips blank lines and marks where the next record starts; false at the end of the input.
 bool CsvReader::start_record(Status* error) {
-  *error = Status::ok();
+  // Callers reuse one status, ok nearly always: assigning ok() anyway moved two empty strings
+  // (about 50 instructions a record). An ok status has no code or message to clear.
+  if (!error->is_ok()) *error = Status::ok();
   quoted_used_ = 0;
   // Skip blank lines between records.
   while (pos_ < data_.size() && (data_[pos_] == '\n' || data_[pos_] == '\r')) {
@@ -249,6 +251,8 @@ bool CsvReader::next_picked(size_t fields, const uint32_t* pick, size_t picks,
     *count = plain.fields;
     if (plain.fields != fields) return true;
     const uint32_t* ends = ends_.data();
+    // Unrolled: the loop's own counting was a third of its cost.
+#pragma GCC unroll 4
     for (size_t k = 0; k < picks; ++k) out[k] = plain_field(record, ends, pick[k]);
     for (uint32_t q : quoted_fields_) {
       for (size_t k = 0; k < picks; ++k) {

@@ -184,6 +184,22 @@ TEST_F(CsvSplit, RandomRecordsSplitAlikeWithEveryVariant) {
   }
 }
 
+// Bytes of every value: the wider variants find the special bytes by their low nibble, which
+// each shares with fifteen other bytes (',' with 'L', '\n' with 'J' and 0x8A, ...), all of which
+// must stay plain.
+TEST_F(CsvSplit, BytesOfEveryValueSplitAlikeWithEveryVariant) {
+  std::mt19937 rng(256);
+  for (int i = 0; i < 2000; ++i) {
+    std::string csv(rng() % 400, ' ');
+    for (char& c : csv) c = rng() % 4 == 0 ? ",\n\r\"x"[rng() % 5] : char(rng() % 256);
+    expect_variants_agree(csv, rng() % 2 == 0 ? size_t(1) << 20 : 50 + rng() % 300, 7);
+    if (HasFatalFailure()) return;
+  }
+  std::string every;
+  for (int b = 0; b < 256; ++b) every += char(b);
+  expect_variants_agree(every + every + "\n" + every, size_t(1) << 20, 1);
+}
+
 // A record ending (line end or input end) at every offset of the first two blocks, starting at
 // every offset of a block, with a quoted field at its end or none.
 TEST_F(CsvSplit, RecordsEndingAtEveryOffsetOfABlock) {
