@@ -225,6 +225,14 @@ uint64_t prefix_xor(uint64_t x) {
   return (x - 1) & ~x;
 }
 
+// Asks for the input a page ahead of the block: with the wide variants the split waited on
+// memory for about half its time on a file larger than the caches (DataCo, 1 M rows: 111 -> 79 ns
+// a row with AVX-512), which the hardware prefetcher alone did not hide. The address is made as
+// an integer since it may lie past the input; a prefetch never faults.
+[[gnu::always_inline]] inline void prefetch_ahead(const char* block) {
+  __builtin_prefetch(reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(block) + 4096));
+}
+
 // The record being split: the input, and where the record starts in it.
 struct Record {
   const char* d;
@@ -350,6 +358,7 @@ template <typename Simd>
         unchecked = unchecked_until(r, limit, ends_buffer->size() - 1);
       }
     }
+    prefetch_ahead(block);
     const Specials s = simd.specials(block);
     uint64_t comma = s.comma, line_end = s.special & ~s.comma;  // and quotes, until checked
     if ((line_end | inside_carry) == 0) [[likely]] {
