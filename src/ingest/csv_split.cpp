@@ -412,19 +412,6 @@ SplitEnds variant(CsvSimd simd) {
   return split_sse2;
 }
 
-// The widest supported variant, or LEDGERFLOW_SIMD's when it names a supported one.
-CsvSimd choose() {
-  const char* name = std::getenv("LEDGERFLOW_SIMD");
-  const std::string_view wanted = name != nullptr ? name : "";
-  for (CsvSimd simd : {CsvSimd::kSse2, CsvSimd::kAvx2, CsvSimd::kAvx512}) {
-    if (wanted == csv_simd_name(simd) && csv_simd_supported(simd)) return simd;
-  }
-  for (CsvSimd simd : {CsvSimd::kAvx512, CsvSimd::kAvx2}) {
-    if (csv_simd_supported(simd)) return simd;
-  }
-  return CsvSimd::kSse2;
-}
-
 std::atomic<CsvSimd> chosen_simd{CsvSimd::kSse2};
 
 // The first split of the process chooses the variant (cheaper than a guard on every record).
@@ -442,7 +429,8 @@ std::atomic<SplitEnds> split{split_first};
 SplitEnds resolve() {
   SplitEnds s = split.load(std::memory_order_relaxed);
   if (s != split_first) return s;
-  set_csv_simd(choose());
+  const char* wanted = std::getenv("LEDGERFLOW_SIMD");
+  set_csv_simd(csv_simd_for(wanted != nullptr ? wanted : ""));
   return split.load(std::memory_order_relaxed);
 }
 
@@ -458,6 +446,16 @@ const char* csv_simd_name(CsvSimd simd) {
       break;
   }
   return "sse2";
+}
+
+CsvSimd csv_simd_for(std::string_view wanted) {
+  for (CsvSimd simd : {CsvSimd::kSse2, CsvSimd::kAvx2, CsvSimd::kAvx512}) {
+    if (wanted == csv_simd_name(simd) && csv_simd_supported(simd)) return simd;
+  }
+  for (CsvSimd simd : {CsvSimd::kAvx512, CsvSimd::kAvx2}) {
+    if (csv_simd_supported(simd)) return simd;
+  }
+  return CsvSimd::kSse2;
 }
 
 bool csv_simd_supported(CsvSimd simd) {

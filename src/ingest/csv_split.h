@@ -43,6 +43,9 @@ SplitEnds resolve();
 inline SplitEnds csv_split_ends() {
   return csv_split_internal::split.load(std::memory_order_relaxed);
 }
+// The variant LEDGERFLOW_SIMD=`wanted` makes the process choose: that one when this CPU runs it,
+// the widest this CPU runs otherwise (an empty or unknown name too).
+CsvSimd csv_simd_for(std::string_view wanted);
 // Whether this CPU (and this build) can run the variant.
 bool csv_simd_supported(CsvSimd simd);
 // The variant csv_split_ends() runs, and its name as LEDGERFLOW_SIMD spells it.

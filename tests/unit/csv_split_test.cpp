@@ -120,6 +120,17 @@ TEST_F(CsvSplit, TheBaselineIsAlwaysSupportedAndSetCanBeUndone) {
   std::printf(" (the process chose %s)\n", csv_simd_name(chosen_));
 }
 
+TEST_F(CsvSplit, TheEnvironmentNamesANarrowerVariantOnly) {
+  const CsvSimd widest = variants().back();
+  EXPECT_EQ(csv_simd_for(""), widest);
+  EXPECT_EQ(csv_simd_for("bogus"), widest);
+  EXPECT_EQ(csv_simd_for("SSE2"), widest);
+  EXPECT_EQ(csv_simd_for("sse2"), CsvSimd::kSse2);
+  for (CsvSimd simd : {CsvSimd::kAvx2, CsvSimd::kAvx512}) {
+    EXPECT_EQ(csv_simd_for(csv_simd_name(simd)), csv_simd_supported(simd) ? simd : widest);
+  }
+}
+
 TEST_F(CsvSplit, DatacoFixturesSplitAlikeWithEveryVariant) {
   for (const char* name : {"fixture.csv", "fixture_bom.csv", "fixture_latin1.csv"}) {
     const std::string csv =
