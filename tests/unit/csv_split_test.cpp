@@ -84,7 +84,7 @@ SplitOutcome split_with(CsvSimd simd, const std::string& csv, size_t start, size
 
 // Every variant against the general path, and every variant's split from every `stride`-th byte
 // against the baseline's: a wider variant must not give up on a record the baseline takes.
-void expect_variants_agree(const std::string& csv, size_t max_bytes, size_t stride = 1) {
+void expect_variants_agree(const std::string& csv, size_t max_bytes, size_t stride) {
   for (CsvSimd simd : variants()) {
     ASSERT_TRUE(set_csv_simd(simd));
     expect_like_general(csv, max_bytes);
@@ -153,7 +153,7 @@ TEST_F(CsvSplit, RandomRecordsSplitAlikeWithEveryVariant) {
     return t;
   };
   const char* line_ends[] = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n"};
-  for (int i = 0; i < 3000; ++i) {
+  for (int i = 0; i < 2000; ++i) {
     std::string csv;
     for (int r = 0, records = 1 + int(rng() % 4); r < records; ++r) {
       for (int f = 0, fields = 1 + int(rng() % 14); f < fields; ++f) {
@@ -191,7 +191,7 @@ TEST_F(CsvSplit, RandomRecordsSplitAlikeWithEveryVariant) {
     }
     if (rng() % 15 == 0) csv += ",\"open " + text(150);
     const size_t max_bytes = rng() % 3 == 0 ? size_t(1) << 20 : 10 + rng() % 500;
-    expect_variants_agree(csv, max_bytes);
+    expect_variants_agree(csv, max_bytes, 1 + i % 4);
     if (HasFatalFailure()) return;
   }
 }
@@ -213,7 +213,7 @@ TEST_F(CsvSplit, BytesOfEveryValueSplitAlikeWithEveryVariant) {
 }
 
 // A record ending (line end or input end) at every offset of the first two blocks, starting at
-// every offset of a block, with a quoted field at its end or none.
+// offsets across a block, with a quoted field at its end or none.
 TEST_F(CsvSplit, RecordsEndingAtEveryOffsetOfABlock) {
   for (size_t start : {size_t(0), size_t(1), size_t(17), size_t(32), size_t(63)}) {
     const std::string before = start == 0 ? "" : std::string(start - 1, 'p') + "\n";
@@ -224,8 +224,8 @@ TEST_F(CsvSplit, RecordsEndingAtEveryOffsetOfABlock) {
       if (len >= 6) quoted.replace(len - 6, 6, ",\"a,b\"");
       for (const std::string& rec : {record, quoted}) {
         for (const char* end : {"", "\n", "\r\n", "\r"}) {
-          expect_variants_agree(before + rec + end + "z,y", size_t(1) << 20, 1);
-          expect_variants_agree(before + rec + end, size_t(1) << 20, 1);
+          expect_variants_agree(before + rec + end + "z,y", size_t(1) << 20, 9);
+          expect_variants_agree(before + rec + end, size_t(1) << 20, 9);
           if (HasFatalFailure()) return;
         }
       }
@@ -261,7 +261,7 @@ TEST_F(CsvSplit, BlocksOfEveryFieldCount) {
         std::shuffle(at.begin(), at.end(), rng);
         for (size_t i = 0; i < commas; ++i) csv[block + at[i]] = ',';
       }
-      expect_variants_agree(csv + "\n" + csv, size_t(1) << 20, 1);
+      expect_variants_agree(csv + "\n" + csv, size_t(1) << 20, 5);
       if (HasFatalFailure()) return;
     }
   }
