@@ -132,9 +132,9 @@ struct Sse2 {
 #define LEDGERFLOW_AVX2 "avx2,bmi"
 #define LEDGERFLOW_AVX512 "avx512f,avx512bw,avx512vbmi2,bmi"
 
-// Two 32-byte halves; its split runs with BMI too (every AVX2 CPU has it, and the check says so).
-// Its members are not always_inline: GCC refuses that into the template's own (baseline) body;
-// the variant's function (flatten) inlines them.
+// Two 32-byte halves; its split runs with BMI too (every AVX2 CPU has it; csv_simd_supported
+// checks both). Its members are not always_inline: GCC refuses that into the template's own
+// (baseline) body; the variant's function, marked flatten, inlines them.
 struct Avx2 {
   __m256i nibbles, comma, quote;
 
