@@ -251,6 +251,9 @@ bool CsvReader::next_picked(size_t fields, const uint32_t* pick, size_t picks,
     *count = plain.fields;
     if (plain.fields != fields) return true;
     const uint32_t* ends = ends_.data();
+    // Hidden from GCC, which otherwise added the input's start and the record's offset apart for
+    // every field and copied each length once more (10 instructions a field, 8 this way).
+    asm("" : "+r"(record));
     // Unrolled: the loop's own counting was a third of its cost.
 #pragma GCC unroll 4
     for (size_t k = 0; k < picks; ++k) out[k] = plain_field(record, ends, pick[k]);
