@@ -62,7 +62,7 @@ void add_dataco_record(NdjsonBatch* out, const DatacoCsvRecord& rec, const Datac
   // Built in place: a LogRecord is large, and this runs for every row of a file.
   LogRecord& lr = out->batch.records.emplace_back();
   Status s = rec.error;
-  if (s) s = parser.parse_row(rec.row, &lr.event, &out->order_lines);
+  if (s) s = parser.parse_row(rec.row, &lr.event);
   if (!s) {
     lr = make_dead_letter(at, rec.raw, s, dead_letter_raw_bytes);
     lr.source.position = int64_t(rec.line);

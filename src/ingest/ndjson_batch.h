@@ -24,7 +24,6 @@ struct NdjsonBatch {
   size_t lines = 0;  // non-blank lines
   size_t accepted = 0;
   std::vector<LineRejection> rejected;
-  OrderLinePool order_lines;  // where the batch's order lines come from (add_dataco_record)
 };
 
 // `source` gives kind, name and partition; each record's position is its line number, offset

@@ -545,9 +545,8 @@ DatacoRow OrderLineParser::row_of(const DatacoHeader& header,
   (std::make_index_sequence<kDatacoColumns>());
 }
 
-Status OrderLineParser::parse_row(const DatacoRow& row, Event* out, OrderLinePool* lines) const {
-  std::shared_ptr<OrderLine> line =
-      lines != nullptr ? lines->make() : std::make_shared<OrderLine>();
+Status OrderLineParser::parse_row(const DatacoRow& row, Event* out) const {
+  auto line = std::make_shared<OrderLine>();
   OrderLine& o = *line;
   OrderTexts texts = texts_of(row, std::make_index_sequence<kOrderTexts>());
   bool late = false;
@@ -618,7 +617,7 @@ Status OrderLineParser::parse_json(std::string_view line, Event* out) {
   if (doc.current_location().get(loc) == simdjson::SUCCESS) {
     return Status::bad_input("invalid_json", "unexpected content after the JSON object");
   }
-  return parse_row(row, out, &lines_);
+  return parse_row(row, out);
 }
 
 }  // namespace ledgerflow

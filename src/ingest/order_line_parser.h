@@ -21,7 +21,6 @@
 #include <simdjson.h>
 
 #include "core/event.h"
-#include "core/order_line_pool.h"
 #include "core/status.h"
 
 namespace ledgerflow {
@@ -81,9 +80,8 @@ class OrderLineParser {
   // The row of a CSV record under `header` (the record must have header.fields fields).
   static DatacoRow row_of(const DatacoHeader& header, const std::vector<std::string_view>& fields);
 
-  // Validates and converts one row into an order-line event. Its line comes from `lines` when
-  // given (the caller's thread owns the pool), else is an allocation of its own.
-  Status parse_row(const DatacoRow& row, Event* out, OrderLinePool* lines = nullptr) const;
+  // Validates and converts one row into an order-line event.
+  Status parse_row(const DatacoRow& row, Event* out) const;
   // A JSON object keyed by header names, every value a string.
   Status parse_json(std::string_view line, Event* out);
 
@@ -92,7 +90,6 @@ class OrderLineParser {
 
   simdjson::ondemand::parser parser_;
   std::string scratch_;
-  OrderLinePool lines_;  // parse_json's lines (this parser is used by one thread at a time)
 };
 
 }  // namespace ledgerflow

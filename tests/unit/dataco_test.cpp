@@ -871,41 +871,6 @@ TEST(Dataco, UntrimmedIntegersAndItemIdsGiveTheValuesOfTheirTrimmedText) {
   }
 }
 
-// Lines from a pool parse exactly as lines of their own, each one fresh and distinct, whatever
-// was parsed into the pool's earlier lines (good rows and refused ones).
-TEST(Dataco, PooledLinesParseAsLinesOfTheirOwn) {
-  DatacoHeader h = OrderLineParser::map_header(header()).value();
-  OrderLineParser parser;
-  OrderLinePool pool;
-  std::vector<Event> events;
-  for (int i = 0; i < 3 * int(OrderLinePool::kLinesPerBlock) + 5; ++i) {
-    const std::string item = std::to_string(1000 + i);
-    const bool bad = i % 7 == 3;
-    std::vector<std::string> fields =
-        row({{DatacoColumn::kOrderItemId, item},
-             {DatacoColumn::kProductName, i % 2 == 0 ? "" : std::string(300, 'p')},
-             {DatacoColumn::kSales, bad ? "x" : std::to_string(i) + ".25"}});
-    std::vector<std::string_view> views(fields.begin(), fields.end());
-    Event pooled, own;
-    Status a = parser.parse_row(OrderLineParser::row_of(h, views), &pooled, &pool);
-    Status b = parser.parse_row(OrderLineParser::row_of(h, views), &own);
-    ASSERT_EQ(a.is_ok(), !bad) << i;
-    ASSERT_EQ(b.to_string(), a.to_string()) << i;
-    if (bad) continue;
-    expect_same_order_line(pooled, own);
-    events.push_back(std::move(pooled));
-  }
-  // Every line kept its own values to the end (no slot was handed out twice).
-  for (size_t i = 0; i < events.size(); ++i) {
-    EXPECT_EQ(events[i].id, std::to_string(events[i].order_line->order_item_id));
-    EXPECT_EQ(events[i].order_line->sales.micros(),
-              (events[i].order_line->order_item_id - 1000) * Money::kScale + Money::kScale / 4);
-    if (i > 0) {
-      EXPECT_NE(events[i].order_line.get(), events[i - 1].order_line.get());
-    }
-  }
-}
-
 // The fast readers of a row and the checked ones must agree: with two bad values, the reason is
 // the one the first of them in the readers' order gives alone (code and message), whichever
 // two they are; every value at its limit (a text of 1024 bytes, an empty optional text) passes.
