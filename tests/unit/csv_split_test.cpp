@@ -7,6 +7,7 @@
 
 #include "ingest/csv_reader.h"
 #include "ingest/csv_split.h"
+#include "support/random_csv.h"
 
 using namespace ledgerflow;
 
@@ -147,49 +148,14 @@ TEST_F(CsvSplit, DatacoFixturesSplitAlikeWithEveryVariant) {
 // limits around the records' sizes.
 TEST_F(CsvSplit, RandomRecordsSplitAlikeWithEveryVariant) {
   std::mt19937 rng(2026);
-  auto text = [&](size_t max_len) {
-    std::string t(rng() % (max_len + 1), 'a');
-    for (char& c : t) c = "abcdef xyz.-0123456789"[rng() % 22];
-    return t;
-  };
-  const char* line_ends[] = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n"};
+  const ledgerflow::testing::RandomCsvShape shape{.max_fields = 14,
+                                                  .shapes = 11,
+                                                  .long_plain_bytes = 130,
+                                                  .crlf_inside_quotes = true,
+                                                  .open_quote_one_in = 15,
+                                                  .open_quote_bytes = 150};
   for (int i = 0; i < 2000; ++i) {
-    std::string csv;
-    for (int r = 0, records = 1 + int(rng() % 4); r < records; ++r) {
-      for (int f = 0, fields = 1 + int(rng() % 14); f < fields; ++f) {
-        if (f > 0) csv += ',';
-        switch (rng() % 11) {
-          case 0:
-            csv += '"' + text(70) + ", " + text(10) + '"';
-            break;
-          case 1:
-            csv += "\"\"";
-            break;
-          case 2:
-            csv += '"' + text(20) + "\"\"" + text(5) + '"';
-            break;
-          case 3:
-            csv += '"' + text(20) + (rng() % 2 ? "\n" : "\r\n") + text(5) + '"';
-            break;
-          case 4:
-            csv += "  \"" + text(10) + '"';
-            break;
-          case 5:
-            csv += '"' + text(10) + "\"tail";
-            break;
-          case 6:
-            csv += text(10) + '"' + text(10);
-            break;
-          case 7:
-            break;
-          default:
-            csv += text(rng() % 2 == 0 ? 12 : 130);
-            break;
-        }
-      }
-      if (r + 1 < records || rng() % 3 != 0) csv += line_ends[rng() % 5];
-    }
-    if (rng() % 15 == 0) csv += ",\"open " + text(150);
+    const std::string csv = ledgerflow::testing::random_csv(rng, shape);
     const size_t max_bytes = rng() % 3 == 0 ? size_t(1) << 20 : 10 + rng() % 500;
     expect_variants_agree(csv, max_bytes, 1 + i % 4);
     if (HasFatalFailure()) return;

@@ -6,6 +6,7 @@
 #include "ingest/catalog.h"
 #include "ingest/csv_reader.h"
 #include "ingest/ndjson_batch.h"
+#include "support/random_csv.h"
 
 using namespace ledgerflow;
 
@@ -137,52 +138,9 @@ TEST(CsvReader, ViewsEqualCopiesOnRandomInput) {
 // record's size. The copying reader (the general path) is the reference.
 TEST(CsvReader, ViewsEqualCopiesOnFieldsOfEveryShape) {
   std::mt19937 rng(64);
-  auto text = [&](size_t max_len) {
-    std::string t(rng() % (max_len + 1), 'a');
-    for (char& c : t) c = "abcdef xyz.-0123456789"[rng() % 22];
-    return t;
-  };
-  const char* line_ends[] = {"\n", "\r\n", "\r", "\n\n", "\r\n\r\n"};
   for (int i = 0; i < 4000; ++i) {
-    std::string csv;
-    const int records = 1 + int(rng() % 4);
-    for (int r = 0; r < records; ++r) {
-      const int fields = 1 + int(rng() % 12);
-      for (int f = 0; f < fields; ++f) {
-        if (f > 0) csv += ',';
-        switch (rng() % 12) {
-          case 0:
-            csv += '"' + text(70) + ", " + text(10) + '"';
-            break;  // simple quoted
-          case 1:
-            csv += "\"\"";
-            break;  // empty quoted
-          case 2:
-            csv += '"' + text(20) + "\"\"" + text(5) + '"';
-            break;  // doubled quote
-          case 3:
-            csv += '"' + text(20) + "\n" + text(5) + '"';
-            break;  // line break inside
-          case 4:
-            csv += "  \"" + text(10) + '"';
-            break;  // blanks first
-          case 5:
-            csv += '"' + text(10) + "\"tail";
-            break;  // text after it
-          case 6:
-            csv += text(10) + '"' + text(10);
-            break;  // literal quote
-          case 7:
-            csv += "";
-            break;  // empty
-          default:
-            csv += text(rng() % 2 == 0 ? 12 : 90);
-            break;
-        }
-      }
-      if (r + 1 < records || rng() % 3 != 0) csv += line_ends[rng() % 5];
-    }
-    if (rng() % 20 == 0) csv += ",\"open " + text(80);  // an unterminated quote at the end
+    const std::string csv =
+        ledgerflow::testing::random_csv(rng, ledgerflow::testing::RandomCsvShape{});
     const size_t max_bytes = rng() % 3 == 0 ? size_t(1) << 20 : 20 + rng() % 400;
     expect_views_equal_copies(csv, max_bytes);
     if (::testing::Test::HasFatalFailure()) return;
