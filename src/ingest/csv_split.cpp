@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "core/assert.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 #define LEDGERFLOW_CSV_X86 1
 // GCC 12's AVX-512 intrinsics start from a self-initialized "undefined" register, which
@@ -412,8 +414,6 @@ SplitEnds variant(CsvSimd simd) {
   return split_sse2;
 }
 
-std::atomic<CsvSimd> chosen_simd{CsvSimd::kSse2};
-
 // The first split of the process chooses the variant (cheaper than a guard on every record).
 PlainSplit split_first(std::string_view data, size_t start, size_t max_bytes,
                        std::vector<uint32_t>* ends, std::vector<uint32_t>* quoted_fields) {
@@ -471,14 +471,19 @@ bool csv_simd_supported(CsvSimd simd) {
   return simd == CsvSimd::kSse2;
 }
 
+// The variant whose split is in use (narrowest first: where the wide variants are not built,
+// every variant is the SSE2 split).
 CsvSimd csv_simd() {
-  csv_split_internal::resolve();
-  return chosen_simd.load(std::memory_order_relaxed);
+  const SplitEnds in_use = csv_split_internal::resolve();
+  for (CsvSimd simd : {CsvSimd::kSse2, CsvSimd::kAvx2, CsvSimd::kAvx512}) {
+    if (variant(simd) == in_use) return simd;
+  }
+  LF_ASSERT(false);
+  return CsvSimd::kSse2;
 }
 
 bool set_csv_simd(CsvSimd simd) {
   if (!csv_simd_supported(simd)) return false;
-  chosen_simd.store(simd, std::memory_order_relaxed);
   csv_split_internal::split.store(variant(simd), std::memory_order_relaxed);
   return true;
 }
