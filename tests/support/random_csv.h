@@ -11,12 +11,12 @@
 namespace ledgerflow::testing {
 
 struct RandomCsvShape {
-  int max_fields = 12;               // fields per record: 1 to this
-  unsigned shapes = 12;              // draws per field: 0-7 the shapes above, the rest plain
-  size_t long_plain_bytes = 90;      // half the plain fields are up to this long (else 12)
-  bool crlf_inside_quotes = false;   // a line break inside quotes may be CR LF too
-  unsigned open_quote_one_in = 20;   // how rarely the input ends in an unterminated quote
-  size_t open_quote_bytes = 80;      // the most text after that quote
+  int max_fields = 12;              // fields per record: 1 to this
+  unsigned shapes = 12;             // draws per field: 0-7 the shapes above, the rest plain
+  size_t long_plain_bytes = 90;     // half the plain fields are up to this long (else 12)
+  bool crlf_inside_quotes = false;  // a line break inside quotes may be CR LF too
+  unsigned open_quote_one_in = 20;  // how rarely the input ends in an unterminated quote
+  size_t open_quote_bytes = 80;     // the most text after that quote
 };
 
 // Up to max_len bytes of letters, digits, blanks, dots and dashes.
