@@ -47,11 +47,11 @@ struct Tally {
   }
 };
 
-void print_summary(const IngestOptions& o, const TextFile& f, const Tally& t,
+void print_summary(const IngestOptions& o, TextEncoding encoding, const Tally& t,
                    const std::string& extra) {
   std::fprintf(stderr, "ingest: %llu rows read from %s (%s): %llu accepted, %llu rejected%s\n",
                (unsigned long long)t.read, o.file.c_str(),
-               std::string(text_encoding_name(f.encoding)).c_str(), (unsigned long long)t.accepted,
+               std::string(text_encoding_name(encoding)).c_str(), (unsigned long long)t.accepted,
                (unsigned long long)t.rejected_total(), extra.c_str());
   for (const auto& [code, n] : t.rejected) {
     std::fprintf(stderr, "  rejected %-20s %llu (first at line %zu)\n", code.c_str(),
@@ -64,7 +64,7 @@ int exit_code(const Tally& t) {
 }
 
 // Embedded engine: rows become log records directly (no JSON on the way).
-int ingest_embedded(const IngestOptions& o, const TextFile& f, std::string_view data,
+int ingest_embedded(const IngestOptions& o, TextEncoding encoding, std::string_view data,
                     DatacoCsvReader& reader) {
   EngineConfig config;
   config.data_dir = o.data_dir;
@@ -109,7 +109,7 @@ int ingest_embedded(const IngestOptions& o, const TextFile& f, std::string_view 
     spdlog::warn("shards did not catch up within 10 minutes");
   uint64_t duplicates = engine.pipeline().duplicates - duplicates_before;
   engine.stop();
-  print_summary(o, f, t,
+  print_summary(o, encoding, t,
                 fmt::format(" ({} repeat lines already logged: counted once)", duplicates));
   return ok ? exit_code(t) : 2;
 }
@@ -169,7 +169,7 @@ bool post_batch(httplib::Client& client, const std::string& body, const std::str
   return false;
 }
 
-int ingest_http(const IngestOptions& o, const TextFile& f, std::string_view data,
+int ingest_http(const IngestOptions& o, TextEncoding encoding, std::string_view data,
                 DatacoCsvReader& reader) {
   Result<HttpTarget> target = parse_http_url(o.to);
   if (!target) {
@@ -208,7 +208,7 @@ int ingest_http(const IngestOptions& o, const TextFile& f, std::string_view data
   }
   progress.update(count_lines(data), t.counts(), true);
   progress.finish();
-  print_summary(o, f, t, "");
+  print_summary(o, encoding, t, "");
   return ok ? exit_code(t) : 2;
 }
 
@@ -231,8 +231,8 @@ int ingest_dataco(const IngestOptions& o) {
     spdlog::error("{}: refused: {}", o.file, s.message());
     return 2;
   }
-  return o.data_dir.empty() ? ingest_http(o, *f, *data, reader)
-                            : ingest_embedded(o, *f, *data, reader);
+  return o.data_dir.empty() ? ingest_http(o, f->encoding, *data, reader)
+                            : ingest_embedded(o, f->encoding, *data, reader);
 }
 
 }  // namespace ledgerflow::cli
