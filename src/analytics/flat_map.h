@@ -19,11 +19,8 @@ class FlatMap {
   // without calls; adding one (and growing) is out of line, so the lookup saves no registers.
   V& operator[](const K& key) {
     if (!slots_.empty()) {
-      for (size_t i = home(key, mask_);; i = (i + 1) & mask_) {
-        Slot& s = slots_[i];
-        if (!s.used) break;
-        if (s.key == key) return s.value;
-      }
+      Slot& s = *find_slot(key, slots_.data(), mask_);
+      if (s.used) return s.value;
     }
     return add(key);
   }
@@ -45,8 +42,8 @@ class FlatMap {
   static size_t home(const K& key, size_t mask) {
     return size_t((uint64_t(Hash{}(key)) * 0x9E3779B97F4A7C15ull) >> 32) & mask;
   }
-  static Slot* find_slot(const K& key, std::vector<Slot>& slots) {
-    const size_t mask = slots.size() - 1;
+  // The slot of `key`, or the free slot that ends its probe run; mask is the table's size - 1.
+  static Slot* find_slot(const K& key, Slot* slots, size_t mask) {
     for (size_t i = home(key, mask);; i = (i + 1) & mask) {
       Slot& s = slots[i];
       if (!s.used || s.key == key) return &s;
@@ -55,7 +52,7 @@ class FlatMap {
   // `key` is not in the table.
   [[gnu::noinline]] V& add(const K& key) {
     if (2 * (size_ + 1) > slots_.size()) grow();
-    Slot* s = find_slot(key, slots_);
+    Slot* s = find_slot(key, slots_.data(), mask_);
     *s = Slot{key, V{}, true};
     ++size_;
     return s->value;
@@ -63,7 +60,7 @@ class FlatMap {
   void grow() {
     std::vector<Slot> next(slots_.empty() ? 64 : slots_.size() * 2);
     for (const Slot& s : slots_) {
-      if (s.used) *find_slot(s.key, next) = s;
+      if (s.used) *find_slot(s.key, next.data(), next.size() - 1) = s;
     }
     slots_ = std::move(next);
     mask_ = slots_.size() - 1;
