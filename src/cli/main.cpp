@@ -7,6 +7,22 @@
 
 using namespace ledgerflow;
 
+// jemalloc's options for this binary: it reads this weak symbol of its own once, at start-up,
+// and MALLOC_CONF in the environment still overrides it. Unused where the binary links another
+// allocator (the sanitizer builds).
+//
+// thp:always: jemalloc marks its memory MADV_HUGEPAGE, which Debian's default THP mode
+// ("madvise") honours, so the heap is backed by 2 MiB pages. Why: inside a virtual machine every
+// TLB miss walks two page tables, and the pipeline streams hundreds of MB (the file or the
+// batches' raw bytes, the order lines, the log buffer) through 4 KiB pages; with huge pages the
+// DataCo bench rose from about 450-540 K to 730-890 K rows per CPU-second, and its minor page
+// faults fell from 0.04 a row to none (docs/BENCHMARKS.md, 2026-11-29 "huge pages"). Where THP is
+// off the advice is ignored and nothing else changes.
+extern "C" {
+// NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's name and type
+const char* malloc_conf = "thp:always";
+}
+
 namespace {
 
 void add_engine_options(CLI::App* cmd, cli::RunOptions* o, std::string* config_path,

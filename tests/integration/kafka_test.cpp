@@ -25,9 +25,11 @@
 #include "sources/generator.h"
 #include "sources/kafka_client.h"
 #include "support/dataco_expected.h"
+#include "support/run_command.h"
 
 using namespace ledgerflow;
 using ledgerflow::testing::EngineProcess;
+using ledgerflow::testing::run_command;
 using ledgerflow::testing::TempDir;
 using nlohmann::json;
 
@@ -437,39 +439,6 @@ void expect_sale_info_matches_inventory(const std::string& bootstrap, int port) 
     EXPECT_EQ(v["total_sold"], r["total_sold"]);
     EXPECT_EQ(v["unit_left"], r["unit_left"]);
   }
-}
-
-// Runs a command, returning its exit status and what it wrote to stdout.
-int run_command(const std::vector<std::string>& args, std::string* out,
-                const std::string& stdin_file = "") {
-  int pipefd[2];
-  if (::pipe(pipefd) != 0) return -1;
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(pipefd[1], 1);
-    ::close(pipefd[0]);
-    ::close(pipefd[1]);
-    if (!stdin_file.empty()) {
-      int fd = ::open(stdin_file.c_str(), O_RDONLY);
-      if (fd >= 0) ::dup2(fd, 0);
-    }
-    std::vector<char*> argv;
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(pipefd[1]);
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) {
-    if (out) out->append(buf, size_t(n));
-  }
-  ::close(pipefd[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace
