@@ -15,8 +15,8 @@ namespace {
 // jemalloc's "opt.thp" setting in the binary run with MALLOC_CONF=`conf` ("" if it printed none).
 std::string thp_setting(const std::string& conf) {
   std::string out;
-  const int rc = run_command({"env", "MALLOC_CONF=" + conf, LEDGERFLOW_BINARY, "--help"}, &out,
-                             "", Stderr::kCapture);
+  const int rc = run_command({"env", "MALLOC_CONF=" + conf, LEDGERFLOW_BINARY, "--help"}, &out, "",
+                             Stderr::kCapture);
   EXPECT_EQ(rc, 0) << out;
   const std::string key = "opt.thp: \"";
   const size_t at = out.find(key);
