@@ -15,9 +15,9 @@ using namespace ledgerflow;
 // ("madvise") honours, so the heap is backed by 2 MiB pages. Why: inside a virtual machine every
 // TLB miss walks two page tables, and the pipeline streams hundreds of MB (the file or the
 // batches' raw bytes, the order lines, the log buffer) through 4 KiB pages; with huge pages the
-// DataCo bench rose from about 450-540 K to 730-890 K rows per CPU-second, and its minor page
-// faults fell from 0.04 a row to none (docs/BENCHMARKS.md, 2026-11-29 "huge pages"). Where THP is
-// off the advice is ignored and nothing else changes.
+// DataCo bench's median rose from 456 K to 682 K rows per CPU-second in eleven alternating pairs
+// on a 2-core EPYC VM, and its minor page faults fell from 0.04 a row to none (docs/BENCHMARKS.md,
+// 2026-11-29 "huge pages"). Where THP is off the advice is ignored and nothing else changes.
 extern "C" {
 // NOLINTNEXTLINE(cppcoreguidelines-avoid-non-const-global-variables): jemalloc's name and type
 const char* malloc_conf = "thp:always";
