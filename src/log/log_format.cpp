@@ -107,7 +107,9 @@ struct SpanWriter {
   void i64(int64_t v) { raw(&v, 8); }
   void str(std::string_view s) {
     u32(uint32_t(s.size()));
-    raw(s.data(), s.size());
+    // An empty view may have a null data(), and memcpy from null is undefined even for 0 bytes
+    // (UBSan caught it on a record with no source name).
+    if (!s.empty()) raw(s.data(), s.size());
   }
 };
 

@@ -192,6 +192,28 @@ TEST(BronzeLog, EncodesEveryRecordKind) {
   }
 }
 
+// A record whose strings are all empty (no source name, no id, no raw bytes) encodes and
+// decodes back: an empty view's data() may be null, which the encoder must not copy from
+// (UBSan in the ASan build; found by tests/unit/fuzz_replay_test.cpp).
+TEST(BronzeLog, EncodesARecordWithEveryStringEmpty) {
+  for (RecordKind kind : {RecordKind::kEvent, RecordKind::kDeadLetter, RecordKind::kBatchMarker}) {
+    LogRecord r;
+    r.kind = kind;
+    r.offset = 9;
+    std::string buf;
+    logfmt::encode_record(r, &buf);
+    LogRecord back;
+    size_t consumed = 0;
+    ASSERT_EQ(logfmt::decode_record(buf, &back, &consumed), logfmt::DecodeResult::kOk);
+    EXPECT_EQ(consumed, buf.size());
+    EXPECT_EQ(back.kind, kind);
+    EXPECT_EQ(back.offset, 9u);
+    EXPECT_TRUE(back.source.name.view().empty());
+    EXPECT_TRUE(back.raw.view().empty());
+    EXPECT_TRUE(back.event.id.empty());
+  }
+}
+
 TEST(Checksum, IsTheStandardCrc32) {
   // The CRC-32 check value (IEEE 802.3, as zlib and gzip compute it) of "123456789".
   EXPECT_EQ(ledgerflow::crc32("123456789"), 0xCBF43926u);
